@@ -1,0 +1,286 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[clinic2fa] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'clinic2fa'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'clinic2fa'= {
+            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --color 'When to use colour (NO_COLOR is honoured under auto)'
+            cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
+            cand --no-input 'Never prompt (implied when stdin is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand clinic 'Show and change the clinic''s settings'
+            cand user 'Add and manage staff accounts'
+            cand login 'Sign in as a member of staff (password, then a code if 2FA applies)'
+            cand completions 'Print a shell completion script on stdout'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'clinic2fa;clinic'= {
+            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --color 'When to use colour (NO_COLOR is honoured under auto)'
+            cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
+            cand --no-input 'Never prompt (implied when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand show 'Show the clinic''s name, whether 2FA is required clinic-wide, and all settings'
+            cand set-name 'Set the clinic''s name: the issuer shown in authenticator apps (no '':'')'
+            cand require-2fa 'Require two-factor authentication for everyone on the clinic default'
+            cand set 'Change a setting (lockout-threshold, lockout-minutes, totp-window, bypass-hours)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'clinic2fa;clinic;show'= {
+            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --color 'When to use colour (NO_COLOR is honoured under auto)'
+            cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
+            cand --no-input 'Never prompt (implied when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'clinic2fa;clinic;set-name'= {
+            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --color 'When to use colour (NO_COLOR is honoured under auto)'
+            cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
+            cand --no-input 'Never prompt (implied when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'clinic2fa;clinic;require-2fa'= {
+            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --color 'When to use colour (NO_COLOR is honoured under auto)'
+            cand --dry-run 'List who would have to enrol at their next login, and change nothing'
+            cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
+            cand --no-input 'Never prompt (implied when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'clinic2fa;clinic;set'= {
+            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --color 'When to use colour (NO_COLOR is honoured under auto)'
+            cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
+            cand --no-input 'Never prompt (implied when stdin is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'clinic2fa;clinic;help'= {
+            cand show 'Show the clinic''s name, whether 2FA is required clinic-wide, and all settings'
+            cand set-name 'Set the clinic''s name: the issuer shown in authenticator apps (no '':'')'
+            cand require-2fa 'Require two-factor authentication for everyone on the clinic default'
+            cand set 'Change a setting (lockout-threshold, lockout-minutes, totp-window, bypass-hours)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'clinic2fa;clinic;help;show'= {
+        }
+        &'clinic2fa;clinic;help;set-name'= {
+        }
+        &'clinic2fa;clinic;help;require-2fa'= {
+        }
+        &'clinic2fa;clinic;help;set'= {
+        }
+        &'clinic2fa;clinic;help;help'= {
+        }
+        &'clinic2fa;user'= {
+            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --color 'When to use colour (NO_COLOR is honoured under auto)'
+            cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
+            cand --no-input 'Never prompt (implied when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand add 'Add an account'
+            cand list 'List the accounts: a table, or an array with --json'
+            cand show 'Show one account'
+            cand remove 'Delete an account (asks to confirm)'
+            cand disable 'Stop an account from signing in'
+            cand enable 'Let a disabled account sign in again'
+            cand set-password 'Reset someone''s password (admin)'
+            cand set-role 'Change an account''s role'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'clinic2fa;user;add'= {
+            cand --name 'The person''s full name'
+            cand --role 'The account''s role'
+            cand --2fa 'The per-user "Two-factor auth" setting'
+            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --color 'When to use colour (NO_COLOR is honoured under auto)'
+            cand --password-stdin 'Read the password from the first line of stdin instead of prompting'
+            cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
+            cand --no-input 'Never prompt (implied when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'clinic2fa;user;list'= {
+            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --color 'When to use colour (NO_COLOR is honoured under auto)'
+            cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
+            cand --no-input 'Never prompt (implied when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'clinic2fa;user;show'= {
+            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --color 'When to use colour (NO_COLOR is honoured under auto)'
+            cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
+            cand --no-input 'Never prompt (implied when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'clinic2fa;user;remove'= {
+            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --color 'When to use colour (NO_COLOR is honoured under auto)'
+            cand --yes 'Do not ask; required under --no-input'
+            cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
+            cand --no-input 'Never prompt (implied when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'clinic2fa;user;disable'= {
+            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --color 'When to use colour (NO_COLOR is honoured under auto)'
+            cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
+            cand --no-input 'Never prompt (implied when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'clinic2fa;user;enable'= {
+            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --color 'When to use colour (NO_COLOR is honoured under auto)'
+            cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
+            cand --no-input 'Never prompt (implied when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'clinic2fa;user;set-password'= {
+            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --color 'When to use colour (NO_COLOR is honoured under auto)'
+            cand --password-stdin 'Read the password from the first line of stdin instead of prompting'
+            cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
+            cand --no-input 'Never prompt (implied when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'clinic2fa;user;set-role'= {
+            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --color 'When to use colour (NO_COLOR is honoured under auto)'
+            cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
+            cand --no-input 'Never prompt (implied when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'clinic2fa;user;help'= {
+            cand add 'Add an account'
+            cand list 'List the accounts: a table, or an array with --json'
+            cand show 'Show one account'
+            cand remove 'Delete an account (asks to confirm)'
+            cand disable 'Stop an account from signing in'
+            cand enable 'Let a disabled account sign in again'
+            cand set-password 'Reset someone''s password (admin)'
+            cand set-role 'Change an account''s role'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'clinic2fa;user;help;add'= {
+        }
+        &'clinic2fa;user;help;list'= {
+        }
+        &'clinic2fa;user;help;show'= {
+        }
+        &'clinic2fa;user;help;remove'= {
+        }
+        &'clinic2fa;user;help;disable'= {
+        }
+        &'clinic2fa;user;help;enable'= {
+        }
+        &'clinic2fa;user;help;set-password'= {
+        }
+        &'clinic2fa;user;help;set-role'= {
+        }
+        &'clinic2fa;user;help;help'= {
+        }
+        &'clinic2fa;login'= {
+            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --color 'When to use colour (NO_COLOR is honoured under auto)'
+            cand --password-stdin 'Read the password from the first line of stdin instead of prompting'
+            cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
+            cand --no-input 'Never prompt (implied when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'clinic2fa;completions'= {
+            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --color 'When to use colour (NO_COLOR is honoured under auto)'
+            cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
+            cand --no-input 'Never prompt (implied when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'clinic2fa;help'= {
+            cand clinic 'Show and change the clinic''s settings'
+            cand user 'Add and manage staff accounts'
+            cand login 'Sign in as a member of staff (password, then a code if 2FA applies)'
+            cand completions 'Print a shell completion script on stdout'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'clinic2fa;help;clinic'= {
+            cand show 'Show the clinic''s name, whether 2FA is required clinic-wide, and all settings'
+            cand set-name 'Set the clinic''s name: the issuer shown in authenticator apps (no '':'')'
+            cand require-2fa 'Require two-factor authentication for everyone on the clinic default'
+            cand set 'Change a setting (lockout-threshold, lockout-minutes, totp-window, bypass-hours)'
+        }
+        &'clinic2fa;help;clinic;show'= {
+        }
+        &'clinic2fa;help;clinic;set-name'= {
+        }
+        &'clinic2fa;help;clinic;require-2fa'= {
+        }
+        &'clinic2fa;help;clinic;set'= {
+        }
+        &'clinic2fa;help;user'= {
+            cand add 'Add an account'
+            cand list 'List the accounts: a table, or an array with --json'
+            cand show 'Show one account'
+            cand remove 'Delete an account (asks to confirm)'
+            cand disable 'Stop an account from signing in'
+            cand enable 'Let a disabled account sign in again'
+            cand set-password 'Reset someone''s password (admin)'
+            cand set-role 'Change an account''s role'
+        }
+        &'clinic2fa;help;user;add'= {
+        }
+        &'clinic2fa;help;user;list'= {
+        }
+        &'clinic2fa;help;user;show'= {
+        }
+        &'clinic2fa;help;user;remove'= {
+        }
+        &'clinic2fa;help;user;disable'= {
+        }
+        &'clinic2fa;help;user;enable'= {
+        }
+        &'clinic2fa;help;user;set-password'= {
+        }
+        &'clinic2fa;help;user;set-role'= {
+        }
+        &'clinic2fa;help;login'= {
+        }
+        &'clinic2fa;help;completions'= {
+        }
+        &'clinic2fa;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,207 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_clinic2fa_global_optspecs
+    string join \n db= json no-input color= h/help V/version
+end
+
+function __fish_clinic2fa_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_clinic2fa_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_clinic2fa_using_subcommand
+    set -l cmd (__fish_clinic2fa_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -l db -d 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -l json -d 'Print exactly one JSON document on stdout; messages go to stderr'
+complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
+complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -s V -l version -d 'Print version'
+complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -f -a "clinic" -d 'Show and change the clinic\'s settings'
+complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -f -a "user" -d 'Add and manage staff accounts'
+complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -f -a "login" -d 'Sign in as a member of staff (password, then a code if 2FA applies)'
+complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -f -a "completions" -d 'Print a shell completion script on stdout'
+complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and not __fish_seen_subcommand_from show set-name require-2fa set help" -l db -d 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and not __fish_seen_subcommand_from show set-name require-2fa set help" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and not __fish_seen_subcommand_from show set-name require-2fa set help" -l json -d 'Print exactly one JSON document on stdout; messages go to stderr'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and not __fish_seen_subcommand_from show set-name require-2fa set help" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and not __fish_seen_subcommand_from show set-name require-2fa set help" -s h -l help -d 'Print help'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and not __fish_seen_subcommand_from show set-name require-2fa set help" -f -a "show" -d 'Show the clinic\'s name, whether 2FA is required clinic-wide, and all settings'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and not __fish_seen_subcommand_from show set-name require-2fa set help" -f -a "set-name" -d 'Set the clinic\'s name: the issuer shown in authenticator apps (no \':\')'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and not __fish_seen_subcommand_from show set-name require-2fa set help" -f -a "require-2fa" -d 'Require two-factor authentication for everyone on the clinic default'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and not __fish_seen_subcommand_from show set-name require-2fa set help" -f -a "set" -d 'Change a setting (lockout-threshold, lockout-minutes, totp-window, bypass-hours)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and not __fish_seen_subcommand_from show set-name require-2fa set help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from show" -l db -d 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from show" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from show" -l json -d 'Print exactly one JSON document on stdout; messages go to stderr'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from show" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from set-name" -l db -d 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from set-name" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from set-name" -l json -d 'Print exactly one JSON document on stdout; messages go to stderr'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from set-name" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from set-name" -s h -l help -d 'Print help'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from require-2fa" -l db -d 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from require-2fa" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from require-2fa" -l dry-run -d 'List who would have to enrol at their next login, and change nothing'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from require-2fa" -l json -d 'Print exactly one JSON document on stdout; messages go to stderr'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from require-2fa" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from require-2fa" -s h -l help -d 'Print help'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from set" -l db -d 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from set" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from set" -l json -d 'Print exactly one JSON document on stdout; messages go to stderr'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from set" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show the clinic\'s name, whether 2FA is required clinic-wide, and all settings'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from help" -f -a "set-name" -d 'Set the clinic\'s name: the issuer shown in authenticator apps (no \':\')'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from help" -f -a "require-2fa" -d 'Require two-factor authentication for everyone on the clinic default'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from help" -f -a "set" -d 'Change a setting (lockout-threshold, lockout-minutes, totp-window, bypass-hours)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list show remove disable enable set-password set-role help" -l db -d 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list show remove disable enable set-password set-role help" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list show remove disable enable set-password set-role help" -l json -d 'Print exactly one JSON document on stdout; messages go to stderr'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list show remove disable enable set-password set-role help" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list show remove disable enable set-password set-role help" -s h -l help -d 'Print help'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list show remove disable enable set-password set-role help" -f -a "add" -d 'Add an account'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list show remove disable enable set-password set-role help" -f -a "list" -d 'List the accounts: a table, or an array with --json'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list show remove disable enable set-password set-role help" -f -a "show" -d 'Show one account'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list show remove disable enable set-password set-role help" -f -a "remove" -d 'Delete an account (asks to confirm)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list show remove disable enable set-password set-role help" -f -a "disable" -d 'Stop an account from signing in'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list show remove disable enable set-password set-role help" -f -a "enable" -d 'Let a disabled account sign in again'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list show remove disable enable set-password set-role help" -f -a "set-password" -d 'Reset someone\'s password (admin)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list show remove disable enable set-password set-role help" -f -a "set-role" -d 'Change an account\'s role'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list show remove disable enable set-password set-role help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from add" -l name -d 'The person\'s full name' -r
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from add" -l role -d 'The account\'s role' -r -f -a "staff\t''
+admin\t''"
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from add" -l 2fa -d 'The per-user "Two-factor auth" setting' -r -f -a "clinic-default\t''
+required\t''
+exempt\t''"
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from add" -l db -d 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from add" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from add" -l password-stdin -d 'Read the password from the first line of stdin instead of prompting'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from add" -l json -d 'Print exactly one JSON document on stdout; messages go to stderr'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from add" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from list" -l db -d 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from list" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from list" -l json -d 'Print exactly one JSON document on stdout; messages go to stderr'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from list" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from show" -l db -d 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from show" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from show" -l json -d 'Print exactly one JSON document on stdout; messages go to stderr'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from show" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from remove" -l db -d 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from remove" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from remove" -l yes -d 'Do not ask; required under --no-input'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from remove" -l json -d 'Print exactly one JSON document on stdout; messages go to stderr'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from remove" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from disable" -l db -d 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from disable" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from disable" -l json -d 'Print exactly one JSON document on stdout; messages go to stderr'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from disable" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from disable" -s h -l help -d 'Print help'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from enable" -l db -d 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from enable" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from enable" -l json -d 'Print exactly one JSON document on stdout; messages go to stderr'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from enable" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from enable" -s h -l help -d 'Print help'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from set-password" -l db -d 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from set-password" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from set-password" -l password-stdin -d 'Read the password from the first line of stdin instead of prompting'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from set-password" -l json -d 'Print exactly one JSON document on stdout; messages go to stderr'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from set-password" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from set-password" -s h -l help -d 'Print help'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from set-role" -l db -d 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from set-role" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from set-role" -l json -d 'Print exactly one JSON document on stdout; messages go to stderr'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from set-role" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from set-role" -s h -l help -d 'Print help'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add an account'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the accounts: a table, or an array with --json'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one account'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Delete an account (asks to confirm)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "disable" -d 'Stop an account from signing in'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "enable" -d 'Let a disabled account sign in again'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "set-password" -d 'Reset someone\'s password (admin)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "set-role" -d 'Change an account\'s role'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand login" -l db -d 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand login" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand login" -l password-stdin -d 'Read the password from the first line of stdin instead of prompting'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand login" -l json -d 'Print exactly one JSON document on stdout; messages go to stderr'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand login" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand login" -s h -l help -d 'Print help'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand completions" -l db -d 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand completions" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand completions" -l json -d 'Print exactly one JSON document on stdout; messages go to stderr'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand completions" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from clinic user login completions help" -f -a "clinic" -d 'Show and change the clinic\'s settings'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from clinic user login completions help" -f -a "user" -d 'Add and manage staff accounts'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from clinic user login completions help" -f -a "login" -d 'Sign in as a member of staff (password, then a code if 2FA applies)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from clinic user login completions help" -f -a "completions" -d 'Print a shell completion script on stdout'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from clinic user login completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_seen_subcommand_from clinic" -f -a "show" -d 'Show the clinic\'s name, whether 2FA is required clinic-wide, and all settings'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_seen_subcommand_from clinic" -f -a "set-name" -d 'Set the clinic\'s name: the issuer shown in authenticator apps (no \':\')'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_seen_subcommand_from clinic" -f -a "require-2fa" -d 'Require two-factor authentication for everyone on the clinic default'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_seen_subcommand_from clinic" -f -a "set" -d 'Change a setting (lockout-threshold, lockout-minutes, totp-window, bypass-hours)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "add" -d 'Add an account'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "list" -d 'List the accounts: a table, or an array with --json'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "show" -d 'Show one account'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "remove" -d 'Delete an account (asks to confirm)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "disable" -d 'Stop an account from signing in'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "enable" -d 'Let a disabled account sign in again'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "set-password" -d 'Reset someone\'s password (admin)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "set-role" -d 'Change an account\'s role'

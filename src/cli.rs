@@ -1,0 +1,215 @@
+//! The command line, as clap types only. Doc comments here are the `--help` text.
+//! Values are checked by the domain (usernames, passwords, settings), not here, so the
+//! same rules apply however a value arrives.
+
+use std::path::PathBuf;
+
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::domain::account::Role;
+use crate::domain::policy::Policy;
+
+/// Staff accounts and two-factor authentication (TOTP) for a clinic, in one SQLite file.
+///
+/// Admins manage accounts and the clinic's 2FA rules; staff sign in with a password and
+/// a code from Google Authenticator or any RFC 6238 app. Every command also works from
+/// scripts: --json, --password-stdin, --no-input and stable exit codes (0 success,
+/// 1 failure, 2 usage, 3 denied, 4 locked, 5 action required).
+///
+/// CLINIC2FA_NOW=<unix seconds> pins the clock, for simulations and tests.
+#[derive(Debug, Parser)]
+#[command(name = "clinic2fa", version, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalOptions,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalOptions {
+    /// The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]
+    #[arg(long, global = true, value_name = "PATH", env = "CLINIC2FA_DB")]
+    pub db: Option<PathBuf>,
+
+    /// Print exactly one JSON document on stdout; messages go to stderr
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// Never prompt (implied when stdin is not a terminal)
+    #[arg(long, global = true)]
+    pub no_input: bool,
+
+    /// When to use colour (NO_COLOR is honoured under auto)
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show and change the clinic's settings
+    #[command(subcommand)]
+    Clinic(ClinicCommand),
+
+    /// Add and manage staff accounts
+    #[command(subcommand)]
+    User(UserCommand),
+
+    /// Sign in as a member of staff (password, then a code if 2FA applies)
+    Login(LoginArgs),
+
+    /// Print a shell completion script on stdout
+    Completions {
+        /// The shell to complete for
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClinicCommand {
+    /// Show the clinic's name, whether 2FA is required clinic-wide, and all settings
+    Show,
+
+    /// Set the clinic's name: the issuer shown in authenticator apps (no ':')
+    SetName {
+        /// The clinic's name, e.g. "Sunny Vale Clinic"
+        name: String,
+    },
+
+    /// Require two-factor authentication for everyone on the clinic default
+    #[command(name = "require-2fa")]
+    Require2fa {
+        #[arg(value_enum)]
+        state: OnOff,
+
+        /// List who would have to enrol at their next login, and change nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
+
+    /// Change a setting (lockout-threshold, lockout-minutes, totp-window, bypass-hours)
+    Set {
+        #[arg(value_enum)]
+        setting: SettingName,
+        /// The new value: a whole number in the setting's range
+        #[arg(allow_hyphen_values = true)]
+        value: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OnOff {
+    On,
+    Off,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SettingName {
+    /// Consecutive failed sign-ins that lock an account (1-100, default 5)
+    LockoutThreshold,
+    /// How long a lockout lasts (1-1440, default 15)
+    LockoutMinutes,
+    /// Time steps of 30 s accepted either side of now (0-2, default 1)
+    TotpWindow,
+    /// How long a granted one-time bypass stays usable (1-168, default 24)
+    BypassHours,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add an account
+    Add {
+        /// 1-64 characters of a-z 0-9 . _ - (lower-cased)
+        username: String,
+        /// The person's full name
+        #[arg(long)]
+        name: Option<String>,
+        /// The account's role
+        #[arg(long, default_value = "staff", value_parser = role_parser())]
+        role: Role,
+        /// The per-user "Two-factor auth" setting
+        #[arg(long = "2fa", value_name = "POLICY", default_value = "clinic-default", value_parser = policy_parser())]
+        two_factor: Policy,
+        #[command(flatten)]
+        password: PasswordInput,
+    },
+
+    /// List the accounts: a table, or an array with --json
+    List,
+
+    /// Show one account
+    Show { username: String },
+
+    /// Delete an account (asks to confirm)
+    Remove {
+        username: String,
+        /// Do not ask; required under --no-input
+        #[arg(long)]
+        yes: bool,
+    },
+
+    /// Stop an account from signing in
+    Disable { username: String },
+
+    /// Let a disabled account sign in again
+    Enable { username: String },
+
+    /// Reset someone's password (admin)
+    SetPassword {
+        username: String,
+        #[command(flatten)]
+        password: PasswordInput,
+    },
+
+    /// Change an account's role
+    SetRole {
+        username: String,
+        #[arg(value_parser = role_parser())]
+        role: Role,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct PasswordInput {
+    /// Read the password from the first line of stdin instead of prompting
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    pub username: String,
+    #[command(flatten)]
+    pub password: PasswordInput,
+}
+
+fn role_parser() -> impl TypedValueParser<Value = Role> {
+    PossibleValuesParser::new(["staff", "admin"]).map(|s| s.parse().expect("listed role"))
+}
+
+fn policy_parser() -> impl TypedValueParser<Value = Policy> {
+    PossibleValuesParser::new(Policy::ALL.map(Policy::as_str))
+        .map(|s| s.parse().expect("listed policy"))
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

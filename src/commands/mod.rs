@@ -1,0 +1,126 @@
+//! One module per command group. Each handler turns arguments into domain calls inside
+//! one store transaction and prints the result; the rules themselves live in `domain`.
+
+mod clinic;
+mod completions;
+mod input;
+mod login;
+mod user;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use crate::cli::{Cli, Command, GlobalOptions};
+use crate::domain::time::Timestamp;
+use crate::error::{Error, exit};
+use crate::store::Store;
+use crate::ui::output::Output;
+
+/// What every command needs to know about this run.
+#[derive(Debug)]
+pub struct Context {
+    pub db_path: PathBuf,
+    pub out: Output,
+    /// Prompts allowed: stdin is a terminal and `--no-input` was not given.
+    pub interactive: bool,
+    pub now: Timestamp,
+    /// Who runs admin commands, for the audit trail: the operating-system user.
+    pub operator: String,
+}
+
+impl Context {
+    pub fn new(global: &GlobalOptions) -> anyhow::Result<Context> {
+        Ok(Context {
+            db_path: database_path(global.db.clone())?,
+            out: Output::new(global.json, global.color),
+            interactive: !global.no_input && std::io::stdin().is_terminal(),
+            now: clock()?,
+            operator: operator(),
+        })
+    }
+
+    pub fn open_store(&self) -> anyhow::Result<Store> {
+        Store::open(&self.db_path)
+    }
+}
+
+/// Runs the command and returns its exit code; errors are left to `main` to print.
+pub fn run(cli: Cli) -> anyhow::Result<u8> {
+    if let Command::Completions { shell } = cli.command {
+        completions::print(shell)?;
+        return Ok(exit::SUCCESS);
+    }
+    let ctx = Context::new(&cli.global)?;
+    match cli.command {
+        Command::Clinic(cmd) => clinic::run(&ctx, cmd),
+        Command::User(cmd) => user::run(&ctx, cmd),
+        Command::Login(args) => login::run(&ctx, &args),
+        Command::Completions { .. } => unreachable!("handled above"),
+    }
+}
+
+/// `--db`/`CLINIC2FA_DB` (clap reads both), else the XDG data folder.
+fn database_path(given: Option<PathBuf>) -> anyhow::Result<PathBuf> {
+    if let Some(path) = given.filter(|p| !p.as_os_str().is_empty()) {
+        return Ok(path);
+    }
+    let absolute = |v: std::ffi::OsString| Some(PathBuf::from(v)).filter(|p| p.is_absolute());
+    let data_home = std::env::var_os("XDG_DATA_HOME")
+        .and_then(absolute)
+        .or_else(|| std::env::var_os("HOME").and_then(absolute).map(|h| h.join(".local/share")))
+        .ok_or_else(|| {
+            Error::Usage(
+                "no database path: pass --db PATH or set CLINIC2FA_DB (HOME is not set)".into(),
+            )
+        })?;
+    Ok(data_home.join("clinic2fa").join("clinic2fa.db"))
+}
+
+/// "Now": the system clock, unless `CLINIC2FA_NOW` pins it (simulations and tests).
+fn clock() -> Result<Timestamp, Error> {
+    match std::env::var("CLINIC2FA_NOW") {
+        Err(_) => Ok(Timestamp::system_now()),
+        Ok(value) => value
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|s| *s >= 0)
+            .map(Timestamp::from_unix)
+            .ok_or_else(|| {
+                Error::Usage(format!(
+                    "CLINIC2FA_NOW={value:?} is not a time: set it to whole Unix seconds, e.g. 1795798800, or unset it"
+                ))
+            }),
+    }
+}
+
+fn operator() -> String {
+    use std::os::unix::fs::MetadataExt;
+    ["USER", "LOGNAME"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+        .or_else(|| std::fs::metadata("/proc/self").ok().map(|m| format!("uid:{}", m.uid())))
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// Writes an admin action to the audit trail, inside the caller's transaction so the
+/// action and its record land together or not at all.
+fn audit_admin(
+    ctx: &Context,
+    tx: &rusqlite::Connection,
+    action: &str,
+    subject: Option<&str>,
+    detail: Option<&str>,
+) -> anyhow::Result<()> {
+    crate::store::audit::record(
+        tx,
+        &crate::store::audit::Entry {
+            at: ctx.now,
+            actor: &ctx.operator,
+            action,
+            subject,
+            outcome: "ok",
+            detail,
+        },
+    )
+}

@@ -1,0 +1,82 @@
+//! A staff account as the rules see it.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::domain::policy::Policy;
+use crate::domain::settings::Clinic;
+use crate::domain::time::Timestamp;
+use crate::domain::username::Username;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Role {
+    #[default]
+    Staff,
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Staff => "staff",
+            Role::Admin => "admin",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Role {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "staff" => Ok(Role::Staff),
+            "admin" => Ok(Role::Admin),
+            other => Err(format!("unknown role {other:?}: use staff or admin")),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub id: i64,
+    pub username: Username,
+    pub name: Option<String>,
+    pub role: Role,
+    pub disabled: bool,
+    /// The per-user "Two-factor auth" setting. Nothing but `user 2fa set` changes it.
+    pub policy: Policy,
+    /// argon2id PHC string.
+    pub password_hash: String,
+    /// Whether an authenticator is active (a confirmed TOTP secret).
+    pub enrolled: bool,
+    pub recovery_codes_left: u32,
+    /// A one-time login without 2FA, granted by an admin, good until this moment.
+    pub bypass_until: Option<Timestamp>,
+    /// Consecutive failed sign-ins since the last success or lockout.
+    pub failed_logins: u32,
+    pub locked_until: Option<Timestamp>,
+    pub created_at: Timestamp,
+    pub last_login_at: Option<Timestamp>,
+}
+
+impl Account {
+    /// Whether 2FA applies to this person now.
+    pub fn requires_2fa(&self, clinic: &Clinic) -> bool {
+        self.policy.requires_2fa(clinic.require_2fa)
+    }
+
+    /// The end of a lockout still in force at `now`.
+    pub fn locked_at(&self, now: Timestamp) -> Option<Timestamp> {
+        self.locked_until.filter(|until| *until > now)
+    }
+
+    /// The expiry of a bypass still usable at `now`; an expired one grants nothing.
+    pub fn bypass_at(&self, now: Timestamp) -> Option<Timestamp> {
+        self.bypass_until.filter(|until| *until > now)
+    }
+}

@@ -1,0 +1,249 @@
+//! What happens at login: the contract's rule list, in order, as one pure function.
+//!
+//! The caller gathers the facts (the account, whether the password matched, the clock)
+//! and applies the decision; nothing here touches the terminal or the database.
+
+use crate::domain::account::Account;
+use crate::domain::settings::Clinic;
+use crate::domain::time::Timestamp;
+use crate::error::exit;
+
+/// Why a login was refused, with the contract's wire names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DenyReason {
+    InvalidCredentials,
+    Locked,
+    CodeRequired,
+    InvalidCode,
+    EnrolmentRequired,
+    PasswordChangeRequired,
+}
+
+impl DenyReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DenyReason::InvalidCredentials => "invalid-credentials",
+            DenyReason::Locked => "locked",
+            DenyReason::CodeRequired => "code-required",
+            DenyReason::InvalidCode => "invalid-code",
+            DenyReason::EnrolmentRequired => "enrolment-required",
+            DenyReason::PasswordChangeRequired => "password-change-required",
+        }
+    }
+
+    pub fn exit_code(self) -> u8 {
+        match self {
+            DenyReason::InvalidCredentials | DenyReason::CodeRequired | DenyReason::InvalidCode => {
+                exit::DENIED
+            }
+            DenyReason::Locked => exit::LOCKED,
+            DenyReason::EnrolmentRequired | DenyReason::PasswordChangeRequired => {
+                exit::ACTION_REQUIRED
+            }
+        }
+    }
+}
+
+/// How the second factor was satisfied on a successful login.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecondFactor {
+    Totp,
+    RecoveryCode,
+    Bypass,
+    None,
+}
+
+impl SecondFactor {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SecondFactor::Totp => "totp",
+            SecondFactor::RecoveryCode => "recovery-code",
+            SecondFactor::Bypass => "bypass",
+            SecondFactor::None => "none",
+        }
+    }
+}
+
+/// Everything the rules look at, gathered by the caller.
+#[derive(Debug)]
+pub struct Attempt<'a> {
+    /// `None` when no account has that username.
+    pub account: Option<&'a Account>,
+    /// Whether the password matched (against a dummy hash for unknown users).
+    pub password_ok: bool,
+    pub clinic: &'a Clinic,
+    pub now: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    Success { second_factor: SecondFactor, enrolment_required: bool },
+    Denied { reason: DenyReason, counts_as_failure: bool },
+}
+
+impl Decision {
+    fn denied(reason: DenyReason, counts_as_failure: bool) -> Self {
+        Decision::Denied { reason, counts_as_failure }
+    }
+}
+
+/// The login rules of the contract, in its order.
+pub fn decide(attempt: &Attempt<'_>) -> Decision {
+    // 1. Unknown user, disabled user or wrong password: one answer for all three.
+    //    Only a failure against an existing account counts toward its lockout.
+    let Some(account) = attempt.account else {
+        return Decision::denied(DenyReason::InvalidCredentials, false);
+    };
+    if !attempt.password_ok {
+        return Decision::denied(DenyReason::InvalidCredentials, true);
+    }
+    if account.disabled {
+        return Decision::denied(DenyReason::InvalidCredentials, false);
+    }
+
+    // 2. Locked: refused even with correct credentials, and not counted again.
+    if account.locked_at(attempt.now).is_some() {
+        return Decision::denied(DenyReason::Locked, false);
+    }
+
+    let required = account.requires_2fa(attempt.clinic);
+
+    // 5. Not enrolled and 2FA required: enrol first.
+    if required && !account.enrolled {
+        return Decision::denied(DenyReason::EnrolmentRequired, false);
+    }
+
+    // 6. Not enrolled and not required: the password is enough.
+    Decision::Success { second_factor: SecondFactor::None, enrolment_required: false }
+}
+
+/// Where a failure leaves the lockout: the moment the account is locked until, when
+/// `failures` consecutive failures reach the clinic's threshold.
+pub fn lockout_after(failures: u32, clinic: &Clinic, now: Timestamp) -> Option<Timestamp> {
+    (failures >= clinic.lockout_threshold)
+        .then(|| now.plus_seconds(i64::from(clinic.lockout_minutes) * 60))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::account::Role;
+    use crate::domain::policy::Policy;
+    use crate::domain::username::Username;
+
+    const NOW: Timestamp = Timestamp::from_unix_const(1_795_798_800);
+
+    fn clinic(require_2fa: bool) -> Clinic {
+        Clinic {
+            name: "Clinic".into(),
+            require_2fa,
+            lockout_threshold: 5,
+            lockout_minutes: 15,
+            totp_window: 1,
+            bypass_hours: 24,
+        }
+    }
+
+    fn account() -> Account {
+        Account {
+            id: 1,
+            username: Username::parse("alice").unwrap(),
+            name: None,
+            role: Role::Staff,
+            disabled: false,
+            policy: Policy::ClinicDefault,
+            password_hash: String::new(),
+            enrolled: false,
+            recovery_codes_left: 0,
+            bypass_until: None,
+            failed_logins: 0,
+            locked_until: None,
+            created_at: NOW,
+            last_login_at: None,
+        }
+    }
+
+    fn decide_for(account: Option<&Account>, password_ok: bool, clinic: &Clinic) -> Decision {
+        decide(&Attempt { account, password_ok, clinic, now: NOW })
+    }
+
+    fn denied(reason: DenyReason, counts_as_failure: bool) -> Decision {
+        Decision::Denied { reason, counts_as_failure }
+    }
+
+    #[test]
+    fn rule_1_unknown_disabled_and_wrong_password_are_one_answer() {
+        let c = clinic(false);
+        let alice = account();
+        let disabled = Account { disabled: true, ..account() };
+        assert_eq!(decide_for(None, true, &c), denied(DenyReason::InvalidCredentials, false));
+        assert_eq!(
+            decide_for(Some(&alice), false, &c),
+            denied(DenyReason::InvalidCredentials, true)
+        );
+        assert_eq!(
+            decide_for(Some(&disabled), true, &c),
+            denied(DenyReason::InvalidCredentials, false)
+        );
+    }
+
+    #[test]
+    fn rule_2_a_lock_in_force_refuses_correct_credentials_and_lapses() {
+        let c = clinic(false);
+        let locked = Account { locked_until: Some(NOW.plus_seconds(1)), ..account() };
+        assert_eq!(decide_for(Some(&locked), true, &c), denied(DenyReason::Locked, false));
+        // A wrong password is still rule 1, and counts.
+        assert_eq!(
+            decide_for(Some(&locked), false, &c),
+            denied(DenyReason::InvalidCredentials, true)
+        );
+        let lapsed = Account { locked_until: Some(NOW), ..account() };
+        assert!(matches!(decide_for(Some(&lapsed), true, &c), Decision::Success { .. }));
+    }
+
+    #[test]
+    fn rule_5_required_and_not_enrolled_must_enrol() {
+        let on_default = account();
+        assert_eq!(
+            decide_for(Some(&on_default), true, &clinic(true)),
+            denied(DenyReason::EnrolmentRequired, false)
+        );
+        let required = Account { policy: Policy::Required, ..account() };
+        assert_eq!(
+            decide_for(Some(&required), true, &clinic(false)),
+            denied(DenyReason::EnrolmentRequired, false)
+        );
+    }
+
+    #[test]
+    fn rule_6_not_required_needs_only_the_password() {
+        let exempt = Account { policy: Policy::Exempt, ..account() };
+        let success =
+            Decision::Success { second_factor: SecondFactor::None, enrolment_required: false };
+        assert_eq!(decide_for(Some(&exempt), true, &clinic(true)), success);
+        assert_eq!(decide_for(Some(&account()), true, &clinic(false)), success);
+    }
+
+    #[test]
+    fn lockout_starts_at_the_threshold_for_the_configured_minutes() {
+        let c = clinic(false);
+        assert_eq!(lockout_after(4, &c, NOW), None);
+        assert_eq!(lockout_after(5, &c, NOW), Some(NOW.plus_seconds(15 * 60)));
+    }
+
+    #[test]
+    fn deny_reasons_map_to_the_contract_exit_codes() {
+        use DenyReason::*;
+        let codes: Vec<u8> = [
+            InvalidCredentials,
+            CodeRequired,
+            InvalidCode,
+            Locked,
+            EnrolmentRequired,
+            PasswordChangeRequired,
+        ]
+        .map(DenyReason::exit_code)
+        .to_vec();
+        assert_eq!(codes, [3, 3, 3, 4, 5, 5]);
+    }
+}

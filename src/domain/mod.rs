@@ -1,0 +1,10 @@
+//! The clinic's rules as plain functions and types: no terminal, no SQL, no clap.
+//! Time is always passed in, so every rule can be tested with a fixed clock.
+
+pub mod account;
+pub mod login;
+pub mod password;
+pub mod policy;
+pub mod settings;
+pub mod time;
+pub mod username;

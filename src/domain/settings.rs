@@ -1,0 +1,147 @@
+//! The clinic's settings: its name (the issuer shown in authenticator apps), the
+//! clinic-wide 2FA requirement, and four tunables with the contract's ranges.
+
+use std::fmt;
+use std::ops::RangeInclusive;
+
+use crate::error::Error;
+
+/// One of the tunables `clinic set` accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Setting {
+    LockoutThreshold,
+    LockoutMinutes,
+    TotpWindow,
+    BypassHours,
+}
+
+impl Setting {
+    pub const ALL: [Setting; 4] = [
+        Setting::LockoutThreshold,
+        Setting::LockoutMinutes,
+        Setting::TotpWindow,
+        Setting::BypassHours,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Setting::LockoutThreshold => "lockout-threshold",
+            Setting::LockoutMinutes => "lockout-minutes",
+            Setting::TotpWindow => "totp-window",
+            Setting::BypassHours => "bypass-hours",
+        }
+    }
+
+    pub fn range(self) -> RangeInclusive<u32> {
+        match self {
+            Setting::LockoutThreshold => 1..=100,
+            Setting::LockoutMinutes => 1..=1440,
+            Setting::TotpWindow => 0..=2,
+            Setting::BypassHours => 1..=168,
+        }
+    }
+
+    pub fn default_value(self) -> u32 {
+        match self {
+            Setting::LockoutThreshold => 5,
+            Setting::LockoutMinutes => 15,
+            Setting::TotpWindow => 1,
+            Setting::BypassHours => 24,
+        }
+    }
+
+    /// Parses a value from the command line and checks it is in range.
+    pub fn parse_value(self, input: &str) -> Result<u32, Error> {
+        let range = self.range();
+        input.trim().parse::<u32>().ok().filter(|v| range.contains(v)).ok_or_else(|| {
+            Error::Usage(format!(
+                "invalid value {input:?} for {}: use a whole number from {} to {}",
+                self.key(),
+                range.start(),
+                range.end()
+            ))
+        })
+    }
+}
+
+impl fmt::Display for Setting {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+/// The clinic as stored: one row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Clinic {
+    pub name: String,
+    pub require_2fa: bool,
+    pub lockout_threshold: u32,
+    pub lockout_minutes: u32,
+    pub totp_window: u32,
+    pub bypass_hours: u32,
+}
+
+impl Clinic {
+    pub fn get(&self, setting: Setting) -> u32 {
+        match setting {
+            Setting::LockoutThreshold => self.lockout_threshold,
+            Setting::LockoutMinutes => self.lockout_minutes,
+            Setting::TotpWindow => self.totp_window,
+            Setting::BypassHours => self.bypass_hours,
+        }
+    }
+}
+
+pub const MAX_NAME_CHARS: usize = 100;
+
+/// Checks a clinic name. It becomes the issuer in `otpauth://` URIs, whose label uses
+/// `:` as the separator between issuer and account, so `:` is refused.
+pub fn check_clinic_name(name: &str) -> Result<String, Error> {
+    let name = name.trim();
+    let refuse = |why: &str| Err(Error::Usage(format!("invalid clinic name {name:?}: {why}")));
+    if name.is_empty() {
+        return refuse("it must not be empty");
+    }
+    if name.contains(':') {
+        return refuse("it must not contain ':' (authenticator apps use it as a separator)");
+    }
+    if name.chars().any(char::is_control) {
+        return refuse("it must not contain control characters");
+    }
+    if name.chars().count() > MAX_NAME_CHARS {
+        return refuse(&format!("it must be at most {MAX_NAME_CHARS} characters"));
+    }
+    Ok(name.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_outside_the_range_are_refused_with_the_range() {
+        assert_eq!(Setting::TotpWindow.parse_value("2").unwrap(), 2);
+        assert_eq!(Setting::TotpWindow.parse_value("0").unwrap(), 0);
+        let err = Setting::TotpWindow.parse_value("3").unwrap_err().to_string();
+        assert!(err.contains("totp-window") && err.contains("0 to 2"), "{err}");
+        assert!(Setting::LockoutThreshold.parse_value("0").is_err());
+        assert!(Setting::LockoutMinutes.parse_value("1441").is_err());
+        assert!(Setting::BypassHours.parse_value("-1").is_err());
+        assert!(Setting::BypassHours.parse_value("1.5").is_err());
+    }
+
+    #[test]
+    fn defaults_lie_inside_their_ranges() {
+        for s in Setting::ALL {
+            assert!(s.range().contains(&s.default_value()), "{s}");
+        }
+    }
+
+    #[test]
+    fn clinic_names_refuse_colons_and_blanks() {
+        assert_eq!(check_clinic_name("  Sunny Vale Clinic ").unwrap(), "Sunny Vale Clinic");
+        assert!(check_clinic_name("A:B").is_err());
+        assert!(check_clinic_name("   ").is_err());
+        assert!(check_clinic_name("a\nb").is_err());
+    }
+}

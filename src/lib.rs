@@ -1,0 +1,12 @@
+//! clinic2fa: a clinic's staff accounts and their two-factor authentication (TOTP),
+//! over one SQLite file.
+//!
+//! Layers, each calling only downwards: `cli` (clap types) → `commands` (one adapter
+//! per command) → `domain` (the rules, pure) and `store` (SQLite); `ui` shows and asks.
+
+pub mod cli;
+pub mod commands;
+pub mod domain;
+pub mod error;
+pub mod store;
+pub mod ui;

@@ -1,0 +1,171 @@
+//! Accounts in the database. Each function takes a connection or transaction, so a
+//! command composes several of them inside one [`super::Store::write`].
+
+use anyhow::Context as _;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use crate::domain::account::{Account, Role};
+use crate::domain::policy::Policy;
+use crate::domain::time::Timestamp;
+use crate::domain::username::Username;
+use crate::error::Error;
+
+const COLUMNS: &str = "id, username, name, role, disabled, policy, password_hash, \
+     bypass_until, failed_logins, locked_until, created_at, last_login_at";
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<Account> {
+    let text_err = |i: usize, e: String| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into())
+    };
+    let username: String = row.get(1)?;
+    let role: String = row.get(3)?;
+    let policy: String = row.get(5)?;
+    let time = |i: usize| -> rusqlite::Result<Option<Timestamp>> {
+        Ok(row.get::<_, Option<i64>>(i)?.map(Timestamp::from_unix))
+    };
+    Ok(Account {
+        id: row.get(0)?,
+        username: Username::parse(&username).map_err(|e| text_err(1, e.to_string()))?,
+        name: row.get(2)?,
+        role: role.parse().map_err(|e| text_err(3, e))?,
+        disabled: row.get(4)?,
+        policy: policy.parse().map_err(|e| text_err(5, e))?,
+        password_hash: row.get(6)?,
+        enrolled: false,
+        recovery_codes_left: 0,
+        bypass_until: time(7)?,
+        failed_logins: row.get(8)?,
+        locked_until: time(9)?,
+        created_at: Timestamp::from_unix(row.get(10)?),
+        last_login_at: time(11)?,
+    })
+}
+
+pub fn find(conn: &Connection, username: &Username) -> anyhow::Result<Option<Account>> {
+    conn.query_row(
+        &format!("SELECT {COLUMNS} FROM accounts WHERE username = ?1"),
+        [username.as_str()],
+        from_row,
+    )
+    .optional()
+    .with_context(|| format!("could not read the account {username}"))
+}
+
+/// The account, or a not-found error that says how to see who exists.
+pub fn get(conn: &Connection, username: &Username) -> anyhow::Result<Account> {
+    find(conn, username)?.ok_or_else(|| {
+        Error::NotFound(format!("no user \"{username}\": `clinic2fa user list` shows the accounts"))
+            .into()
+    })
+}
+
+/// All accounts, by username.
+pub fn list(conn: &Connection) -> anyhow::Result<Vec<Account>> {
+    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM accounts ORDER BY username"))?;
+    let rows = stmt.query_map([], from_row)?;
+    rows.collect::<rusqlite::Result<_>>().context("could not read the accounts")
+}
+
+#[derive(Debug)]
+pub struct NewAccount<'a> {
+    pub username: &'a Username,
+    pub name: Option<&'a str>,
+    pub role: Role,
+    pub policy: Policy,
+    pub password_hash: &'a str,
+    pub created_at: Timestamp,
+}
+
+/// A conflict error when the username is taken.
+pub fn ensure_free(conn: &Connection, username: &Username) -> anyhow::Result<()> {
+    if find(conn, username)?.is_some() {
+        return Err(Error::Conflict(format!(
+            "user {:?} already exists: choose another username, or see `clinic2fa user show {username}`",
+            username.as_str(),
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+pub fn insert(conn: &Connection, new: &NewAccount<'_>) -> anyhow::Result<Account> {
+    ensure_free(conn, new.username)?;
+    conn.execute(
+        "INSERT INTO accounts (username, name, role, policy, password_hash, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            new.username.as_str(),
+            new.name,
+            new.role.as_str(),
+            new.policy.as_str(),
+            new.password_hash,
+            new.created_at.unix()
+        ],
+    )
+    .with_context(|| format!("could not add the account {}", new.username))?;
+    get(conn, new.username)
+}
+
+pub fn remove(conn: &Connection, account: &Account) -> anyhow::Result<()> {
+    conn.execute("DELETE FROM accounts WHERE id = ?1", [account.id])
+        .with_context(|| format!("could not remove the account {}", account.username))?;
+    Ok(())
+}
+
+pub fn set_disabled(conn: &Connection, account: &Account, disabled: bool) -> anyhow::Result<()> {
+    update(conn, account, "disabled = ?2", disabled)
+}
+
+pub fn set_role(conn: &Connection, account: &Account, role: Role) -> anyhow::Result<()> {
+    update(conn, account, "role = ?2", role.as_str())
+}
+
+pub fn set_password_hash(conn: &Connection, account: &Account, phc: &str) -> anyhow::Result<()> {
+    update(conn, account, "password_hash = ?2", phc)
+}
+
+fn update(
+    conn: &Connection,
+    account: &Account,
+    assignment: &str,
+    value: impl rusqlite::ToSql,
+) -> anyhow::Result<()> {
+    conn.execute(
+        &format!("UPDATE accounts SET {assignment} WHERE id = ?1"),
+        params![account.id, value],
+    )
+    .with_context(|| format!("could not update the account {}", account.username))?;
+    Ok(())
+}
+
+/// Counts one more consecutive failure, atomically (concurrent failures all count),
+/// and returns the new count.
+pub fn count_failure(conn: &Connection, account: &Account) -> anyhow::Result<u32> {
+    conn.query_row(
+        "UPDATE accounts SET failed_logins = failed_logins + 1 WHERE id = ?1
+         RETURNING failed_logins",
+        [account.id],
+        |row| row.get(0),
+    )
+    .with_context(|| format!("could not record the failed sign-in of {}", account.username))
+}
+
+/// Locks the account until `until` and starts the failure count afresh.
+pub fn lock(conn: &Connection, account: &Account, until: Timestamp) -> anyhow::Result<()> {
+    conn.execute(
+        "UPDATE accounts SET locked_until = ?2, failed_logins = 0 WHERE id = ?1",
+        params![account.id, until.unix()],
+    )
+    .with_context(|| format!("could not lock the account {}", account.username))?;
+    Ok(())
+}
+
+/// A successful sign-in: the failure count starts afresh.
+pub fn record_login(conn: &Connection, account: &Account, now: Timestamp) -> anyhow::Result<()> {
+    conn.execute(
+        "UPDATE accounts SET failed_logins = 0, last_login_at = ?2 WHERE id = ?1",
+        params![account.id, now.unix()],
+    )
+    .with_context(|| format!("could not record the sign-in of {}", account.username))?;
+    Ok(())
+}

@@ -1,0 +1,49 @@
+//! The clinic's single settings row.
+
+use anyhow::Context as _;
+use rusqlite::{Connection, params};
+
+use crate::domain::settings::{Clinic, Setting};
+
+pub fn get(conn: &Connection) -> anyhow::Result<Clinic> {
+    conn.query_row(
+        "SELECT name, require_2fa, lockout_threshold, lockout_minutes, totp_window, bypass_hours
+         FROM clinic WHERE id = 1",
+        [],
+        |row| {
+            Ok(Clinic {
+                name: row.get(0)?,
+                require_2fa: row.get(1)?,
+                lockout_threshold: row.get(2)?,
+                lockout_minutes: row.get(3)?,
+                totp_window: row.get(4)?,
+                bypass_hours: row.get(5)?,
+            })
+        },
+    )
+    .context("could not read the clinic's settings")
+}
+
+pub fn set_name(conn: &Connection, name: &str) -> anyhow::Result<()> {
+    conn.execute("UPDATE clinic SET name = ?1 WHERE id = 1", [name])
+        .context("could not save the clinic's name")?;
+    Ok(())
+}
+
+pub fn set_require_2fa(conn: &Connection, on: bool) -> anyhow::Result<()> {
+    conn.execute("UPDATE clinic SET require_2fa = ?1 WHERE id = 1", [on])
+        .context("could not save the clinic-wide 2FA requirement")?;
+    Ok(())
+}
+
+pub fn set(conn: &Connection, setting: Setting, value: u32) -> anyhow::Result<()> {
+    let column = match setting {
+        Setting::LockoutThreshold => "lockout_threshold",
+        Setting::LockoutMinutes => "lockout_minutes",
+        Setting::TotpWindow => "totp_window",
+        Setting::BypassHours => "bypass_hours",
+    };
+    conn.execute(&format!("UPDATE clinic SET {column} = ?1 WHERE id = 1"), params![value])
+        .with_context(|| format!("could not save {setting}"))?;
+    Ok(())
+}

@@ -1,0 +1,107 @@
+//! The schema, as an append-only list of migrations tracked by `PRAGMA user_version`.
+//!
+//! Never edit a migration that has shipped: add a new one at the end.
+
+use std::path::Path;
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use crate::error::Error;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: the clinic, its accounts, and the audit trail.
+    "CREATE TABLE clinic (
+        id                INTEGER PRIMARY KEY CHECK (id = 1),
+        name              TEXT    NOT NULL,
+        require_2fa       INTEGER NOT NULL DEFAULT 0 CHECK (require_2fa IN (0, 1)),
+        lockout_threshold INTEGER NOT NULL DEFAULT 5  CHECK (lockout_threshold BETWEEN 1 AND 100),
+        lockout_minutes   INTEGER NOT NULL DEFAULT 15 CHECK (lockout_minutes BETWEEN 1 AND 1440),
+        totp_window       INTEGER NOT NULL DEFAULT 1  CHECK (totp_window BETWEEN 0 AND 2),
+        bypass_hours      INTEGER NOT NULL DEFAULT 24 CHECK (bypass_hours BETWEEN 1 AND 168)
+    );
+    INSERT INTO clinic (id, name) VALUES (1, 'Clinic');
+
+    CREATE TABLE accounts (
+        id            INTEGER PRIMARY KEY,
+        username      TEXT    NOT NULL UNIQUE,
+        name          TEXT,
+        role          TEXT    NOT NULL CHECK (role IN ('staff', 'admin')),
+        disabled      INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+        policy        TEXT    NOT NULL DEFAULT 'clinic-default'
+                              CHECK (policy IN ('clinic-default', 'required', 'exempt')),
+        password_hash TEXT    NOT NULL,
+        bypass_until  INTEGER,
+        failed_logins INTEGER NOT NULL DEFAULT 0,
+        locked_until  INTEGER,
+        created_at    INTEGER NOT NULL,
+        last_login_at INTEGER
+    );
+
+    CREATE TABLE audit_log (
+        id      INTEGER PRIMARY KEY,
+        at      INTEGER NOT NULL,
+        actor   TEXT    NOT NULL,
+        action  TEXT    NOT NULL,
+        subject TEXT,
+        outcome TEXT    NOT NULL,
+        detail  TEXT
+    );
+    CREATE INDEX audit_log_subject ON audit_log (subject, id);",
+];
+
+/// The schema version this binary writes.
+pub fn latest() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+/// Refuses a database from a newer clinic2fa: writing to it could lose its data.
+pub fn check_known(version: i64, path: &Path) -> Result<(), Error> {
+    if version > latest() {
+        return Err(Error::Database(format!(
+            "{} has schema version {version}, newer than this clinic2fa knows ({}); it was left untouched: upgrade clinic2fa",
+            path.display(),
+            latest()
+        )));
+    }
+    Ok(())
+}
+
+/// Applies the missing migrations in one transaction. The version is read again inside
+/// it, so two processes opening a new file at once migrate it once.
+pub fn apply(conn: &mut Connection) -> anyhow::Result<()> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current == latest() {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(current.max(0) as usize) {
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_migration_applies_in_order_to_an_empty_database() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        apply(&mut conn).unwrap();
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(version, latest());
+        // Applying again is a no-op.
+        apply(&mut conn).unwrap();
+        let clinics: i64 = conn.query_row("SELECT count(*) FROM clinic", [], |r| r.get(0)).unwrap();
+        assert_eq!(clinics, 1);
+    }
+
+    #[test]
+    fn newer_schema_is_refused() {
+        assert!(check_known(latest(), Path::new("x")).is_ok());
+        assert!(check_known(latest() + 1, Path::new("x")).is_err());
+    }
+}

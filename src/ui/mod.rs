@@ -1,0 +1,6 @@
+//! What people see: prompts, tables, JSON documents, and (later) QR codes.
+//! Nothing here decides a rule; it only shows and asks.
+
+pub mod output;
+pub mod prompt;
+pub mod views;

@@ -1,0 +1,69 @@
+//! Where output goes. With `--json`, stdout carries exactly one JSON document and
+//! everything meant for a person goes to stderr. Writes return errors instead of
+//! panicking, so a closed pipe ends the program quietly.
+
+use std::io::{self, IsTerminal, Write};
+
+use serde_json::Value;
+
+use crate::cli::ColorChoice;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Output {
+    pub json: bool,
+    /// Whether stdout may carry ANSI colour.
+    pub color: bool,
+}
+
+impl Output {
+    pub fn new(json: bool, choice: ColorChoice) -> Self {
+        Output { json, color: color_enabled(choice, io::stdout().is_terminal()) }
+    }
+
+    /// Prints a command's result: the JSON document under `--json`, else the text.
+    pub fn result(&self, json: &Value, text: impl FnOnce() -> String) -> io::Result<()> {
+        if self.json { self.document(json) } else { self.text(&text()) }
+    }
+
+    /// The one JSON document, compact, with a final newline.
+    pub fn document(&self, value: &Value) -> io::Result<()> {
+        document(value)
+    }
+
+    /// Text for a person on stdout (on stderr under `--json`, to keep stdout pure).
+    pub fn text(&self, text: &str) -> io::Result<()> {
+        if self.json {
+            return note(text);
+        }
+        let mut out = io::stdout().lock();
+        writeln!(out, "{}", text.trim_end_matches('\n'))?;
+        out.flush()
+    }
+}
+
+/// Writes one JSON document, compact, with a final newline, to stdout.
+pub fn document(value: &Value) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    serde_json::to_writer(&mut out, value)?;
+    writeln!(out)?;
+    out.flush()
+}
+
+/// A message for a person on stderr: hints, warnings, progress.
+pub fn note(text: &str) -> io::Result<()> {
+    let mut err = io::stderr().lock();
+    writeln!(err, "{}", text.trim_end_matches('\n'))
+}
+
+/// `--color always` wins; `never` loses; `auto` means a terminal and no `NO_COLOR`.
+pub fn color_enabled(choice: ColorChoice, is_terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            is_terminal
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
+        }
+    }
+}

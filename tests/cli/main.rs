@@ -1,0 +1,11 @@
+//! Integration tests: each drives the real binary in its own temp dir, with the
+//! environment cleared so nothing of the developer's machine leaks in.
+
+mod harness;
+
+mod accounts;
+mod clinic;
+mod completions;
+mod login;
+mod storage;
+mod terminal;
