@@ -32,6 +32,9 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             [CompletionResult]::new('clinic', 'clinic', [CompletionResultType]::ParameterValue, 'Show and change the clinic''s settings')
             [CompletionResult]::new('user', 'user', [CompletionResultType]::ParameterValue, 'Add and manage staff accounts')
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Sign in as a member of staff (password, then a code if 2FA applies)')
+            [CompletionResult]::new('enrol', 'enrol', [CompletionResultType]::ParameterValue, 'Set up an authenticator app (shows a QR code), or confirm one with --confirm')
+            [CompletionResult]::new('unenrol', 'unenrol', [CompletionResultType]::ParameterValue, 'Turn your own 2FA off (e.g. before changing phone): needs a current code')
+            [CompletionResult]::new('recovery-codes', 'recovery-codes', [CompletionResultType]::ParameterValue, 'Issue a fresh set of recovery codes; the old ones stop working')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script on stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -246,6 +249,45 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             break
         }
         'clinic2fa;login' {
+            [CompletionResult]::new('--code', '--code', [CompletionResultType]::ParameterName, 'A 6-digit code from the authenticator app')
+            [CompletionResult]::new('--recovery-code', '--recovery-code', [CompletionResultType]::ParameterName, 'One of the recovery codes issued at enrolment (each works once)')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured under auto)')
+            [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from the first line of stdin instead of prompting')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout; messages go to stderr')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt (implied when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'clinic2fa;enrol' {
+            [CompletionResult]::new('--code', '--code', [CompletionResultType]::ParameterName, 'A 6-digit code from the authenticator app')
+            [CompletionResult]::new('--recovery-code', '--recovery-code', [CompletionResultType]::ParameterName, 'One of the recovery codes issued at enrolment (each works once)')
+            [CompletionResult]::new('--confirm', '--confirm', [CompletionResultType]::ParameterName, 'Finish an enrolment: a code from the newly added app')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured under auto)')
+            [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from the first line of stdin instead of prompting')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout; messages go to stderr')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt (implied when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'clinic2fa;unenrol' {
+            [CompletionResult]::new('--code', '--code', [CompletionResultType]::ParameterName, 'A 6-digit code from the authenticator app')
+            [CompletionResult]::new('--recovery-code', '--recovery-code', [CompletionResultType]::ParameterName, 'One of the recovery codes issued at enrolment (each works once)')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured under auto)')
+            [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from the first line of stdin instead of prompting')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout; messages go to stderr')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt (implied when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'clinic2fa;recovery-codes' {
+            [CompletionResult]::new('--code', '--code', [CompletionResultType]::ParameterName, 'A 6-digit code from the authenticator app')
+            [CompletionResult]::new('--recovery-code', '--recovery-code', [CompletionResultType]::ParameterName, 'One of the recovery codes issued at enrolment (each works once)')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured under auto)')
             [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from the first line of stdin instead of prompting')
@@ -268,6 +310,9 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             [CompletionResult]::new('clinic', 'clinic', [CompletionResultType]::ParameterValue, 'Show and change the clinic''s settings')
             [CompletionResult]::new('user', 'user', [CompletionResultType]::ParameterValue, 'Add and manage staff accounts')
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Sign in as a member of staff (password, then a code if 2FA applies)')
+            [CompletionResult]::new('enrol', 'enrol', [CompletionResultType]::ParameterValue, 'Set up an authenticator app (shows a QR code), or confirm one with --confirm')
+            [CompletionResult]::new('unenrol', 'unenrol', [CompletionResultType]::ParameterValue, 'Turn your own 2FA off (e.g. before changing phone): needs a current code')
+            [CompletionResult]::new('recovery-codes', 'recovery-codes', [CompletionResultType]::ParameterValue, 'Issue a fresh set of recovery codes; the old ones stop working')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script on stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -327,6 +372,15 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             break
         }
         'clinic2fa;help;login' {
+            break
+        }
+        'clinic2fa;help;enrol' {
+            break
+        }
+        'clinic2fa;help;unenrol' {
+            break
+        }
+        'clinic2fa;help;recovery-codes' {
             break
         }
         'clinic2fa;help;completions' {

@@ -22,11 +22,20 @@ _clinic2fa() {
             clinic2fa,completions)
                 cmd="clinic2fa__subcmd__completions"
                 ;;
+            clinic2fa,enrol)
+                cmd="clinic2fa__subcmd__enrol"
+                ;;
             clinic2fa,help)
                 cmd="clinic2fa__subcmd__help"
                 ;;
             clinic2fa,login)
                 cmd="clinic2fa__subcmd__login"
+                ;;
+            clinic2fa,recovery-codes)
+                cmd="clinic2fa__subcmd__recovery__subcmd__codes"
+                ;;
+            clinic2fa,unenrol)
+                cmd="clinic2fa__subcmd__unenrol"
                 ;;
             clinic2fa,user)
                 cmd="clinic2fa__subcmd__user"
@@ -67,11 +76,20 @@ _clinic2fa() {
             clinic2fa__subcmd__help,completions)
                 cmd="clinic2fa__subcmd__help__subcmd__completions"
                 ;;
+            clinic2fa__subcmd__help,enrol)
+                cmd="clinic2fa__subcmd__help__subcmd__enrol"
+                ;;
             clinic2fa__subcmd__help,help)
                 cmd="clinic2fa__subcmd__help__subcmd__help"
                 ;;
             clinic2fa__subcmd__help,login)
                 cmd="clinic2fa__subcmd__help__subcmd__login"
+                ;;
+            clinic2fa__subcmd__help,recovery-codes)
+                cmd="clinic2fa__subcmd__help__subcmd__recovery__subcmd__codes"
+                ;;
+            clinic2fa__subcmd__help,unenrol)
+                cmd="clinic2fa__subcmd__help__subcmd__unenrol"
                 ;;
             clinic2fa__subcmd__help,user)
                 cmd="clinic2fa__subcmd__help__subcmd__user"
@@ -173,7 +191,7 @@ _clinic2fa() {
 
     case "${cmd}" in
         clinic2fa)
-            opts="-h -V --db --json --no-input --color --help --version clinic user login completions help"
+            opts="-h -V --db --json --no-input --color --help --version clinic user login enrol unenrol recovery-codes completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -410,8 +428,42 @@ _clinic2fa() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        clinic2fa__subcmd__enrol)
+            opts="-h --password-stdin --code --recovery-code --confirm --db --json --no-input --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --code)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --recovery-code)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --confirm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         clinic2fa__subcmd__help)
-            opts="clinic user login completions help"
+            opts="clinic user login enrol unenrol recovery-codes completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -508,6 +560,20 @@ _clinic2fa() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        clinic2fa__subcmd__help__subcmd__enrol)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         clinic2fa__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -523,6 +589,34 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__help__subcmd__login)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__help__subcmd__recovery__subcmd__codes)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__help__subcmd__unenrol)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -663,12 +757,80 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__login)
-            opts="-h --password-stdin --db --json --no-input --color --help"
+            opts="-h --password-stdin --code --recovery-code --db --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --code)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --recovery-code)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__recovery__subcmd__codes)
+            opts="-h --password-stdin --code --recovery-code --db --json --no-input --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --code)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --recovery-code)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__unenrol)
+            opts="-h --password-stdin --code --recovery-code --db --json --no-input --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --code)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --recovery-code)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

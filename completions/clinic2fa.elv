@@ -29,6 +29,9 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand clinic 'Show and change the clinic''s settings'
             cand user 'Add and manage staff accounts'
             cand login 'Sign in as a member of staff (password, then a code if 2FA applies)'
+            cand enrol 'Set up an authenticator app (shows a QR code), or confirm one with --confirm'
+            cand unenrol 'Turn your own 2FA off (e.g. before changing phone): needs a current code'
+            cand recovery-codes 'Issue a fresh set of recovery codes; the old ones stop working'
             cand completions 'Print a shell completion script on stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -212,6 +215,42 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         &'clinic2fa;user;help;help'= {
         }
         &'clinic2fa;login'= {
+            cand --code 'A 6-digit code from the authenticator app'
+            cand --recovery-code 'One of the recovery codes issued at enrolment (each works once)'
+            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --color 'When to use colour (NO_COLOR is honoured under auto)'
+            cand --password-stdin 'Read the password from the first line of stdin instead of prompting'
+            cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
+            cand --no-input 'Never prompt (implied when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'clinic2fa;enrol'= {
+            cand --code 'A 6-digit code from the authenticator app'
+            cand --recovery-code 'One of the recovery codes issued at enrolment (each works once)'
+            cand --confirm 'Finish an enrolment: a code from the newly added app'
+            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --color 'When to use colour (NO_COLOR is honoured under auto)'
+            cand --password-stdin 'Read the password from the first line of stdin instead of prompting'
+            cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
+            cand --no-input 'Never prompt (implied when stdin is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'clinic2fa;unenrol'= {
+            cand --code 'A 6-digit code from the authenticator app'
+            cand --recovery-code 'One of the recovery codes issued at enrolment (each works once)'
+            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --color 'When to use colour (NO_COLOR is honoured under auto)'
+            cand --password-stdin 'Read the password from the first line of stdin instead of prompting'
+            cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
+            cand --no-input 'Never prompt (implied when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'clinic2fa;recovery-codes'= {
+            cand --code 'A 6-digit code from the authenticator app'
+            cand --recovery-code 'One of the recovery codes issued at enrolment (each works once)'
             cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --password-stdin 'Read the password from the first line of stdin instead of prompting'
@@ -232,6 +271,9 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand clinic 'Show and change the clinic''s settings'
             cand user 'Add and manage staff accounts'
             cand login 'Sign in as a member of staff (password, then a code if 2FA applies)'
+            cand enrol 'Set up an authenticator app (shows a QR code), or confirm one with --confirm'
+            cand unenrol 'Turn your own 2FA off (e.g. before changing phone): needs a current code'
+            cand recovery-codes 'Issue a fresh set of recovery codes; the old ones stop working'
             cand completions 'Print a shell completion script on stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -276,6 +318,12 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         &'clinic2fa;help;user;set-role'= {
         }
         &'clinic2fa;help;login'= {
+        }
+        &'clinic2fa;help;enrol'= {
+        }
+        &'clinic2fa;help;unenrol'= {
+        }
+        &'clinic2fa;help;recovery-codes'= {
         }
         &'clinic2fa;help;completions'= {
         }

@@ -35,6 +35,9 @@ complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -s V -l version -d 'Pr
 complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -f -a "clinic" -d 'Show and change the clinic\'s settings'
 complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -f -a "user" -d 'Add and manage staff accounts'
 complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -f -a "login" -d 'Sign in as a member of staff (password, then a code if 2FA applies)'
+complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -f -a "enrol" -d 'Set up an authenticator app (shows a QR code), or confirm one with --confirm'
+complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -f -a "unenrol" -d 'Turn your own 2FA off (e.g. before changing phone): needs a current code'
+complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -f -a "recovery-codes" -d 'Issue a fresh set of recovery codes; the old ones stop working'
 complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -f -a "completions" -d 'Print a shell completion script on stdout'
 complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and not __fish_seen_subcommand_from show set-name require-2fa set help" -l db -d 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
@@ -173,6 +176,8 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_see
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "set-password" -d 'Reset someone\'s password (admin)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "set-role" -d 'Change an account\'s role'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand login" -l code -d 'A 6-digit code from the authenticator app' -r
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand login" -l recovery-code -d 'One of the recovery codes issued at enrolment (each works once)' -r
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand login" -l db -d 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand login" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
@@ -181,6 +186,37 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand login" -l password-s
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand login" -l json -d 'Print exactly one JSON document on stdout; messages go to stderr'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand login" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand login" -s h -l help -d 'Print help'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand enrol" -l code -d 'A 6-digit code from the authenticator app' -r
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand enrol" -l recovery-code -d 'One of the recovery codes issued at enrolment (each works once)' -r
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand enrol" -l confirm -d 'Finish an enrolment: a code from the newly added app' -r
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand enrol" -l db -d 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand enrol" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand enrol" -l password-stdin -d 'Read the password from the first line of stdin instead of prompting'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand enrol" -l json -d 'Print exactly one JSON document on stdout; messages go to stderr'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand enrol" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand enrol" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand unenrol" -l code -d 'A 6-digit code from the authenticator app' -r
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand unenrol" -l recovery-code -d 'One of the recovery codes issued at enrolment (each works once)' -r
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand unenrol" -l db -d 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand unenrol" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand unenrol" -l password-stdin -d 'Read the password from the first line of stdin instead of prompting'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand unenrol" -l json -d 'Print exactly one JSON document on stdout; messages go to stderr'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand unenrol" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand unenrol" -s h -l help -d 'Print help'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand recovery-codes" -l code -d 'A 6-digit code from the authenticator app' -r
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand recovery-codes" -l recovery-code -d 'One of the recovery codes issued at enrolment (each works once)' -r
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand recovery-codes" -l db -d 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand recovery-codes" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand recovery-codes" -l password-stdin -d 'Read the password from the first line of stdin instead of prompting'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand recovery-codes" -l json -d 'Print exactly one JSON document on stdout; messages go to stderr'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand recovery-codes" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand recovery-codes" -s h -l help -d 'Print help'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand completions" -l db -d 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand completions" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
@@ -188,11 +224,14 @@ never\t''"
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand completions" -l json -d 'Print exactly one JSON document on stdout; messages go to stderr'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand completions" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from clinic user login completions help" -f -a "clinic" -d 'Show and change the clinic\'s settings'
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from clinic user login completions help" -f -a "user" -d 'Add and manage staff accounts'
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from clinic user login completions help" -f -a "login" -d 'Sign in as a member of staff (password, then a code if 2FA applies)'
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from clinic user login completions help" -f -a "completions" -d 'Print a shell completion script on stdout'
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from clinic user login completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from clinic user login enrol unenrol recovery-codes completions help" -f -a "clinic" -d 'Show and change the clinic\'s settings'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from clinic user login enrol unenrol recovery-codes completions help" -f -a "user" -d 'Add and manage staff accounts'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from clinic user login enrol unenrol recovery-codes completions help" -f -a "login" -d 'Sign in as a member of staff (password, then a code if 2FA applies)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from clinic user login enrol unenrol recovery-codes completions help" -f -a "enrol" -d 'Set up an authenticator app (shows a QR code), or confirm one with --confirm'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from clinic user login enrol unenrol recovery-codes completions help" -f -a "unenrol" -d 'Turn your own 2FA off (e.g. before changing phone): needs a current code'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from clinic user login enrol unenrol recovery-codes completions help" -f -a "recovery-codes" -d 'Issue a fresh set of recovery codes; the old ones stop working'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from clinic user login enrol unenrol recovery-codes completions help" -f -a "completions" -d 'Print a shell completion script on stdout'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from clinic user login enrol unenrol recovery-codes completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_seen_subcommand_from clinic" -f -a "show" -d 'Show the clinic\'s name, whether 2FA is required clinic-wide, and all settings'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_seen_subcommand_from clinic" -f -a "set-name" -d 'Set the clinic\'s name: the issuer shown in authenticator apps (no \':\')'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_seen_subcommand_from clinic" -f -a "require-2fa" -d 'Require two-factor authentication for everyone on the clinic default'

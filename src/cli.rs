@@ -67,6 +67,21 @@ pub enum Command {
     /// Sign in as a member of staff (password, then a code if 2FA applies)
     Login(LoginArgs),
 
+    /// Set up an authenticator app (shows a QR code), or confirm one with --confirm
+    ///
+    /// Without --confirm: starts an enrolment and shows the new secret as a QR code, as an
+    /// otpauth:// link and as text. At a terminal it then asks for a code from the app and
+    /// finishes; from a script, finish within 10 minutes with `enrol USERNAME --confirm
+    /// CODE`. Replacing an active authenticator (a new phone) needs a current code or a
+    /// recovery code; the old one keeps working until the new one is confirmed.
+    Enrol(EnrolArgs),
+
+    /// Turn your own 2FA off (e.g. before changing phone): needs a current code
+    Unenrol(OwnAccountArgs),
+
+    /// Issue a fresh set of recovery codes; the old ones stop working
+    RecoveryCodes(OwnAccountArgs),
+
     /// Print a shell completion script on stdout
     Completions {
         /// The shell to complete for
@@ -186,11 +201,47 @@ pub struct PasswordInput {
     pub password_stdin: bool,
 }
 
+/// A second factor given on the command line (else asked for at a terminal).
+#[derive(Debug, Args)]
+pub struct CodeInput {
+    /// A 6-digit code from the authenticator app
+    #[arg(long, value_name = "CODE", conflicts_with = "recovery_code")]
+    pub code: Option<String>,
+    /// One of the recovery codes issued at enrolment (each works once)
+    #[arg(long, value_name = "CODE")]
+    pub recovery_code: Option<String>,
+}
+
 #[derive(Debug, Args)]
 pub struct LoginArgs {
     pub username: String,
     #[command(flatten)]
     pub password: PasswordInput,
+    #[command(flatten)]
+    pub code: CodeInput,
+}
+
+#[derive(Debug, Args)]
+pub struct EnrolArgs {
+    pub username: String,
+    #[command(flatten)]
+    pub password: PasswordInput,
+    /// When replacing an active authenticator: a current code or recovery code
+    #[command(flatten)]
+    pub code: CodeInput,
+    /// Finish an enrolment: a code from the newly added app
+    #[arg(long, value_name = "CODE")]
+    pub confirm: Option<String>,
+}
+
+/// A person acting on their own account with password and a current code.
+#[derive(Debug, Args)]
+pub struct OwnAccountArgs {
+    pub username: String,
+    #[command(flatten)]
+    pub password: PasswordInput,
+    #[command(flatten)]
+    pub code: CodeInput,
 }
 
 fn role_parser() -> impl TypedValueParser<Value = Role> {

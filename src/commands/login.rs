@@ -1,158 +1,68 @@
-//! `login USERNAME`: gathers the facts, lets `domain::login::decide` rule, applies the
-//! outcome to the account and the audit trail, and reports it.
+//! `login USERNAME`: one sign-in, by the rules of `domain::login::decide`.
 
 use serde_json::json;
 
 use crate::cli::LoginArgs;
+use crate::commands::auth::{self, Attempted, Offered};
 use crate::commands::{Context, input};
-use crate::domain::account::Account;
-use crate::domain::login::{self, Attempt, Decision, DenyReason};
-use crate::domain::password;
-use crate::domain::settings::Clinic;
-use crate::domain::time::Timestamp;
+use crate::domain::login;
 use crate::domain::username::Username;
-use crate::store::{self, accounts, audit};
+use crate::error::exit;
+use crate::store::accounts;
 use crate::ui::output::note;
 
 pub fn run(ctx: &Context, args: &LoginArgs) -> anyhow::Result<u8> {
     let username = Username::parse(&args.username)?;
-    let secret = input::current_password(ctx, &args.password)?;
+    let offered = Offered::from_args(&args.code)?;
+    let password = input::current_password(ctx, &args.password)?;
     let mut store = ctx.open_store()?;
-
-    // The slow part, outside any transaction: one argon2 verification, against a
-    // dummy hash when there is no such account so timing reveals nothing.
-    let seen = accounts::find(store.conn(), &username)?;
-    let password_ok = match &seen {
-        Some(account) => password::verify(&secret, &account.password_hash),
-        None => password::verify_dummy(&secret),
-    };
-    drop(secret);
-
-    let (decision, account) = store.write(|tx| {
-        // Decide on the row as it is now, inside the write lock: a concurrent login
-        // may have counted a failure or locked the account meanwhile.
-        let account = accounts::find(tx, &username)?;
-        let same_password = account
-            .as_ref()
-            .zip(seen.as_ref())
-            .is_some_and(|(now, before)| now.password_hash == before.password_hash);
-        let clinic = store::clinic::get(tx)?;
-        let decision = login::decide(&Attempt {
-            account: account.as_ref(),
-            password_ok: password_ok && same_password,
-            clinic: &clinic,
-            now: ctx.now,
-        });
-        apply(tx, &username, account.as_ref(), &decision, &clinic, ctx.now)?;
-        Ok((decision, account))
-    })?;
-    report(ctx, &username, account.as_ref(), &decision)
-}
-
-/// Records the outcome on the account (failure count, lockout, last login) and in the
-/// audit trail.
-fn apply(
-    tx: &rusqlite::Connection,
-    username: &Username,
-    account: Option<&Account>,
-    decision: &Decision,
-    clinic: &Clinic,
-    now: Timestamp,
-) -> anyhow::Result<()> {
-    let log = |action: &str, outcome: &str, detail: Option<&str>| {
-        audit::record(
-            tx,
-            &audit::Entry {
-                at: now,
-                actor: username.as_str(),
-                action,
-                subject: Some(username.as_str()),
-                outcome,
-                detail,
-            },
-        )
-    };
-    match (decision, account) {
-        (Decision::Success { second_factor, .. }, Some(account)) => {
-            accounts::record_login(tx, account, now)?;
-            log("login", "success", Some(second_factor.as_str()))?;
-        }
-        (Decision::Denied { reason, counts_as_failure }, account) => {
-            log("login", "denied", Some(reason.as_str()))?;
-            if let (true, Some(account)) = (*counts_as_failure, account) {
-                let failures = accounts::count_failure(tx, account)?;
-                if let Some(until) = login::lockout_after(failures, clinic, now) {
-                    accounts::lock(tx, account, until)?;
-                    log("lockout", "locked", Some(&format!("until {until}")))?;
-                }
-            }
-        }
-        (Decision::Success { .. }, None) => unreachable!("success needs an account"),
-    }
-    Ok(())
-}
-
-fn report(
-    ctx: &Context,
-    username: &Username,
-    account: Option<&Account>,
-    decision: &Decision,
-) -> anyhow::Result<u8> {
-    match *decision {
-        Decision::Success { second_factor, enrolment_required } => {
+    let outcome = auth::attempt(
+        ctx,
+        &mut store,
+        auth::Request {
+            username: &username,
+            password: &password,
+            offered,
+            rule: login::decide,
+            action: "login",
+        },
+        |tx, account| {
+            accounts::record_login(tx, account, ctx.now)?;
+            Ok(account.recovery_codes_left)
+        },
+    )?;
+    match outcome {
+        Attempted::Passed { via, value: codes_left_before, .. } => {
             let json = json!({
                 "username": username.as_str(),
                 "result": "success",
-                "second_factor": second_factor.as_str(),
-                "enrolment_required": enrolment_required,
+                "second_factor": via.second_factor().as_str(),
+                "enrolment_required": false,
             });
             ctx.out.result(&json, || format!("Signed in as {username}."))?;
-            Ok(crate::error::exit::SUCCESS)
-        }
-        Decision::Denied { reason, .. } => {
-            if ctx.out.json {
-                ctx.out.document(&json!({
-                    "username": username.as_str(),
-                    "result": "denied",
-                    "reason": reason.as_str(),
-                }))?;
+            if matches!(via, login::Via::RecoveryCode(_)) {
+                warn_about_recovery_codes(&username, codes_left_before.saturating_sub(1))?;
             }
-            note(&format!("clinic2fa: {}", denial_message(reason, username, account, ctx.now)))?;
-            Ok(reason.exit_code())
+            Ok(exit::SUCCESS)
+        }
+        Attempted::Denied { reason, account } => {
+            auth::report_denied(ctx, &username, reason, account.as_ref())
         }
     }
 }
 
-/// One line saying why, and what to do about it.
-fn denial_message(
-    reason: DenyReason,
-    username: &Username,
-    account: Option<&Account>,
-    now: Timestamp,
-) -> String {
-    match reason {
-        DenyReason::InvalidCredentials => {
-            "sign-in denied: unknown username or wrong password".to_owned()
-        }
-        DenyReason::Locked => {
-            let until = account
-                .and_then(|a| a.locked_at(now))
-                .map_or_else(String::new, |t| format!(" until {t}"));
-            format!(
-                "sign-in denied: {username} is locked{until} after too many failed attempts; an admin can run `clinic2fa user unlock {username}`"
-            )
-        }
-        DenyReason::CodeRequired => {
-            format!(
-                "sign-in denied: {username} needs a code from their authenticator app: pass --code CODE"
-            )
-        }
-        DenyReason::InvalidCode => "sign-in denied: wrong or already used code".to_owned(),
-        DenyReason::EnrolmentRequired => format!(
-            "sign-in denied: {username} must set up two-factor authentication first: run `clinic2fa enrol {username}`"
-        ),
-        DenyReason::PasswordChangeRequired => format!(
-            "sign-in denied: {username} must choose a new password first: run `clinic2fa passwd {username}`"
-        ),
-    }
+/// Spending recovery codes means the phone is missing: say how many are left, and
+/// loudly when none are.
+fn warn_about_recovery_codes(username: &Username, left: u32) -> anyhow::Result<()> {
+    let text = if left == 0 {
+        format!(
+            "warning: that was {username}'s last recovery code. Set up the authenticator again now (`clinic2fa enrol {username}`), or run `clinic2fa recovery-codes {username}` for a new set."
+        )
+    } else {
+        format!(
+            "note: recovery code used; {left} left. Run `clinic2fa enrol {username}` to set up a new phone."
+        )
+    };
+    note(&text)?;
+    Ok(())
 }

@@ -1,8 +1,10 @@
 //! One module per command group. Each handler turns arguments into domain calls inside
 //! one store transaction and prints the result; the rules themselves live in `domain`.
 
+mod auth;
 mod clinic;
 mod completions;
+mod enrol;
 mod input;
 mod login;
 mod user;
@@ -55,6 +57,9 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Clinic(cmd) => clinic::run(&ctx, cmd),
         Command::User(cmd) => user::run(&ctx, cmd),
         Command::Login(args) => login::run(&ctx, &args),
+        Command::Enrol(args) => enrol::run(&ctx, &args),
+        Command::Unenrol(args) => enrol::unenrol(&ctx, &args),
+        Command::RecoveryCodes(args) => enrol::regenerate(&ctx, &args),
         Command::Completions { .. } => unreachable!("handled above"),
     }
 }

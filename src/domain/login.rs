@@ -64,6 +64,19 @@ impl SecondFactor {
     }
 }
 
+/// What the person offered as a second factor, already checked by the caller against
+/// the account's current state (the TOTP step that matched and was not used yet; the
+/// unused recovery code that matched).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Proof {
+    /// No code was given.
+    Nothing,
+    /// A TOTP code: `Some(step)` when it matched an unused step in the window.
+    Totp(Option<u64>),
+    /// A recovery code: `Some(id)` when it matched an unused one.
+    RecoveryCode(Option<i64>),
+}
+
 /// Everything the rules look at, gathered by the caller.
 #[derive(Debug)]
 pub struct Attempt<'a> {
@@ -71,13 +84,35 @@ pub struct Attempt<'a> {
     pub account: Option<&'a Account>,
     /// Whether the password matched (against a dummy hash for unknown users).
     pub password_ok: bool,
+    pub proof: Proof,
     pub clinic: &'a Clinic,
     pub now: Timestamp,
 }
 
+/// How a successful attempt was let in, and so what it uses up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    /// The password alone: 2FA does not apply and no authenticator is active.
+    Password,
+    /// A TOTP code, at this step (now used).
+    Totp(u64),
+    /// This recovery code (now spent).
+    RecoveryCode(i64),
+}
+
+impl Via {
+    pub fn second_factor(self) -> SecondFactor {
+        match self {
+            Via::Password => SecondFactor::None,
+            Via::Totp(_) => SecondFactor::Totp,
+            Via::RecoveryCode(_) => SecondFactor::RecoveryCode,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decision {
-    Success { second_factor: SecondFactor, enrolment_required: bool },
+    Success { via: Via, enrolment_required: bool },
     Denied { reason: DenyReason, counts_as_failure: bool },
 }
 
@@ -85,36 +120,85 @@ impl Decision {
     fn denied(reason: DenyReason, counts_as_failure: bool) -> Self {
         Decision::Denied { reason, counts_as_failure }
     }
+
+    fn success(via: Via) -> Self {
+        Decision::Success { via, enrolment_required: false }
+    }
 }
 
 /// The login rules of the contract, in its order.
 pub fn decide(attempt: &Attempt<'_>) -> Decision {
-    // 1. Unknown user, disabled user or wrong password: one answer for all three.
-    //    Only a failure against an existing account counts toward its lockout.
-    let Some(account) = attempt.account else {
-        return Decision::denied(DenyReason::InvalidCredentials, false);
+    // 1-2. The password, and any lockout.
+    let account = match check_credentials(attempt) {
+        Ok(account) => account,
+        Err(denied) => return denied,
     };
-    if !attempt.password_ok {
-        return Decision::denied(DenyReason::InvalidCredentials, true);
-    }
-    if account.disabled {
-        return Decision::denied(DenyReason::InvalidCredentials, false);
-    }
 
-    // 2. Locked: refused even with correct credentials, and not counted again.
-    if account.locked_at(attempt.now).is_some() {
-        return Decision::denied(DenyReason::Locked, false);
+    // 4. Enrolled: a fresh TOTP code or an unused recovery code.
+    if account.enrolled {
+        return check_code(attempt.proof);
     }
-
-    let required = account.requires_2fa(attempt.clinic);
 
     // 5. Not enrolled and 2FA required: enrol first.
-    if required && !account.enrolled {
+    if account.requires_2fa(attempt.clinic) {
         return Decision::denied(DenyReason::EnrolmentRequired, false);
     }
 
     // 6. Not enrolled and not required: the password is enough.
-    Decision::Success { second_factor: SecondFactor::None, enrolment_required: false }
+    Decision::success(Via::Password)
+}
+
+/// Proving who you are before changing your own 2FA or password (`enrol`, `unenrol`,
+/// `passwd`, `recovery-codes`): rules 1, 2 and 4 of login. No bypass is spent and no
+/// enrolment is demanded here: these commands are how a person acts on either.
+pub fn verify_identity(attempt: &Attempt<'_>) -> Decision {
+    let account = match check_credentials(attempt) {
+        Ok(account) => account,
+        Err(denied) => return denied,
+    };
+    if account.enrolled { check_code(attempt.proof) } else { Decision::success(Via::Password) }
+}
+
+/// Rules 1 and 2 alone, for finishing an enrolment: the current code (when replacing
+/// an authenticator) was already checked when the enrolment started.
+pub fn verify_password(attempt: &Attempt<'_>) -> Decision {
+    match check_credentials(attempt) {
+        Ok(_) => Decision::success(Via::Password),
+        Err(denied) => denied,
+    }
+}
+
+/// Rules 1 and 2: the account exists, is enabled, the password matched, not locked.
+fn check_credentials<'a>(attempt: &Attempt<'a>) -> Result<&'a Account, Decision> {
+    // 1. Unknown user, disabled user or wrong password: one answer for all three.
+    //    Only a wrong password for an existing account counts toward its lockout.
+    let Some(account) = attempt.account else {
+        return Err(Decision::denied(DenyReason::InvalidCredentials, false));
+    };
+    if !attempt.password_ok {
+        return Err(Decision::denied(DenyReason::InvalidCredentials, true));
+    }
+    if account.disabled {
+        return Err(Decision::denied(DenyReason::InvalidCredentials, false));
+    }
+    // 2. Locked: refused even with correct credentials, and not counted again.
+    if account.locked_at(attempt.now).is_some() {
+        return Err(Decision::denied(DenyReason::Locked, false));
+    }
+    Ok(account)
+}
+
+/// Rule 4: a valid code is needed. A wrong or reused one counts toward the lockout;
+/// a missing one does not (nothing was guessed).
+fn check_code(proof: Proof) -> Decision {
+    match proof {
+        Proof::Nothing => Decision::denied(DenyReason::CodeRequired, false),
+        Proof::Totp(Some(step)) => Decision::success(Via::Totp(step)),
+        Proof::RecoveryCode(Some(id)) => Decision::success(Via::RecoveryCode(id)),
+        Proof::Totp(None) | Proof::RecoveryCode(None) => {
+            Decision::denied(DenyReason::InvalidCode, true)
+        }
+    }
 }
 
 /// Where a failure leaves the lockout: the moment the account is locked until, when
@@ -164,7 +248,11 @@ mod tests {
     }
 
     fn decide_for(account: Option<&Account>, password_ok: bool, clinic: &Clinic) -> Decision {
-        decide(&Attempt { account, password_ok, clinic, now: NOW })
+        decide(&Attempt { account, password_ok, proof: Proof::Nothing, clinic, now: NOW })
+    }
+
+    fn decide_with(account: &Account, proof: Proof, clinic: &Clinic) -> Decision {
+        decide(&Attempt { account: Some(account), password_ok: true, proof, clinic, now: NOW })
     }
 
     fn denied(reason: DenyReason, counts_as_failure: bool) -> Decision {
@@ -218,10 +306,72 @@ mod tests {
     #[test]
     fn rule_6_not_required_needs_only_the_password() {
         let exempt = Account { policy: Policy::Exempt, ..account() };
-        let success =
-            Decision::Success { second_factor: SecondFactor::None, enrolment_required: false };
+        let success = Decision::Success { via: Via::Password, enrolment_required: false };
         assert_eq!(decide_for(Some(&exempt), true, &clinic(true)), success);
         assert_eq!(decide_for(Some(&account()), true, &clinic(false)), success);
+    }
+
+    #[test]
+    fn rule_4_enrolled_needs_a_fresh_code_whatever_the_policy() {
+        let enrolled = Account { enrolled: true, policy: Policy::Exempt, ..account() };
+        let c = clinic(false);
+        assert_eq!(
+            decide_with(&enrolled, Proof::Nothing, &c),
+            denied(DenyReason::CodeRequired, false)
+        );
+        assert_eq!(
+            decide_with(&enrolled, Proof::Totp(None), &c),
+            denied(DenyReason::InvalidCode, true)
+        );
+        assert_eq!(
+            decide_with(&enrolled, Proof::RecoveryCode(None), &c),
+            denied(DenyReason::InvalidCode, true)
+        );
+        assert_eq!(
+            decide_with(&enrolled, Proof::Totp(Some(7)), &c),
+            Decision::success(Via::Totp(7))
+        );
+        assert_eq!(
+            decide_with(&enrolled, Proof::RecoveryCode(Some(3)), &c),
+            Decision::success(Via::RecoveryCode(3))
+        );
+        // Rules 1 and 2 come first: a good code does not help a wrong password.
+        let attempt = Attempt {
+            account: Some(&enrolled),
+            password_ok: false,
+            proof: Proof::Totp(Some(7)),
+            clinic: &c,
+            now: NOW,
+        };
+        assert_eq!(decide(&attempt), denied(DenyReason::InvalidCredentials, true));
+    }
+
+    #[test]
+    fn a_code_given_to_an_unenrolled_account_changes_nothing() {
+        let c = clinic(false);
+        assert_eq!(
+            decide_with(&account(), Proof::Totp(None), &c),
+            Decision::success(Via::Password)
+        );
+    }
+
+    #[test]
+    fn verify_identity_skips_enrolment_but_not_the_code() {
+        let c = clinic(true);
+        let attempt = |account: &Account, proof| {
+            verify_identity(&Attempt {
+                account: Some(account),
+                password_ok: true,
+                proof,
+                clinic: &c,
+                now: NOW,
+            })
+        };
+        let unenrolled = account();
+        assert_eq!(attempt(&unenrolled, Proof::Nothing), Decision::success(Via::Password));
+        let enrolled = Account { enrolled: true, ..account() };
+        assert_eq!(attempt(&enrolled, Proof::Nothing), denied(DenyReason::CodeRequired, false));
+        assert_eq!(attempt(&enrolled, Proof::Totp(Some(1))), Decision::success(Via::Totp(1)));
     }
 
     #[test]

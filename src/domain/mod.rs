@@ -5,6 +5,8 @@ pub mod account;
 pub mod login;
 pub mod password;
 pub mod policy;
+pub mod recovery;
 pub mod settings;
 pub mod time;
+pub mod totp;
 pub mod username;

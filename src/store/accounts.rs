@@ -11,7 +11,9 @@ use crate::domain::username::Username;
 use crate::error::Error;
 
 const COLUMNS: &str = "id, username, name, role, disabled, policy, password_hash, \
-     bypass_until, failed_logins, locked_until, created_at, last_login_at";
+     bypass_until, failed_logins, locked_until, created_at, last_login_at, \
+     EXISTS (SELECT 1 FROM authenticators t WHERE t.account_id = accounts.id), \
+     (SELECT count(*) FROM recovery_codes r WHERE r.account_id = accounts.id AND r.used_at IS NULL)";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Account> {
     let text_err = |i: usize, e: String| {
@@ -31,8 +33,8 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Account> {
         disabled: row.get(4)?,
         policy: policy.parse().map_err(|e| text_err(5, e))?,
         password_hash: row.get(6)?,
-        enrolled: false,
-        recovery_codes_left: 0,
+        enrolled: row.get(12)?,
+        recovery_codes_left: row.get(13)?,
         bypass_until: time(7)?,
         failed_logins: row.get(8)?,
         locked_until: time(9)?,
@@ -160,12 +162,12 @@ pub fn lock(conn: &Connection, account: &Account, until: Timestamp) -> anyhow::R
     Ok(())
 }
 
-/// A successful sign-in: the failure count starts afresh.
+/// A successful authentication: the count of consecutive failures starts afresh.
+pub fn reset_failures(conn: &Connection, account: &Account) -> anyhow::Result<()> {
+    update(conn, account, "failed_logins = ?2", 0)
+}
+
+/// A successful sign-in.
 pub fn record_login(conn: &Connection, account: &Account, now: Timestamp) -> anyhow::Result<()> {
-    conn.execute(
-        "UPDATE accounts SET failed_logins = 0, last_login_at = ?2 WHERE id = ?1",
-        params![account.id, now.unix()],
-    )
-    .with_context(|| format!("could not record the sign-in of {}", account.username))?;
-    Ok(())
+    update(conn, account, "last_login_at = ?2", now.unix())
 }

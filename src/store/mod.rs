@@ -6,8 +6,10 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod authenticators;
 pub mod clinic;
 mod migrations;
+pub mod recovery_codes;
 
 use std::fs::{self, DirBuilder, OpenOptions};
 use std::io::Read;

@@ -1,6 +1,8 @@
 //! What people see: prompts, tables, JSON documents, and (later) QR codes.
 //! Nothing here decides a rule; it only shows and asks.
 
+pub mod enrolment;
 pub mod output;
 pub mod prompt;
+pub mod qr;
 pub mod views;

@@ -37,3 +37,12 @@ pub fn confirm(question: &str) -> anyhow::Result<bool> {
         .interact()
         .context("could not read the answer from the terminal")
 }
+
+/// A visible prompt for a one-time code, re-asked until `check` accepts its form.
+pub fn code(prompt: &str, check: impl Fn(&str) -> Result<(), String>) -> anyhow::Result<String> {
+    dialoguer::Input::<String>::new()
+        .with_prompt(prompt)
+        .validate_with(|input: &String| check(input))
+        .interact_text()
+        .context("could not read the code from the terminal")
+}

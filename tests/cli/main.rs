@@ -7,5 +7,8 @@ mod accounts;
 mod clinic;
 mod completions;
 mod login;
+mod qr;
+mod recovery;
 mod storage;
 mod terminal;
+mod totp;

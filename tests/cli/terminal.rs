@@ -3,15 +3,24 @@
 use rexpect::process::WaitStatus;
 use rexpect::session::{PtySession, spawn_command};
 
-use crate::harness::{Clinic, NOW, PASSWORD};
+use crate::harness::{Clinic, NOW, PASSWORD, totp_code};
 
 /// The binary in a pseudo-terminal, with the test's database and clock.
 fn spawn(clinic: &Clinic, args: &[&str]) -> PtySession {
+    spawn_at(clinic, NOW, args)
+}
+
+fn spawn_at(clinic: &Clinic, now: i64, args: &[&str]) -> PtySession {
+    spawn_with(clinic, now, &[], args)
+}
+
+fn spawn_with(clinic: &Clinic, now: i64, env: &[(&str, &str)], args: &[&str]) -> PtySession {
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("clinic2fa"));
     cmd.env_clear()
+        .envs(env.iter().copied())
         .env("HOME", clinic.dir())
         .env("CLINIC2FA_DB", clinic.db())
-        .env("CLINIC2FA_NOW", NOW.to_string())
+        .env("CLINIC2FA_NOW", now.to_string())
         .env("TERM", "xterm")
         .args(args);
     spawn_command(cmd, Some(20_000)).expect("spawn in a pty")
@@ -39,14 +48,45 @@ impl Screen {
         }
     }
 
-    /// Answers a single-key question (y/n). The program reads keys in raw mode, which
-    /// it enters just after drawing the question; a key typed before that is flushed
-    /// away by the terminal, so give it a moment.
+    /// Waits until the program has turned the terminal's echo off. Hidden prompts and
+    /// single-key questions switch modes with TCSAFLUSH, which throws away anything
+    /// typed before the switch: typing only once echo is off cannot be lost.
+    #[track_caller]
+    fn wait_for_echo_off(&mut self) {
+        use nix::sys::termios::{LocalFlags, tcgetattr};
+        let master = self.session.process().get_file_handle().expect("pty handle");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while tcgetattr(&master).expect("termios").local_flags.contains(LocalFlags::ECHO) {
+            assert!(std::time::Instant::now() < deadline, "echo never went off: {}", self.seen);
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+
+    /// Types at a hidden prompt (a password), once the program is listening.
+    fn type_hidden(&mut self, line: &str) {
+        self.wait_for_echo_off();
+        self.type_line(line);
+    }
+
+    /// Answers a single-key question (y/n), once the program is reading keys.
     fn press(&mut self, key: &str) {
         self.expect("[y/N]");
-        std::thread::sleep(std::time::Duration::from_millis(300));
+        self.wait_for_echo_off();
         self.session.send(key).expect("type");
         self.session.flush().expect("flush");
+    }
+
+    /// Waits for `pattern` and returns the text it matched.
+    #[track_caller]
+    fn expect_regex(&mut self, pattern: &str) -> String {
+        match self.session.exp_regex(pattern) {
+            Ok((before, matched)) => {
+                self.seen.push_str(&before);
+                self.seen.push_str(&matched);
+                matched
+            }
+            Err(e) => panic!("waiting for /{pattern}/: {e}\nscreen so far: {:?}", self.seen),
+        }
     }
 
     fn type_line(&mut self, line: &str) {
@@ -70,12 +110,12 @@ fn user_add_and_login_ask_for_a_hidden_password() {
     let mut add = Screen::new(spawn(&clinic, &["user", "add", "alice", "--name", "Alice Smith"]));
     add.expect("New password for alice");
     // A weak password is refused at the prompt, with the reason, and asked again.
-    add.type_line("password1");
+    add.type_hidden("password1");
     add.expect("commonly used");
     add.expect("New password for alice");
-    add.type_line(PASSWORD);
+    add.type_hidden(PASSWORD);
     add.expect("Repeat it");
-    add.type_line(PASSWORD);
+    add.type_hidden(PASSWORD);
     add.expect("Added alice");
     let (code, screen) = add.finish();
     assert_eq!(code, 0, "{screen}");
@@ -83,7 +123,7 @@ fn user_add_and_login_ask_for_a_hidden_password() {
 
     let mut login = Screen::new(spawn(&clinic, &["login", "alice"]));
     login.expect("Password");
-    login.type_line(PASSWORD);
+    login.type_hidden(PASSWORD);
     login.expect("Signed in as alice");
     let (code, screen) = login.finish();
     assert_eq!(code, 0, "{screen}");
@@ -96,7 +136,7 @@ fn interactive_login_with_a_wrong_password_is_denied() {
     clinic.add_user("alice", &[]);
     let mut login = Screen::new(spawn(&clinic, &["login", "alice"]));
     login.expect("Password");
-    login.type_line("not the password");
+    login.type_hidden("not the password");
     login.expect("sign-in denied");
     assert_eq!(login.finish().0, 3);
 }
@@ -118,4 +158,72 @@ fn remove_asks_first_and_a_no_keeps_the_account() {
     yes.expect("Removed alice");
     assert_eq!(yes.finish().0, 0);
     clinic.run(&["user", "show", "alice"], None).code(1);
+}
+
+#[test]
+fn enrol_shows_a_qr_code_asks_for_a_code_and_enrols() {
+    let clinic = Clinic::new();
+    clinic.add_user("alice", &[]);
+    let mut enrol = Screen::new(spawn(&clinic, &["enrol", "alice"]));
+    enrol.expect("Password");
+    enrol.type_hidden(PASSWORD);
+    enrol.expect("Scan this QR code");
+    // At a terminal the QR code is drawn black on white, whatever the theme.
+    enrol.expect("\x1b[30;107m");
+    let key = enrol.expect_regex(r"key:\s+[A-Z2-7]{4}( [A-Z2-7]{4}){7}");
+    let secret: String = key.trim_start_matches("key:").split_whitespace().collect();
+    assert_eq!(secret.len(), 32, "{secret}");
+    enrol.expect("Code shown in the app");
+    // A wrong code is refused and asked again; the right one enrols.
+    enrol.type_line(&totp_code(&secret, NOW + 300));
+    enrol.expect("does not match");
+    enrol.expect("Code shown in the app");
+    enrol.type_line(&totp_code(&secret, NOW));
+    enrol.expect("Two-factor authentication is on for alice");
+    enrol.expect("Recovery codes");
+    let (code, screen) = enrol.finish();
+    assert_eq!(code, 0, "{screen}");
+    assert!(!screen.contains(PASSWORD));
+    assert_eq!(clinic.user("alice")["two_factor"]["enrolled"], true);
+
+    // Signing in at a terminal asks for the code after the password.
+    let later = NOW + 30;
+    let mut login = Screen::new(spawn_at(&clinic, later, &["login", "alice"]));
+    login.expect("Password");
+    login.type_hidden(PASSWORD);
+    login.expect("Code from your authenticator app");
+    login.type_line(&totp_code(&secret, later));
+    login.expect("Signed in as alice");
+    assert_eq!(login.finish().0, 0);
+}
+
+#[test]
+fn enrol_gives_up_after_three_wrong_codes_and_stays_unenrolled() {
+    let clinic = Clinic::new();
+    clinic.add_user("alice", &[]);
+    let mut enrol = Screen::new(spawn(&clinic, &["enrol", "alice"]));
+    enrol.expect("Password");
+    enrol.type_hidden(PASSWORD);
+    for _ in 0..3 {
+        enrol.expect("Code shown in the app");
+        enrol.type_line("000000");
+    }
+    enrol.expect("enrolment not confirmed");
+    assert_eq!(enrol.finish().0, 3);
+    assert_eq!(clinic.user("alice")["two_factor"]["enrolled"], false);
+}
+
+#[test]
+fn no_color_at_a_terminal_draws_the_qr_code_plain() {
+    let clinic = Clinic::new();
+    clinic.add_user("alice", &[]);
+    let mut enrol =
+        Screen::new(spawn_with(&clinic, NOW, &[("NO_COLOR", "1")], &["enrol", "alice"]));
+    enrol.expect("Password");
+    enrol.type_hidden(PASSWORD);
+    enrol.expect("Scan this QR code");
+    enrol.expect_regex(r"key:\s+[A-Z2-7]{4}");
+    assert!(!enrol.seen.contains("\x1b[30;107m"), "NO_COLOR must turn the colours off");
+    enrol.expect("Code shown in the app");
+    enrol.session.send_control('c').expect("interrupt");
 }

@@ -1,0 +1,373 @@
+//! `enrol`, `unenrol` and `recovery-codes`: a person managing their own authenticator.
+
+use rusqlite::Connection;
+use zeroize::Zeroizing;
+
+use crate::cli::{EnrolArgs, OwnAccountArgs};
+use crate::commands::auth::{self, Attempted, Offered};
+use crate::commands::{Context, input};
+use crate::domain::account::Account;
+use crate::domain::login::{self, DenyReason};
+use crate::domain::recovery::RecoveryCode;
+use crate::domain::time::Timestamp;
+use crate::domain::totp::{self, Code, TotpSecret};
+use crate::domain::username::Username;
+use crate::error::{Error, exit};
+use crate::store::{self, Store, audit, authenticators, recovery_codes};
+use crate::ui::output::note;
+use crate::ui::{enrolment, prompt};
+
+/// How long a new secret waits for its confirming code.
+const PENDING_SECONDS: i64 = 10 * 60;
+/// Interactive tries at typing the first code before giving up.
+const CONFIRM_TRIES: u32 = 3;
+
+pub fn run(ctx: &Context, args: &EnrolArgs) -> anyhow::Result<u8> {
+    let username = Username::parse(&args.username)?;
+    let confirm = args.confirm.as_deref().map(Code::parse).transpose()?;
+    let offered = Offered::from_args(&args.code)?;
+    let password = input::current_password(ctx, &args.password)?;
+    let mut store = ctx.open_store()?;
+    match confirm {
+        Some(code) => confirm_enrolment(ctx, &mut store, &username, &password, &code),
+        None => start_enrolment(ctx, &mut store, &username, &password, offered),
+    }
+}
+
+/// Creates a pending secret and shows it; at a terminal, goes on to confirm it.
+fn start_enrolment(
+    ctx: &Context,
+    store: &mut Store,
+    username: &Username,
+    password: &Zeroizing<String>,
+    offered: Offered,
+) -> anyhow::Result<u8> {
+    let secret = TotpSecret::generate()?;
+    let expires_at = ctx.now.plus_seconds(PENDING_SECONDS);
+    // Replacing an active authenticator needs a current code: verify_identity asks
+    // for one exactly when the account is enrolled. The old one stays active.
+    let outcome = auth::attempt(
+        ctx,
+        store,
+        auth::Request {
+            username,
+            password,
+            offered,
+            rule: login::verify_identity,
+            action: "enrol",
+        },
+        |tx, account| {
+            authenticators::set_pending(tx, account, &secret, expires_at)?;
+            record(ctx, tx, account, "enrol.start", "pending", None)?;
+            store::clinic::get(tx)
+        },
+    )?;
+    let (account, clinic) = match outcome {
+        Attempted::Passed { account, value, .. } => (account, value),
+        Attempted::Denied { reason, account } => {
+            return auth::report_denied(ctx, username, reason, account.as_ref());
+        }
+    };
+    let uri = totp::otpauth_uri(&clinic.name, username, &secret);
+    if ctx.out.json && !ctx.interactive {
+        ctx.out.document(&enrolment::pending_json(username, &secret, &uri, expires_at))?;
+        return Ok(exit::SUCCESS);
+    }
+    ctx.out.text(&enrolment::pending_text(
+        &clinic.name,
+        &secret,
+        &uri,
+        expires_at,
+        ctx.out.color,
+    )?)?;
+    if !ctx.interactive {
+        ctx.out.text(&format!(
+            "\nThen finish with the code the app shows:\n    clinic2fa enrol {username} --confirm CODE"
+        ))?;
+        return Ok(exit::SUCCESS);
+    }
+    for _ in 0..CONFIRM_TRIES {
+        let typed = prompt::code("Code shown in the app", |t| {
+            Code::parse(t).map(|_| ()).map_err(|e| e.to_string())
+        })?;
+        match finish(ctx, store, &account, &Code::parse(&typed)?)? {
+            Finished::Enrolled(codes) => return show_enrolled(ctx, username, &codes),
+            Finished::WrongCode => note(&format!(
+                "That code does not match. Check the app shows {} ({username}) and type its newest code.",
+                clinic.name
+            ))?,
+            Finished::NoPending | Finished::Expired(_) => break,
+        }
+    }
+    note(&format!(
+        "clinic2fa: enrolment not confirmed; nothing changed for sign-in. Run `clinic2fa enrol {username}` to start again."
+    ))?;
+    Ok(DenyReason::InvalidCode.exit_code())
+}
+
+/// `enrol --confirm CODE`: the password, then the code against the pending secret.
+fn confirm_enrolment(
+    ctx: &Context,
+    store: &mut Store,
+    username: &Username,
+    password: &Zeroizing<String>,
+    code: &Code,
+) -> anyhow::Result<u8> {
+    // Hashing ten recovery codes is slow: do it before taking the write lock, when a
+    // look ahead says the code will match.
+    let seen = store::accounts::find(store.conn(), username)?;
+    let prepared = match &seen {
+        Some(account) if pending_matches(ctx, store.conn(), account, code)? => {
+            Some(Prepared::new()?)
+        }
+        _ => None,
+    };
+    let outcome = auth::attempt(
+        ctx,
+        store,
+        auth::Request {
+            username,
+            password,
+            offered: Offered::Nothing,
+            rule: login::verify_password,
+            action: "enrol.confirm",
+        },
+        |tx, account| finish_in(ctx, tx, account, code, prepared.clone()),
+    )?;
+    match outcome {
+        Attempted::Denied { reason, account } => {
+            auth::report_denied(ctx, username, reason, account.as_ref())
+        }
+        Attempted::Passed { value: Finished::Enrolled(codes), .. } => {
+            show_enrolled(ctx, username, &codes)
+        }
+        Attempted::Passed { value: Finished::WrongCode, account, .. } => {
+            auth::report_denied(ctx, username, DenyReason::InvalidCode, Some(&account))
+        }
+        Attempted::Passed { value: Finished::NoPending, .. } => Err(Error::Conflict(format!(
+            "no enrolment in progress for {username}: start one with `clinic2fa enrol {username}`"
+        ))
+        .into()),
+        Attempted::Passed { value: Finished::Expired(at), .. } => Err(Error::Conflict(format!(
+            "the enrolment of {username} expired at {at}: start again with `clinic2fa enrol {username}`"
+        ))
+        .into()),
+    }
+}
+
+/// The end of an enrolment attempt.
+#[derive(Debug)]
+enum Finished {
+    Enrolled(Vec<RecoveryCode>),
+    WrongCode,
+    NoPending,
+    Expired(Timestamp),
+}
+
+/// Recovery codes made and hashed ahead of the transaction that stores them.
+#[derive(Debug, Clone)]
+struct Prepared {
+    codes: Vec<RecoveryCode>,
+    hashes: Vec<String>,
+}
+
+impl Prepared {
+    fn new() -> anyhow::Result<Self> {
+        let codes = RecoveryCode::generate_set()?;
+        let hashes = hash_all(&codes)?;
+        Ok(Prepared { codes, hashes })
+    }
+}
+
+/// Hashes on every core: ten argon2 hashes one after another are a noticeable wait.
+fn hash_all(codes: &[RecoveryCode]) -> anyhow::Result<Vec<String>> {
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = codes.iter().map(|c| scope.spawn(move || c.hash())).collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().unwrap_or_else(|_| Err(anyhow::anyhow!("hashing thread failed"))))
+            .collect()
+    })
+}
+
+fn pending_matches(
+    ctx: &Context,
+    conn: &Connection,
+    account: &Account,
+    code: &Code,
+) -> anyhow::Result<bool> {
+    let window = store::clinic::get(conn)?.totp_window;
+    Ok(authenticators::pending(conn, account)?.is_some_and(|p| {
+        p.expires_at > ctx.now
+            && totp::matching_step(&p.secret, code, ctx.now, window, None).is_some()
+    }))
+}
+
+/// Confirms the pending secret interactively, in a transaction of its own.
+fn finish(
+    ctx: &Context,
+    store: &mut Store,
+    account: &Account,
+    code: &Code,
+) -> anyhow::Result<Finished> {
+    let prepared = if pending_matches(ctx, store.conn(), account, code)? {
+        Some(Prepared::new()?)
+    } else {
+        None
+    };
+    store.write(|tx| finish_in(ctx, tx, account, code, prepared))
+}
+
+/// Activates the pending secret if `code` matches it (that step then counts as used),
+/// replacing any old authenticator and issuing fresh recovery codes.
+fn finish_in(
+    ctx: &Context,
+    tx: &Connection,
+    account: &Account,
+    code: &Code,
+    prepared: Option<Prepared>,
+) -> anyhow::Result<Finished> {
+    let Some(pending) = authenticators::pending(tx, account)? else {
+        return Ok(Finished::NoPending);
+    };
+    if pending.expires_at <= ctx.now {
+        return Ok(Finished::Expired(pending.expires_at));
+    }
+    let window = store::clinic::get(tx)?.totp_window;
+    let Some(step) = totp::matching_step(&pending.secret, code, ctx.now, window, None) else {
+        record(ctx, tx, account, "enrol.confirm", "denied", Some("invalid-code"))?;
+        return Ok(Finished::WrongCode);
+    };
+    let prepared = match prepared {
+        Some(prepared) => prepared,
+        None => Prepared::new()?,
+    };
+    authenticators::activate(tx, account, &pending.secret, step, ctx.now)?;
+    recovery_codes::replace(tx, account, &prepared.hashes)?;
+    record(ctx, tx, account, "enrol.confirm", "enrolled", None)?;
+    Ok(Finished::Enrolled(prepared.codes))
+}
+
+fn show_enrolled(ctx: &Context, username: &Username, codes: &[RecoveryCode]) -> anyhow::Result<u8> {
+    ctx.out.result(&enrolment::enrolled_json(username, codes), || {
+        enrolment::enrolled_text(username, codes)
+    })?;
+    Ok(exit::SUCCESS)
+}
+
+/// `unenrol USERNAME`: password and a current code, then the authenticator and its
+/// recovery codes are gone.
+pub fn unenrol(ctx: &Context, args: &OwnAccountArgs) -> anyhow::Result<u8> {
+    let outcome = with_current_code(ctx, args, "turning 2FA off", "unenrol", |tx, account| {
+        authenticators::remove(tx, account)?;
+        recovery_codes::remove_all(tx, account)?;
+        record(ctx, tx, account, "unenrol", "removed", None)
+    })?;
+    let username = match outcome {
+        Ok((username, ())) => username,
+        Err(refused) => return Ok(refused),
+    };
+    let json = serde_json::json!({"username": username.as_str(), "status": "not-enrolled"});
+    ctx.out.result(&json, || {
+        format!(
+            "Two-factor authentication is off for {username}; its recovery codes no longer work.\n\
+             Set up the new phone with `clinic2fa enrol {username}`."
+        )
+    })?;
+    Ok(exit::SUCCESS)
+}
+
+/// `recovery-codes USERNAME`: a fresh set; the old codes stop working.
+pub fn regenerate(ctx: &Context, args: &OwnAccountArgs) -> anyhow::Result<u8> {
+    let prepared = Prepared::new()?;
+    let outcome =
+        with_current_code(ctx, args, "new recovery codes", "recovery-codes", |tx, account| {
+            recovery_codes::replace(tx, account, &prepared.hashes)?;
+            record(ctx, tx, account, "recovery-codes.regenerate", "issued", None)
+        })?;
+    let username = match outcome {
+        Ok((username, ())) => username,
+        Err(refused) => return Ok(refused),
+    };
+    let codes: Vec<String> = prepared.codes.iter().map(RecoveryCode::grouped).collect();
+    let json = serde_json::json!({"username": username.as_str(), "recovery_codes": codes});
+    ctx.out.result(&json, || {
+        let list: Vec<String> = codes.iter().map(|c| format!("    {c}")).collect();
+        format!(
+            "New recovery codes for {username}; the old ones no longer work. Each works once.\n\
+             Keep them somewhere safe. They are shown only now.\n\n{}",
+            list.join("\n")
+        )
+    })?;
+    Ok(exit::SUCCESS)
+}
+
+/// The shared front of `unenrol` and `recovery-codes`: the password and a current code
+/// of an enrolled account, then `change` in the same transaction. A refusal has been
+/// reported when this returns `Err(exit code)`.
+fn with_current_code<T>(
+    ctx: &Context,
+    args: &OwnAccountArgs,
+    what: &str,
+    action: &str,
+    mut change: impl FnMut(&Connection, &Account) -> anyhow::Result<T>,
+) -> anyhow::Result<Result<(Username, T), u8>> {
+    let username = Username::parse(&args.username)?;
+    let offered = Offered::from_args(&args.code)?;
+    if matches!(offered, Offered::Nothing) && !ctx.interactive {
+        return Err(Error::Usage(format!(
+            "{what} needs a current code: pass --code CODE (or --recovery-code CODE)"
+        ))
+        .into());
+    }
+    let password = input::current_password(ctx, &args.password)?;
+    let mut store = ctx.open_store()?;
+    let request = auth::Request {
+        username: &username,
+        password: &password,
+        offered,
+        rule: login::verify_identity,
+        action,
+    };
+    let outcome = auth::attempt(ctx, &mut store, request, |tx, account| {
+        if !account.enrolled {
+            return Err(not_enrolled(&account.username));
+        }
+        change(tx, account)
+    })?;
+    match outcome {
+        Attempted::Passed { value, .. } => Ok(Ok((username, value))),
+        Attempted::Denied { reason, account } => {
+            auth::report_denied(ctx, &username, reason, account.as_ref()).map(Err)
+        }
+    }
+}
+
+fn not_enrolled(username: &Username) -> anyhow::Error {
+    Error::Conflict(format!(
+        "{username} has no authenticator set up: `clinic2fa enrol {username}` sets one up"
+    ))
+    .into()
+}
+
+/// An entry in the audit trail by the person themselves.
+fn record(
+    ctx: &Context,
+    tx: &Connection,
+    account: &Account,
+    action: &str,
+    outcome: &str,
+    detail: Option<&str>,
+) -> anyhow::Result<()> {
+    audit::record(
+        tx,
+        &audit::Entry {
+            at: ctx.now,
+            actor: account.username.as_str(),
+            action,
+            subject: Some(account.username.as_str()),
+            outcome,
+            detail,
+        },
+    )
+}

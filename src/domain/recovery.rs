@@ -1,0 +1,112 @@
+//! Recovery codes: ten single-use look-up secrets (NIST SP 800-63B §5.1.2) issued when
+//! an authenticator is confirmed, for the day the phone is lost.
+//!
+//! Each holds 80 random bits, shown once as `abcd-efgh-ijkl-mnop` and stored only as
+//! an argon2id hash: under 112 bits, a fast hash of them could be brute-forced from a
+//! stolen database.
+
+use std::fmt;
+
+use zeroize::Zeroizing;
+
+use crate::domain::password;
+use crate::error::Error;
+
+pub const COUNT: usize = 10;
+const BYTES: usize = 10; // 80 bits
+const CHARS: usize = 16; // base32 of 80 bits
+const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
+
+#[derive(Clone, PartialEq, Eq)]
+pub struct RecoveryCode(Zeroizing<String>);
+
+impl fmt::Debug for RecoveryCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("RecoveryCode(…)")
+    }
+}
+
+impl RecoveryCode {
+    fn generate() -> anyhow::Result<Self> {
+        let mut bytes = Zeroizing::new([0u8; BYTES]);
+        getrandom::fill(bytes.as_mut())
+            .map_err(|e| anyhow::anyhow!("the system's random source failed: {e}"))?;
+        // 80 bits = 16 groups of 5 bits, most significant first.
+        let value = bytes.iter().fold(0u128, |acc, b| (acc << 8) | u128::from(*b));
+        let text = (0..CHARS)
+            .rev()
+            .map(|i| char::from(ALPHABET[((value >> (5 * i)) & 31) as usize]))
+            .collect();
+        Ok(RecoveryCode(Zeroizing::new(text)))
+    }
+
+    /// A fresh set of [`COUNT`] codes.
+    pub fn generate_set() -> anyhow::Result<Vec<RecoveryCode>> {
+        (0..COUNT).map(|_| Self::generate()).collect()
+    }
+
+    /// A code as typed: case, spaces and dashes do not matter.
+    pub fn parse(input: &str) -> Result<Self, Error> {
+        let text: Zeroizing<String> = Zeroizing::new(
+            input.chars().filter(|c| *c != ' ' && *c != '-').flat_map(char::to_lowercase).collect(),
+        );
+        if text.len() != CHARS || !text.bytes().all(|b| ALPHABET.contains(&b)) {
+            return Err(Error::Usage(
+                "a recovery code is 16 letters and digits, like abcd-efgh-ijkl-mnop".into(),
+            ));
+        }
+        Ok(RecoveryCode(text))
+    }
+
+    /// Grouped for reading and writing down: `abcd-efgh-ijkl-mnop`.
+    pub fn grouped(&self) -> String {
+        self.0
+            .as_bytes()
+            .chunks(4)
+            .map(|c| String::from_utf8_lossy(c))
+            .collect::<Vec<_>>()
+            .join("-")
+    }
+
+    pub fn hash(&self) -> anyhow::Result<String> {
+        password::hash(&self.0)
+    }
+
+    pub fn matches(&self, phc: &str) -> bool {
+        password::verify(&self.0, phc)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_set_is_ten_distinct_80_bit_codes() {
+        let set = RecoveryCode::generate_set().unwrap();
+        assert_eq!(set.len(), 10);
+        let mut shown: Vec<String> = set.iter().map(RecoveryCode::grouped).collect();
+        assert!(shown.iter().all(|c| c.len() == 19 && c.matches('-').count() == 3), "{shown:?}");
+        shown.sort();
+        shown.dedup();
+        assert_eq!(shown.len(), 10);
+    }
+
+    #[test]
+    fn typing_is_forgiving_about_case_spaces_and_dashes() {
+        let code = RecoveryCode::generate().unwrap();
+        let shouted = code.grouped().to_uppercase().replace('-', " ");
+        assert_eq!(RecoveryCode::parse(&shouted).unwrap(), code);
+        assert!(RecoveryCode::parse("abcd-efgh-ijkl").is_err());
+        assert!(RecoveryCode::parse("abcd-efgh-ijkl-mno1").is_err());
+    }
+
+    #[test]
+    fn hashes_verify_only_their_own_code() {
+        let [a, b] = [RecoveryCode::generate().unwrap(), RecoveryCode::generate().unwrap()];
+        let phc = a.hash().unwrap();
+        assert!(phc.starts_with("$argon2id$"));
+        assert!(a.matches(&phc));
+        assert!(!b.matches(&phc));
+    }
+}

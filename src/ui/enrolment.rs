@@ -1,0 +1,65 @@
+//! What a person sees while setting up an authenticator app.
+
+use serde_json::{Value, json};
+
+use crate::domain::recovery::RecoveryCode;
+use crate::domain::time::Timestamp;
+use crate::domain::totp::TotpSecret;
+use crate::domain::username::Username;
+use crate::ui::qr;
+
+/// The contract's pending-enrolment object.
+pub fn pending_json(
+    username: &Username,
+    secret: &TotpSecret,
+    uri: &str,
+    expires_at: Timestamp,
+) -> Value {
+    json!({
+        "username": username.as_str(),
+        "status": "pending",
+        "secret": secret.base32(),
+        "otpauth_uri": uri,
+        "expires_at": expires_at.rfc3339(),
+    })
+}
+
+/// The new secret three ways: QR code, key to type, link.
+pub fn pending_text(
+    issuer: &str,
+    secret: &TotpSecret,
+    uri: &str,
+    expires_at: Timestamp,
+    color: bool,
+) -> anyhow::Result<String> {
+    Ok(format!(
+        "Scan this QR code with Google Authenticator (or any authenticator app):\n\n{qr}\n\
+         Can't scan it? In the app, add an account by setup key, time-based:\n\
+         \x20   account: {issuer}\n\
+         \x20   key:     {key}\n\
+         Or open this link on the phone:\n\
+         \x20   {uri}\n\n\
+         This set-up expires at {expires_at} (10 minutes).",
+        qr = qr::render(uri, color)?,
+        key = secret.base32_grouped(),
+    ))
+}
+
+/// The contract's confirmed-enrolment object.
+pub fn enrolled_json(username: &Username, codes: &[RecoveryCode]) -> Value {
+    json!({
+        "username": username.as_str(),
+        "status": "enrolled",
+        "recovery_codes": codes.iter().map(RecoveryCode::grouped).collect::<Vec<_>>(),
+    })
+}
+
+pub fn enrolled_text(username: &Username, codes: &[RecoveryCode]) -> String {
+    let list: Vec<String> = codes.iter().map(|c| format!("    {}", c.grouped())).collect();
+    format!(
+        "Two-factor authentication is on for {username}: sign in with your password and the app's code.\n\n\
+         Recovery codes: each works once, in place of a code, if the phone is lost. Keep them\n\
+         somewhere safe, away from the phone. They are shown only now.\n\n{}",
+        list.join("\n")
+    )
+}

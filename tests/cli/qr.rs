@@ -1,0 +1,113 @@
+//! The QR code printed in the terminal, read back into modules and decoded, must be
+//! exactly the otpauth:// URI, with colour and without.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use crate::harness::{Clinic, NOW, PASSWORD};
+
+/// Undoes the half-block drawing: each character is two modules stacked, and a block
+/// marks a dark module. ANSI colour codes are dropped first.
+fn decode_terminal_qr(output: &str) -> String {
+    let mut plain = String::new();
+    let mut chars = output.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            for e in chars.by_ref() {
+                if e.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            plain.push(c);
+        }
+    }
+    let rows: Vec<Vec<char>> = plain
+        .lines()
+        .skip_while(|l| !l.contains(['█', '▀', '▄']))
+        .take_while(|l| l.contains(['█', '▀', '▄']))
+        .map(|l| l.chars().collect())
+        .collect();
+    assert!(!rows.is_empty(), "no QR code in: {output}");
+    let width = rows.iter().map(Vec::len).max().unwrap();
+    let scale = 4;
+    let margin = 8;
+    let dark = |x: usize, y: usize| -> bool {
+        let c = rows.get(y / 2).and_then(|r| r.get(x)).copied().unwrap_or(' ');
+        if y.is_multiple_of(2) { matches!(c, '█' | '▀') } else { matches!(c, '█' | '▄') }
+    };
+    let (w, h) = ((width + 2 * margin) * scale, (rows.len() * 2 + 2 * margin) * scale);
+    let mut image = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| {
+        let (mx, my) = (x / scale, y / scale);
+        let inside = mx >= margin && my >= margin;
+        if inside && dark(mx - margin, my - margin) { 0 } else { 255 }
+    });
+    let grids = image.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code expected");
+    grids[0].decode().expect("decodes").1
+}
+
+fn enrol_output(clinic: &Clinic, extra: &[&str], env: &[(&str, &str)]) -> (String, String) {
+    let mut cmd = clinic.command();
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.args(extra)
+        .args(["enrol", "alice", "--password-stdin"])
+        .write_stdin(format!("{PASSWORD}\n"));
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let uri =
+        text.lines().map(str::trim).find(|l| l.starts_with("otpauth://")).expect("uri").to_owned();
+    (text, uri)
+}
+
+#[test]
+fn the_plain_qr_code_decodes_to_exactly_the_uri() {
+    let clinic = Clinic::new();
+    clinic.add_user("alice", &[]);
+    clinic.ok(&["clinic", "set-name", "Dr. Öztürk & Partners"], None);
+    let (text, uri) = enrol_output(&clinic, &[], &[]);
+    assert!(!text.contains('\x1b'), "stdout is not a terminal: no colour");
+    assert!(
+        uri.starts_with("otpauth://totp/Dr.%20%C3%96zt%C3%BCrk%20%26%20Partners:alice?secret="),
+        "{uri}"
+    );
+    assert_eq!(decode_terminal_qr(&text), uri);
+}
+
+#[test]
+fn the_coloured_qr_code_decodes_to_exactly_the_uri() {
+    let clinic = Clinic::new();
+    clinic.add_user("alice", &[]);
+    let (text, uri) = enrol_output(&clinic, &["--color", "always"], &[("NO_COLOR", "1")]);
+    assert!(text.contains("\x1b[30;107m"), "--color always beats NO_COLOR");
+    assert_eq!(decode_terminal_qr(&text), uri);
+    let (text, uri) = enrol_output(&clinic, &["--color", "never"], &[]);
+    assert!(!text.contains('\x1b'));
+    assert_eq!(decode_terminal_qr(&text), uri);
+}
+
+#[test]
+fn a_closed_pipe_ends_enrol_quietly_without_a_panic() {
+    let clinic = Clinic::new();
+    clinic.add_user("alice", &[]);
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin!("clinic2fa"))
+        .env_clear()
+        .env("CLINIC2FA_DB", clinic.db())
+        .env("CLINIC2FA_NOW", NOW.to_string())
+        .env("RUST_BACKTRACE", "1")
+        .args(["enrol", "alice", "--password-stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader is gone before anything is written
+    child.stdin.take().unwrap().write_all(format!("{PASSWORD}\n").as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}
