@@ -106,6 +106,9 @@ _clinic2fa() {
             clinic2fa__subcmd__help__subcmd__clinic,show)
                 cmd="clinic2fa__subcmd__help__subcmd__clinic__subcmd__show"
                 ;;
+            clinic2fa__subcmd__help__subcmd__user,2fa)
+                cmd="clinic2fa__subcmd__help__subcmd__user__subcmd__2fa"
+                ;;
             clinic2fa__subcmd__help__subcmd__user,add)
                 cmd="clinic2fa__subcmd__help__subcmd__user__subcmd__add"
                 ;;
@@ -115,11 +118,17 @@ _clinic2fa() {
             clinic2fa__subcmd__help__subcmd__user,enable)
                 cmd="clinic2fa__subcmd__help__subcmd__user__subcmd__enable"
                 ;;
+            clinic2fa__subcmd__help__subcmd__user,grant-bypass)
+                cmd="clinic2fa__subcmd__help__subcmd__user__subcmd__grant__subcmd__bypass"
+                ;;
             clinic2fa__subcmd__help__subcmd__user,list)
                 cmd="clinic2fa__subcmd__help__subcmd__user__subcmd__list"
                 ;;
             clinic2fa__subcmd__help__subcmd__user,remove)
                 cmd="clinic2fa__subcmd__help__subcmd__user__subcmd__remove"
+                ;;
+            clinic2fa__subcmd__help__subcmd__user,revoke-bypass)
+                cmd="clinic2fa__subcmd__help__subcmd__user__subcmd__revoke__subcmd__bypass"
                 ;;
             clinic2fa__subcmd__help__subcmd__user,set-password)
                 cmd="clinic2fa__subcmd__help__subcmd__user__subcmd__set__subcmd__password"
@@ -130,6 +139,15 @@ _clinic2fa() {
             clinic2fa__subcmd__help__subcmd__user,show)
                 cmd="clinic2fa__subcmd__help__subcmd__user__subcmd__show"
                 ;;
+            clinic2fa__subcmd__help__subcmd__user,unlock)
+                cmd="clinic2fa__subcmd__help__subcmd__user__subcmd__unlock"
+                ;;
+            clinic2fa__subcmd__help__subcmd__user__subcmd__2fa,set)
+                cmd="clinic2fa__subcmd__help__subcmd__user__subcmd__2fa__subcmd__set"
+                ;;
+            clinic2fa__subcmd__user,2fa)
+                cmd="clinic2fa__subcmd__user__subcmd__2fa"
+                ;;
             clinic2fa__subcmd__user,add)
                 cmd="clinic2fa__subcmd__user__subcmd__add"
                 ;;
@@ -138,6 +156,9 @@ _clinic2fa() {
                 ;;
             clinic2fa__subcmd__user,enable)
                 cmd="clinic2fa__subcmd__user__subcmd__enable"
+                ;;
+            clinic2fa__subcmd__user,grant-bypass)
+                cmd="clinic2fa__subcmd__user__subcmd__grant__subcmd__bypass"
                 ;;
             clinic2fa__subcmd__user,help)
                 cmd="clinic2fa__subcmd__user__subcmd__help"
@@ -148,6 +169,9 @@ _clinic2fa() {
             clinic2fa__subcmd__user,remove)
                 cmd="clinic2fa__subcmd__user__subcmd__remove"
                 ;;
+            clinic2fa__subcmd__user,revoke-bypass)
+                cmd="clinic2fa__subcmd__user__subcmd__revoke__subcmd__bypass"
+                ;;
             clinic2fa__subcmd__user,set-password)
                 cmd="clinic2fa__subcmd__user__subcmd__set__subcmd__password"
                 ;;
@@ -156,6 +180,24 @@ _clinic2fa() {
                 ;;
             clinic2fa__subcmd__user,show)
                 cmd="clinic2fa__subcmd__user__subcmd__show"
+                ;;
+            clinic2fa__subcmd__user,unlock)
+                cmd="clinic2fa__subcmd__user__subcmd__unlock"
+                ;;
+            clinic2fa__subcmd__user__subcmd__2fa,help)
+                cmd="clinic2fa__subcmd__user__subcmd__2fa__subcmd__help"
+                ;;
+            clinic2fa__subcmd__user__subcmd__2fa,set)
+                cmd="clinic2fa__subcmd__user__subcmd__2fa__subcmd__set"
+                ;;
+            clinic2fa__subcmd__user__subcmd__2fa__subcmd__help,help)
+                cmd="clinic2fa__subcmd__user__subcmd__2fa__subcmd__help__subcmd__help"
+                ;;
+            clinic2fa__subcmd__user__subcmd__2fa__subcmd__help,set)
+                cmd="clinic2fa__subcmd__user__subcmd__2fa__subcmd__help__subcmd__set"
+                ;;
+            clinic2fa__subcmd__user__subcmd__help,2fa)
+                cmd="clinic2fa__subcmd__user__subcmd__help__subcmd__2fa"
                 ;;
             clinic2fa__subcmd__user__subcmd__help,add)
                 cmd="clinic2fa__subcmd__user__subcmd__help__subcmd__add"
@@ -166,6 +208,9 @@ _clinic2fa() {
             clinic2fa__subcmd__user__subcmd__help,enable)
                 cmd="clinic2fa__subcmd__user__subcmd__help__subcmd__enable"
                 ;;
+            clinic2fa__subcmd__user__subcmd__help,grant-bypass)
+                cmd="clinic2fa__subcmd__user__subcmd__help__subcmd__grant__subcmd__bypass"
+                ;;
             clinic2fa__subcmd__user__subcmd__help,help)
                 cmd="clinic2fa__subcmd__user__subcmd__help__subcmd__help"
                 ;;
@@ -175,6 +220,9 @@ _clinic2fa() {
             clinic2fa__subcmd__user__subcmd__help,remove)
                 cmd="clinic2fa__subcmd__user__subcmd__help__subcmd__remove"
                 ;;
+            clinic2fa__subcmd__user__subcmd__help,revoke-bypass)
+                cmd="clinic2fa__subcmd__user__subcmd__help__subcmd__revoke__subcmd__bypass"
+                ;;
             clinic2fa__subcmd__user__subcmd__help,set-password)
                 cmd="clinic2fa__subcmd__user__subcmd__help__subcmd__set__subcmd__password"
                 ;;
@@ -183,6 +231,12 @@ _clinic2fa() {
                 ;;
             clinic2fa__subcmd__user__subcmd__help,show)
                 cmd="clinic2fa__subcmd__user__subcmd__help__subcmd__show"
+                ;;
+            clinic2fa__subcmd__user__subcmd__help,unlock)
+                cmd="clinic2fa__subcmd__user__subcmd__help__subcmd__unlock"
+                ;;
+            clinic2fa__subcmd__user__subcmd__help__subcmd__2fa,set)
+                cmd="clinic2fa__subcmd__user__subcmd__help__subcmd__2fa__subcmd__set"
                 ;;
             *)
                 ;;
@@ -631,8 +685,36 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__help__subcmd__user)
-            opts="add list show remove disable enable set-password set-role"
+            opts="add list show remove disable enable set-password set-role unlock 2fa grant-bypass revoke-bypass"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__help__subcmd__user__subcmd__2fa)
+            opts="set"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__help__subcmd__user__subcmd__2fa__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -686,6 +768,20 @@ _clinic2fa() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        clinic2fa__subcmd__help__subcmd__user__subcmd__grant__subcmd__bypass)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         clinic2fa__subcmd__help__subcmd__user__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -701,6 +797,20 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__help__subcmd__user__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__help__subcmd__user__subcmd__revoke__subcmd__bypass)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -743,6 +853,20 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__help__subcmd__user__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__help__subcmd__user__subcmd__unlock)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -847,8 +971,94 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__user)
-            opts="-h --db --json --no-input --color --help add list show remove disable enable set-password set-role help"
+            opts="-h --db --json --no-input --color --help add list show remove disable enable set-password set-role unlock 2fa grant-bypass revoke-bypass help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__user__subcmd__2fa)
+            opts="-h --db --json --no-input --color --help set help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__user__subcmd__2fa__subcmd__help)
+            opts="set help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__user__subcmd__2fa__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__user__subcmd__2fa__subcmd__help__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__user__subcmd__2fa__subcmd__set)
+            opts="-h --db --json --no-input --color --help clinic-default required exempt"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -946,9 +1156,63 @@ _clinic2fa() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        clinic2fa__subcmd__user__subcmd__help)
-            opts="add list show remove disable enable set-password set-role help"
+        clinic2fa__subcmd__user__subcmd__grant__subcmd__bypass)
+            opts="-h --expires-in --db --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --expires-in)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__user__subcmd__help)
+            opts="add list show remove disable enable set-password set-role unlock 2fa grant-bypass revoke-bypass help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__user__subcmd__help__subcmd__2fa)
+            opts="set"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__user__subcmd__help__subcmd__2fa__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -989,6 +1253,20 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__user__subcmd__help__subcmd__enable)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__user__subcmd__help__subcmd__grant__subcmd__bypass)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1044,6 +1322,20 @@ _clinic2fa() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        clinic2fa__subcmd__user__subcmd__help__subcmd__revoke__subcmd__bypass)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         clinic2fa__subcmd__user__subcmd__help__subcmd__set__subcmd__password)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -1086,6 +1378,20 @@ _clinic2fa() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        clinic2fa__subcmd__user__subcmd__help__subcmd__unlock)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         clinic2fa__subcmd__user__subcmd__list)
             opts="-h --db --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1110,6 +1416,28 @@ _clinic2fa() {
             ;;
         clinic2fa__subcmd__user__subcmd__remove)
             opts="-h --yes --db --json --no-input --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__user__subcmd__revoke__subcmd__bypass)
+            opts="-h --db --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1175,6 +1503,28 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__user__subcmd__show)
+            opts="-h --db --json --no-input --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__user__subcmd__unlock)
             opts="-h --db --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

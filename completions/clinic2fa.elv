@@ -113,6 +113,10 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand enable 'Let a disabled account sign in again'
             cand set-password 'Reset someone''s password (admin)'
             cand set-role 'Change an account''s role'
+            cand unlock 'Clear a lockout (and the count of failed sign-ins)'
+            cand 2fa 'The per-user "Two-factor auth" setting'
+            cand grant-bypass 'Let someone who lost their phone sign in once without 2FA'
+            cand revoke-bypass 'Withdraw a pending one-time bypass'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'clinic2fa;user;add'= {
@@ -185,6 +189,57 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'clinic2fa;user;unlock'= {
+            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --color 'When to use colour (NO_COLOR is honoured under auto)'
+            cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
+            cand --no-input 'Never prompt (implied when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'clinic2fa;user;2fa'= {
+            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --color 'When to use colour (NO_COLOR is honoured under auto)'
+            cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
+            cand --no-input 'Never prompt (implied when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand set 'Set whether 2FA follows the clinic (clinic-default), or is required or exempt for this person whatever the clinic-wide setting'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'clinic2fa;user;2fa;set'= {
+            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --color 'When to use colour (NO_COLOR is honoured under auto)'
+            cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
+            cand --no-input 'Never prompt (implied when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'clinic2fa;user;2fa;help'= {
+            cand set 'Set whether 2FA follows the clinic (clinic-default), or is required or exempt for this person whatever the clinic-wide setting'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'clinic2fa;user;2fa;help;set'= {
+        }
+        &'clinic2fa;user;2fa;help;help'= {
+        }
+        &'clinic2fa;user;grant-bypass'= {
+            cand --expires-in 'How long it stays usable, like 30m, 24h or 7d [default: bypass-hours]'
+            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --color 'When to use colour (NO_COLOR is honoured under auto)'
+            cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
+            cand --no-input 'Never prompt (implied when stdin is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'clinic2fa;user;revoke-bypass'= {
+            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --color 'When to use colour (NO_COLOR is honoured under auto)'
+            cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
+            cand --no-input 'Never prompt (implied when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'clinic2fa;user;help'= {
             cand add 'Add an account'
             cand list 'List the accounts: a table, or an array with --json'
@@ -194,6 +249,10 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand enable 'Let a disabled account sign in again'
             cand set-password 'Reset someone''s password (admin)'
             cand set-role 'Change an account''s role'
+            cand unlock 'Clear a lockout (and the count of failed sign-ins)'
+            cand 2fa 'The per-user "Two-factor auth" setting'
+            cand grant-bypass 'Let someone who lost their phone sign in once without 2FA'
+            cand revoke-bypass 'Withdraw a pending one-time bypass'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'clinic2fa;user;help;add'= {
@@ -211,6 +270,17 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         &'clinic2fa;user;help;set-password'= {
         }
         &'clinic2fa;user;help;set-role'= {
+        }
+        &'clinic2fa;user;help;unlock'= {
+        }
+        &'clinic2fa;user;help;2fa'= {
+            cand set 'Set whether 2FA follows the clinic (clinic-default), or is required or exempt for this person whatever the clinic-wide setting'
+        }
+        &'clinic2fa;user;help;2fa;set'= {
+        }
+        &'clinic2fa;user;help;grant-bypass'= {
+        }
+        &'clinic2fa;user;help;revoke-bypass'= {
         }
         &'clinic2fa;user;help;help'= {
         }
@@ -300,6 +370,10 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand enable 'Let a disabled account sign in again'
             cand set-password 'Reset someone''s password (admin)'
             cand set-role 'Change an account''s role'
+            cand unlock 'Clear a lockout (and the count of failed sign-ins)'
+            cand 2fa 'The per-user "Two-factor auth" setting'
+            cand grant-bypass 'Let someone who lost their phone sign in once without 2FA'
+            cand revoke-bypass 'Withdraw a pending one-time bypass'
         }
         &'clinic2fa;help;user;add'= {
         }
@@ -316,6 +390,17 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         &'clinic2fa;help;user;set-password'= {
         }
         &'clinic2fa;help;user;set-role'= {
+        }
+        &'clinic2fa;help;user;unlock'= {
+        }
+        &'clinic2fa;help;user;2fa'= {
+            cand set 'Set whether 2FA follows the clinic (clinic-default), or is required or exempt for this person whatever the clinic-wide setting'
+        }
+        &'clinic2fa;help;user;2fa;set'= {
+        }
+        &'clinic2fa;help;user;grant-bypass'= {
+        }
+        &'clinic2fa;help;user;revoke-bypass'= {
         }
         &'clinic2fa;help;login'= {
         }

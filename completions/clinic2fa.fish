@@ -86,22 +86,26 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_s
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from help" -f -a "require-2fa" -d 'Require two-factor authentication for everyone on the clinic default'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from help" -f -a "set" -d 'Change a setting (lockout-threshold, lockout-minutes, totp-window, bypass-hours)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list show remove disable enable set-password set-role help" -l db -d 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list show remove disable enable set-password set-role help" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list show remove disable enable set-password set-role unlock 2fa grant-bypass revoke-bypass help" -l db -d 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list show remove disable enable set-password set-role unlock 2fa grant-bypass revoke-bypass help" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list show remove disable enable set-password set-role help" -l json -d 'Print exactly one JSON document on stdout; messages go to stderr'
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list show remove disable enable set-password set-role help" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list show remove disable enable set-password set-role help" -s h -l help -d 'Print help'
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list show remove disable enable set-password set-role help" -f -a "add" -d 'Add an account'
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list show remove disable enable set-password set-role help" -f -a "list" -d 'List the accounts: a table, or an array with --json'
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list show remove disable enable set-password set-role help" -f -a "show" -d 'Show one account'
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list show remove disable enable set-password set-role help" -f -a "remove" -d 'Delete an account (asks to confirm)'
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list show remove disable enable set-password set-role help" -f -a "disable" -d 'Stop an account from signing in'
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list show remove disable enable set-password set-role help" -f -a "enable" -d 'Let a disabled account sign in again'
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list show remove disable enable set-password set-role help" -f -a "set-password" -d 'Reset someone\'s password (admin)'
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list show remove disable enable set-password set-role help" -f -a "set-role" -d 'Change an account\'s role'
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list show remove disable enable set-password set-role help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list show remove disable enable set-password set-role unlock 2fa grant-bypass revoke-bypass help" -l json -d 'Print exactly one JSON document on stdout; messages go to stderr'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list show remove disable enable set-password set-role unlock 2fa grant-bypass revoke-bypass help" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list show remove disable enable set-password set-role unlock 2fa grant-bypass revoke-bypass help" -s h -l help -d 'Print help'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list show remove disable enable set-password set-role unlock 2fa grant-bypass revoke-bypass help" -f -a "add" -d 'Add an account'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list show remove disable enable set-password set-role unlock 2fa grant-bypass revoke-bypass help" -f -a "list" -d 'List the accounts: a table, or an array with --json'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list show remove disable enable set-password set-role unlock 2fa grant-bypass revoke-bypass help" -f -a "show" -d 'Show one account'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list show remove disable enable set-password set-role unlock 2fa grant-bypass revoke-bypass help" -f -a "remove" -d 'Delete an account (asks to confirm)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list show remove disable enable set-password set-role unlock 2fa grant-bypass revoke-bypass help" -f -a "disable" -d 'Stop an account from signing in'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list show remove disable enable set-password set-role unlock 2fa grant-bypass revoke-bypass help" -f -a "enable" -d 'Let a disabled account sign in again'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list show remove disable enable set-password set-role unlock 2fa grant-bypass revoke-bypass help" -f -a "set-password" -d 'Reset someone\'s password (admin)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list show remove disable enable set-password set-role unlock 2fa grant-bypass revoke-bypass help" -f -a "set-role" -d 'Change an account\'s role'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list show remove disable enable set-password set-role unlock 2fa grant-bypass revoke-bypass help" -f -a "unlock" -d 'Clear a lockout (and the count of failed sign-ins)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list show remove disable enable set-password set-role unlock 2fa grant-bypass revoke-bypass help" -f -a "2fa" -d 'The per-user "Two-factor auth" setting'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list show remove disable enable set-password set-role unlock 2fa grant-bypass revoke-bypass help" -f -a "grant-bypass" -d 'Let someone who lost their phone sign in once without 2FA'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list show remove disable enable set-password set-role unlock 2fa grant-bypass revoke-bypass help" -f -a "revoke-bypass" -d 'Withdraw a pending one-time bypass'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list show remove disable enable set-password set-role unlock 2fa grant-bypass revoke-bypass help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from add" -l name -d 'The person\'s full name' -r
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from add" -l role -d 'The account\'s role' -r -f -a "staff\t''
 admin\t''"
@@ -167,6 +171,37 @@ never\t''"
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from set-role" -l json -d 'Print exactly one JSON document on stdout; messages go to stderr'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from set-role" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from set-role" -s h -l help -d 'Print help'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from unlock" -l db -d 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from unlock" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from unlock" -l json -d 'Print exactly one JSON document on stdout; messages go to stderr'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from unlock" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from unlock" -s h -l help -d 'Print help'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from 2fa" -l db -d 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from 2fa" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from 2fa" -l json -d 'Print exactly one JSON document on stdout; messages go to stderr'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from 2fa" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from 2fa" -s h -l help -d 'Print help'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from 2fa" -f -a "set" -d 'Set whether 2FA follows the clinic (clinic-default), or is required or exempt for this person whatever the clinic-wide setting'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from 2fa" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from grant-bypass" -l expires-in -d 'How long it stays usable, like 30m, 24h or 7d [default: bypass-hours]' -r
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from grant-bypass" -l db -d 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from grant-bypass" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from grant-bypass" -l json -d 'Print exactly one JSON document on stdout; messages go to stderr'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from grant-bypass" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from grant-bypass" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from revoke-bypass" -l db -d 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from revoke-bypass" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from revoke-bypass" -l json -d 'Print exactly one JSON document on stdout; messages go to stderr'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from revoke-bypass" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from revoke-bypass" -s h -l help -d 'Print help'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add an account'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the accounts: a table, or an array with --json'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one account'
@@ -175,6 +210,10 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_see
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "enable" -d 'Let a disabled account sign in again'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "set-password" -d 'Reset someone\'s password (admin)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "set-role" -d 'Change an account\'s role'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "unlock" -d 'Clear a lockout (and the count of failed sign-ins)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "2fa" -d 'The per-user "Two-factor auth" setting'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "grant-bypass" -d 'Let someone who lost their phone sign in once without 2FA'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "revoke-bypass" -d 'Withdraw a pending one-time bypass'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand login" -l code -d 'A 6-digit code from the authenticator app' -r
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand login" -l recovery-code -d 'One of the recovery codes issued at enrolment (each works once)' -r
@@ -244,3 +283,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_see
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "enable" -d 'Let a disabled account sign in again'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "set-password" -d 'Reset someone\'s password (admin)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "set-role" -d 'Change an account\'s role'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "unlock" -d 'Clear a lockout (and the count of failed sign-ins)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "2fa" -d 'The per-user "Two-factor auth" setting'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "grant-bypass" -d 'Let someone who lost their phone sign in once without 2FA'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "revoke-bypass" -d 'Withdraw a pending one-time bypass'

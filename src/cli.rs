@@ -192,6 +192,39 @@ pub enum UserCommand {
         #[arg(value_parser = role_parser())]
         role: Role,
     },
+
+    /// Clear a lockout (and the count of failed sign-ins)
+    Unlock { username: String },
+
+    /// The per-user "Two-factor auth" setting
+    #[command(name = "2fa", subcommand)]
+    TwoFactor(TwoFactorCommand),
+
+    /// Let someone who lost their phone sign in once without 2FA
+    ///
+    /// The "Disable two-factor authentication" checkbox: one login without a code, after
+    /// which the old authenticator is removed and the person sets up a new one. Their
+    /// per-user 2FA setting is not changed: leave it on clinic-default.
+    GrantBypass {
+        username: String,
+        /// How long it stays usable, like 30m, 24h or 7d [default: bypass-hours]
+        #[arg(long, value_name = "DURATION")]
+        expires_in: Option<String>,
+    },
+
+    /// Withdraw a pending one-time bypass
+    RevokeBypass { username: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TwoFactorCommand {
+    /// Set whether 2FA follows the clinic (clinic-default), or is required or exempt for
+    /// this person whatever the clinic-wide setting
+    Set {
+        username: String,
+        #[arg(value_parser = policy_parser())]
+        policy: Policy,
+    },
 }
 
 #[derive(Debug, Args)]

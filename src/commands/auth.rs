@@ -67,8 +67,18 @@ pub struct Request<'a> {
 /// How an attempt ended.
 #[derive(Debug)]
 pub enum Attempted<T> {
-    Passed { account: Account, via: Via, value: T },
-    Denied { reason: DenyReason, account: Option<Account> },
+    /// Let in. `enrolment_required`: a bypass was spent where 2FA applies, so the
+    /// person must set up a new authenticator.
+    Passed {
+        account: Account,
+        via: Via,
+        enrolment_required: bool,
+        value: T,
+    },
+    Denied {
+        reason: DenyReason,
+        account: Option<Account>,
+    },
 }
 
 /// One authentication: checks the password (outside any transaction: it is the slow
@@ -206,8 +216,10 @@ fn apply<T>(
             },
         )
     };
-    let (account, via) = match (decision, account) {
-        (Decision::Success { via, .. }, Some(account)) => (account, via),
+    let (account, via, enrolment_required) = match (decision, account) {
+        (Decision::Success { via, enrolment_required }, Some(account)) => {
+            (account, via, enrolment_required)
+        }
         (Decision::Denied { reason, counts_as_failure }, account) => {
             log("denied", reason.as_str())?;
             if let (true, Some(account)) = (counts_as_failure, &account) {
@@ -223,6 +235,7 @@ fn apply<T>(
         Via::Password => true,
         Via::Totp(step) => authenticators::use_step(tx, &account, step)?,
         Via::RecoveryCode(id) => recovery_codes::spend(tx, &account, id, ctx.now)?,
+        Via::Bypass => spend_bypass(ctx, tx, &account)?,
     };
     if !consumed {
         log("denied", DenyReason::InvalidCode.as_str())?;
@@ -232,7 +245,33 @@ fn apply<T>(
     accounts::reset_failures(tx, &account)?;
     log("success", via.second_factor().as_str())?;
     let value = then(tx, &account)?;
-    Ok(Attempted::Passed { account, via, value })
+    Ok(Attempted::Passed { account, via, enrolment_required, value })
+}
+
+/// Spends the bypass and, at that moment, removes the old authenticator and its
+/// recovery codes: whoever has the lost phone can no longer use it.
+fn spend_bypass(ctx: &Context, tx: &Connection, account: &Account) -> anyhow::Result<bool> {
+    if !accounts::spend_bypass(tx, account, ctx.now)? {
+        return Ok(false);
+    }
+    authenticators::remove(tx, account)?;
+    recovery_codes::remove_all(tx, account)?;
+    audit::record(
+        tx,
+        &audit::Entry {
+            at: ctx.now,
+            actor: account.username.as_str(),
+            action: "bypass.use",
+            subject: Some(account.username.as_str()),
+            outcome: "spent",
+            detail: Some(if account.enrolled {
+                "authenticator removed"
+            } else {
+                "no authenticator"
+            }),
+        },
+    )?;
+    Ok(true)
 }
 
 fn count_failure(

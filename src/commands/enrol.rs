@@ -9,6 +9,7 @@ use crate::commands::{Context, input};
 use crate::domain::account::Account;
 use crate::domain::login::{self, DenyReason};
 use crate::domain::recovery::RecoveryCode;
+use crate::domain::settings::Clinic;
 use crate::domain::time::Timestamp;
 use crate::domain::totp::{self, Code, TotpSecret};
 use crate::domain::username::Username;
@@ -42,59 +43,119 @@ fn start_enrolment(
     password: &Zeroizing<String>,
     offered: Offered,
 ) -> anyhow::Result<u8> {
-    let secret = TotpSecret::generate()?;
-    let expires_at = ctx.now.plus_seconds(PENDING_SECONDS);
+    let started = Started::new(ctx)?;
     // Replacing an active authenticator needs a current code: verify_identity asks
     // for one exactly when the account is enrolled. The old one stays active.
-    let outcome = auth::attempt(
-        ctx,
-        store,
-        auth::Request {
-            username,
-            password,
-            offered,
-            rule: login::verify_identity,
-            action: "enrol",
-        },
-        |tx, account| {
-            authenticators::set_pending(tx, account, &secret, expires_at)?;
-            record(ctx, tx, account, "enrol.start", "pending", None)?;
-            store::clinic::get(tx)
-        },
-    )?;
+    let request = auth::Request {
+        username,
+        password,
+        offered,
+        rule: login::verify_identity,
+        action: "enrol",
+    };
+    let outcome =
+        auth::attempt(ctx, store, request, |tx, account| started.save(ctx, tx, account, None))?;
     let (account, clinic) = match outcome {
         Attempted::Passed { account, value, .. } => (account, value),
         Attempted::Denied { reason, account } => {
             return auth::report_denied(ctx, username, reason, account.as_ref());
         }
     };
-    let uri = totp::otpauth_uri(&clinic.name, username, &secret);
     if ctx.out.json && !ctx.interactive {
-        ctx.out.document(&enrolment::pending_json(username, &secret, &uri, expires_at))?;
+        let uri = started.uri(&clinic.name, username);
+        let json = enrolment::pending_json(username, &started.secret, &uri, started.expires_at);
+        ctx.out.document(&json)?;
         return Ok(exit::SUCCESS);
     }
-    ctx.out.text(&enrolment::pending_text(
-        &clinic.name,
-        &secret,
-        &uri,
-        expires_at,
-        ctx.out.color,
-    )?)?;
+    started.show(ctx, &clinic.name, username)?;
     if !ctx.interactive {
         ctx.out.text(&format!(
             "\nThen finish with the code the app shows:\n    clinic2fa enrol {username} --confirm CODE"
         ))?;
         return Ok(exit::SUCCESS);
     }
+    match ask_and_confirm(ctx, store, &account, &clinic.name)? {
+        Some(codes) => show_enrolled(ctx, username, &codes),
+        None => Ok(DenyReason::InvalidCode.exit_code()),
+    }
+}
+
+/// Enrolment as part of signing in, at a terminal (2FA required but not set up, or a
+/// bypass just spent): a new pending secret, shown, then confirmed by a code. Returns
+/// the recovery codes once confirmed, `None` if the person did not manage to.
+pub fn enrol_at_login(
+    ctx: &Context,
+    store: &mut Store,
+    account: &Account,
+) -> anyhow::Result<Option<Vec<RecoveryCode>>> {
+    let started = Started::new(ctx)?;
+    let clinic = store.write(|tx| started.save(ctx, tx, account, Some("at login")))?;
+    ctx.out.text(&format!(
+        "Two-factor authentication is required for {}. Set up your authenticator app now.\n",
+        account.username
+    ))?;
+    started.show(ctx, &clinic.name, &account.username)?;
+    ask_and_confirm(ctx, store, account, &clinic.name)
+}
+
+/// A new secret awaiting its first code, for [`PENDING_SECONDS`].
+struct Started {
+    secret: TotpSecret,
+    expires_at: Timestamp,
+}
+
+impl Started {
+    fn new(ctx: &Context) -> anyhow::Result<Self> {
+        Ok(Started {
+            secret: TotpSecret::generate()?,
+            expires_at: ctx.now.plus_seconds(PENDING_SECONDS),
+        })
+    }
+
+    /// Makes it the account's pending enrolment (replacing any other), audited; returns
+    /// the clinic, whose name is the issuer.
+    fn save(
+        &self,
+        ctx: &Context,
+        tx: &Connection,
+        account: &Account,
+        detail: Option<&str>,
+    ) -> anyhow::Result<Clinic> {
+        authenticators::set_pending(tx, account, &self.secret, self.expires_at)?;
+        record(ctx, tx, account, "enrol.start", "pending", detail)?;
+        store::clinic::get(tx)
+    }
+
+    fn uri(&self, issuer: &str, username: &Username) -> String {
+        totp::otpauth_uri(issuer, username, &self.secret)
+    }
+
+    /// QR code, setup key and link, for a person.
+    fn show(&self, ctx: &Context, issuer: &str, username: &Username) -> anyhow::Result<()> {
+        let uri = self.uri(issuer, username);
+        let text =
+            enrolment::pending_text(issuer, &self.secret, &uri, self.expires_at, ctx.out.color)?;
+        ctx.out.text(&text)?;
+        Ok(())
+    }
+}
+
+/// Asks for the first code from the app (three tries) and confirms the pending secret.
+fn ask_and_confirm(
+    ctx: &Context,
+    store: &mut Store,
+    account: &Account,
+    issuer: &str,
+) -> anyhow::Result<Option<Vec<RecoveryCode>>> {
+    let username = &account.username;
     for _ in 0..CONFIRM_TRIES {
         let typed = prompt::code("Code shown in the app", |t| {
             Code::parse(t).map(|_| ()).map_err(|e| e.to_string())
         })?;
-        match finish(ctx, store, &account, &Code::parse(&typed)?)? {
-            Finished::Enrolled(codes) => return show_enrolled(ctx, username, &codes),
+        match finish(ctx, store, account, &Code::parse(&typed)?)? {
+            Finished::Enrolled(codes) => return Ok(Some(codes)),
             Finished::WrongCode => note(&format!(
-                "That code does not match. Check the app shows {} ({username}) and type its newest code.",
-                clinic.name
+                "That code does not match. Check the app shows {issuer} ({username}) and type its newest code."
             ))?,
             Finished::NoPending | Finished::Expired(_) => break,
         }
@@ -102,7 +163,7 @@ fn start_enrolment(
     note(&format!(
         "clinic2fa: enrolment not confirmed; nothing changed for sign-in. Run `clinic2fa enrol {username}` to start again."
     ))?;
-    Ok(DenyReason::InvalidCode.exit_code())
+    Ok(None)
 }
 
 /// `enrol --confirm CODE`: the password, then the code against the pending secret.

@@ -1,12 +1,13 @@
 //! `user add | list | show | remove | disable | enable | set-password | set-role`.
 
+use rusqlite::Connection;
 use serde_json::{Value, json};
 
-use crate::cli::UserCommand;
+use crate::cli::{TwoFactorCommand, UserCommand};
 use crate::commands::{Context, audit_admin, input};
 use crate::domain::account::Account;
-use crate::domain::password;
 use crate::domain::username::Username;
+use crate::domain::{duration, password};
 use crate::error::{Error, exit};
 use crate::store::{self, Store, accounts};
 use crate::ui::{prompt, views};
@@ -65,8 +66,21 @@ pub fn run(ctx: &Context, cmd: UserCommand) -> anyhow::Result<u8> {
             Ok(exit::SUCCESS)
         }
         UserCommand::Remove { username, yes } => remove(ctx, &username, yes),
-        UserCommand::Disable { username } => set_disabled(ctx, &username, true),
-        UserCommand::Enable { username } => set_disabled(ctx, &username, false),
+        UserCommand::Disable { username } => {
+            let apply = |tx: &Connection, a: &Account| accounts::set_disabled(tx, a, true);
+            change(
+                ctx,
+                &username,
+                "user.disable",
+                None,
+                apply,
+                "{} is disabled and cannot sign in.",
+            )
+        }
+        UserCommand::Enable { username } => {
+            let apply = |tx: &Connection, a: &Account| accounts::set_disabled(tx, a, false);
+            change(ctx, &username, "user.enable", None, apply, "{} is enabled and can sign in.")
+        }
         UserCommand::SetPassword { username, password } => {
             let username = Username::parse(&username)?;
             let mut store = ctx.open_store()?;
@@ -80,17 +94,27 @@ pub fn run(ctx: &Context, cmd: UserCommand) -> anyhow::Result<u8> {
             })?;
             show_changed(ctx, &store, &account, &format!("Password of {username} reset."))
         }
+        UserCommand::Unlock { username } => {
+            change(ctx, &username, "user.unlock", None, accounts::unlock, "{} is unlocked.")
+        }
+        UserCommand::TwoFactor(TwoFactorCommand::Set { username, policy }) => {
+            let detail = format!("2fa={policy}");
+            let apply = |tx: &Connection, a: &Account| accounts::set_policy(tx, a, policy);
+            let text = format!("{{}}'s 2FA setting is now {policy}.");
+            change(ctx, &username, "user.2fa-set", Some(&detail), apply, &text)
+        }
+        UserCommand::GrantBypass { username, expires_in } => {
+            grant_bypass(ctx, &username, expires_in.as_deref())
+        }
+        UserCommand::RevokeBypass { username } => {
+            let apply = |tx: &Connection, a: &Account| accounts::set_bypass(tx, a, None);
+            change(ctx, &username, "user.revoke-bypass", None, apply, "{} has no pending bypass.")
+        }
         UserCommand::SetRole { username, role } => {
-            let username = Username::parse(&username)?;
-            let mut store = ctx.open_store()?;
-            let account = store.write(|tx| {
-                let account = accounts::get(tx, &username)?;
-                accounts::set_role(tx, &account, role)?;
-                let detail = format!("role={role}");
-                audit_admin(ctx, tx, "user.set-role", Some(username.as_str()), Some(&detail))?;
-                accounts::get(tx, &username)
-            })?;
-            show_changed(ctx, &store, &account, &format!("{username} is now {role}."))
+            let detail = format!("role={role}");
+            let apply = |tx: &Connection, a: &Account| accounts::set_role(tx, a, role);
+            let text = format!("{{}} is now {role}.");
+            change(ctx, &username, "user.set-role", Some(&detail), apply, &text)
         }
     }
 }
@@ -123,22 +147,61 @@ fn remove(ctx: &Context, username: &str, yes: bool) -> anyhow::Result<u8> {
     Ok(exit::SUCCESS)
 }
 
-fn set_disabled(ctx: &Context, username: &str, disabled: bool) -> anyhow::Result<u8> {
+/// One admin change to one account, audited in the same transaction; then the account
+/// is shown. `text` is the line for a person, with `{}` for the username.
+fn change(
+    ctx: &Context,
+    username: &str,
+    action: &str,
+    detail: Option<&str>,
+    apply: impl FnOnce(&Connection, &Account) -> anyhow::Result<()>,
+    text: &str,
+) -> anyhow::Result<u8> {
     let username = Username::parse(username)?;
     let mut store = ctx.open_store()?;
-    let action = if disabled { "user.disable" } else { "user.enable" };
     let account = store.write(|tx| {
         let account = accounts::get(tx, &username)?;
-        accounts::set_disabled(tx, &account, disabled)?;
-        audit_admin(ctx, tx, action, Some(username.as_str()), None)?;
+        apply(tx, &account)?;
+        audit_admin(ctx, tx, action, Some(username.as_str()), detail)?;
         accounts::get(tx, &username)
     })?;
-    let text = if disabled {
-        format!("{username} is disabled and cannot sign in.")
-    } else {
-        format!("{username} is enabled and can sign in.")
-    };
-    show_changed(ctx, &store, &account, &text)
+    show_changed(ctx, &store, &account, &text.replace("{}", username.as_str()))
+}
+
+/// The "Disable two-factor authentication" checkbox: one login without 2FA, until the
+/// expiry. The per-user policy is deliberately left as it is.
+fn grant_bypass(ctx: &Context, username: &str, expires_in: Option<&str>) -> anyhow::Result<u8> {
+    let username = Username::parse(username)?;
+    let seconds = expires_in.map(duration::parse_bypass_duration).transpose()?;
+    let mut store = ctx.open_store()?;
+    let (account, clinic) = store.write(|tx| {
+        let clinic = store::clinic::get(tx)?;
+        let seconds = seconds.unwrap_or(i64::from(clinic.bypass_hours) * 3600);
+        let until = ctx.now.plus_seconds(seconds);
+        let account = accounts::get(tx, &username)?;
+        accounts::set_bypass(tx, &account, Some(until))?;
+        let detail = format!("until {until}");
+        audit_admin(ctx, tx, "user.grant-bypass", Some(username.as_str()), Some(&detail))?;
+        Ok((accounts::get(tx, &username)?, clinic))
+    })?;
+    let until = account.bypass_at(ctx.now).map(|t| t.to_string()).unwrap_or_default();
+    let mut text = format!(
+        "{username} can sign in once without 2FA until {until}. That sign-in removes their old \
+         authenticator, and they set up a new one. Their 2FA setting stays {}.",
+        account.policy
+    );
+    if account.disabled {
+        text.push_str(&format!(
+            "\nNote: {username} is disabled and cannot sign in until `clinic2fa user enable {username}`."
+        ));
+    }
+    if account.locked_at(ctx.now).is_some() {
+        text.push_str(&format!(
+            "\nNote: {username} is locked; `clinic2fa user unlock {username}` lets them in sooner."
+        ));
+    }
+    ctx.out.result(&views::account_json(&account, &clinic, ctx.now), || text)?;
+    Ok(exit::SUCCESS)
 }
 
 /// After a change: the account's JSON under `--json`, else one line for a person.

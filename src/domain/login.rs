@@ -98,6 +98,8 @@ pub enum Via {
     Totp(u64),
     /// This recovery code (now spent).
     RecoveryCode(i64),
+    /// The admin's one-time bypass (now spent, and the old authenticator removed).
+    Bypass,
 }
 
 impl Via {
@@ -106,6 +108,7 @@ impl Via {
             Via::Password => SecondFactor::None,
             Via::Totp(_) => SecondFactor::Totp,
             Via::RecoveryCode(_) => SecondFactor::RecoveryCode,
+            Via::Bypass => SecondFactor::Bypass,
         }
     }
 }
@@ -133,6 +136,15 @@ pub fn decide(attempt: &Attempt<'_>) -> Decision {
         Ok(account) => account,
         Err(denied) => return denied,
     };
+
+    // 3. A pending, unexpired bypass: one login without 2FA. Using it removes the old
+    //    authenticator, so where 2FA applies the person must set up a new one.
+    if account.bypass_at(attempt.now).is_some() {
+        return Decision::Success {
+            via: Via::Bypass,
+            enrolment_required: account.requires_2fa(attempt.clinic),
+        };
+    }
 
     // 4. Enrolled: a fresh TOTP code or an unused recovery code.
     if account.enrolled {
@@ -309,6 +321,41 @@ mod tests {
         let success = Decision::Success { via: Via::Password, enrolment_required: false };
         assert_eq!(decide_for(Some(&exempt), true, &clinic(true)), success);
         assert_eq!(decide_for(Some(&account()), true, &clinic(false)), success);
+    }
+
+    #[test]
+    fn rule_3_a_pending_bypass_lets_in_once_without_a_code() {
+        let until = Some(NOW.plus_seconds(3600));
+        let lost_phone = Account { enrolled: true, bypass_until: until, ..account() };
+        let bypass =
+            |enrolment_required| Decision::Success { via: Via::Bypass, enrolment_required };
+        // 2FA applies: the person must enrol again afterwards.
+        assert_eq!(decide_with(&lost_phone, Proof::Nothing, &clinic(true)), bypass(true));
+        // Even a wrong code does not matter: the bypass comes first.
+        assert_eq!(decide_with(&lost_phone, Proof::Totp(None), &clinic(true)), bypass(true));
+        // 2FA does not apply: still spent, nothing more to do.
+        let exempt = Account { policy: Policy::Exempt, ..lost_phone.clone() };
+        assert_eq!(decide_with(&exempt, Proof::Nothing, &clinic(true)), bypass(false));
+        // Rules 1 and 2 come first: a wrong password or a lock spends nothing.
+        let attempt = Attempt {
+            account: Some(&lost_phone),
+            password_ok: false,
+            proof: Proof::Nothing,
+            clinic: &clinic(true),
+            now: NOW,
+        };
+        assert_eq!(decide(&attempt), denied(DenyReason::InvalidCredentials, true));
+        let locked = Account { locked_until: until, ..lost_phone.clone() };
+        assert_eq!(
+            decide_with(&locked, Proof::Nothing, &clinic(true)),
+            denied(DenyReason::Locked, false)
+        );
+        // Expired: grants nothing, so the code is needed again.
+        let expired = Account { bypass_until: Some(NOW), ..lost_phone };
+        assert_eq!(
+            decide_with(&expired, Proof::Nothing, &clinic(true)),
+            denied(DenyReason::CodeRequired, false)
+        );
     }
 
     #[test]

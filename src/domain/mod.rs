@@ -2,6 +2,7 @@
 //! Time is always passed in, so every rule can be tested with a fixed clock.
 
 pub mod account;
+pub mod duration;
 pub mod login;
 pub mod password;
 pub mod policy;

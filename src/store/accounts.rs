@@ -140,6 +140,36 @@ fn update(
     Ok(())
 }
 
+pub fn set_policy(conn: &Connection, account: &Account, policy: Policy) -> anyhow::Result<()> {
+    update(conn, account, "policy = ?2", policy.as_str())
+}
+
+/// Grants (`Some`) or withdraws (`None`) the one-time bypass. Never touches the policy.
+pub fn set_bypass(
+    conn: &Connection,
+    account: &Account,
+    until: Option<Timestamp>,
+) -> anyhow::Result<()> {
+    update(conn, account, "bypass_until = ?2", until.map(Timestamp::unix))
+}
+
+/// Spends the bypass, only if it is still unexpired. Returns whether it was: false
+/// means a concurrent login spent it first (or it lapsed).
+pub fn spend_bypass(conn: &Connection, account: &Account, now: Timestamp) -> anyhow::Result<bool> {
+    let changed = conn
+        .execute(
+            "UPDATE accounts SET bypass_until = NULL WHERE id = ?1 AND bypass_until > ?2",
+            params![account.id, now.unix()],
+        )
+        .with_context(|| format!("could not spend the bypass of {}", account.username))?;
+    Ok(changed == 1)
+}
+
+/// Clears a lockout and the failure count.
+pub fn unlock(conn: &Connection, account: &Account) -> anyhow::Result<()> {
+    update(conn, account, "locked_until = NULL, failed_logins = ?2", 0)
+}
+
 /// Counts one more consecutive failure, atomically (concurrent failures all count),
 /// and returns the new count.
 pub fn count_failure(conn: &Connection, account: &Account) -> anyhow::Result<u32> {

@@ -7,6 +7,7 @@ mod accounts;
 mod clinic;
 mod completions;
 mod login;
+mod policy;
 mod qr;
 mod recovery;
 mod storage;

@@ -170,8 +170,7 @@ fn enrol_shows_a_qr_code_asks_for_a_code_and_enrols() {
     enrol.expect("Scan this QR code");
     // At a terminal the QR code is drawn black on white, whatever the theme.
     enrol.expect("\x1b[30;107m");
-    let key = enrol.expect_regex(r"key:\s+[A-Z2-7]{4}( [A-Z2-7]{4}){7}");
-    let secret: String = key.trim_start_matches("key:").split_whitespace().collect();
+    let secret = setup_key(&mut enrol);
     assert_eq!(secret.len(), 32, "{secret}");
     enrol.expect("Code shown in the app");
     // A wrong code is refused and asked again; the right one enrols.
@@ -226,4 +225,71 @@ fn no_color_at_a_terminal_draws_the_qr_code_plain() {
     assert!(!enrol.seen.contains("\x1b[30;107m"), "NO_COLOR must turn the colours off");
     enrol.expect("Code shown in the app");
     enrol.session.send_control('c').expect("interrupt");
+}
+
+/// Reads the setup key off the screen, without its spaces.
+fn setup_key(screen: &mut Screen) -> String {
+    let key = screen.expect_regex(r"key:\s+[A-Z2-7]{4}( [A-Z2-7]{4}){7}");
+    key.trim_start_matches("key:").split_whitespace().collect()
+}
+
+#[test]
+fn login_when_2fa_is_required_goes_through_enrolment_and_then_signs_in() {
+    let clinic = Clinic::new();
+    clinic.add_user("alice", &[]);
+    clinic.ok(&["clinic", "require-2fa", "on"], None);
+    let mut login = Screen::new(spawn(&clinic, &["login", "alice"]));
+    login.expect("Password");
+    login.type_hidden(PASSWORD);
+    login.expect("Two-factor authentication is required for alice");
+    login.expect("Scan this QR code");
+    let secret = setup_key(&mut login);
+    login.expect("Code shown in the app");
+    login.type_line(&totp_code(&secret, NOW));
+    login.expect("Recovery codes");
+    login.expect("Signed in as alice");
+    assert_eq!(login.finish().0, 0);
+    let user = clinic.user("alice");
+    assert_eq!(user["two_factor"]["enrolled"], true);
+    assert_eq!(user["last_login_at"], "2026-11-27T17:00:00Z");
+}
+
+#[test]
+fn login_when_2fa_is_required_and_enrolment_fails_is_not_signed_in() {
+    let clinic = Clinic::new();
+    clinic.add_user("alice", &["--2fa", "required"]);
+    let mut login = Screen::new(spawn(&clinic, &["login", "alice"]));
+    login.expect("Password");
+    login.type_hidden(PASSWORD);
+    for _ in 0..3 {
+        login.expect("Code shown in the app");
+        login.type_line("000000");
+    }
+    login.expect("must set up two-factor authentication first");
+    assert_eq!(login.finish().0, 5);
+    assert_eq!(clinic.user("alice")["last_login_at"], serde_json::Value::Null);
+}
+
+#[test]
+fn a_bypass_login_at_a_terminal_goes_straight_into_enrolment() {
+    let clinic = Clinic::new();
+    clinic.add_user("alice", &["--2fa", "required"]);
+    let (old, _) = clinic.enrol("alice");
+    clinic.ok(&["user", "grant-bypass", "alice"], None);
+    let at = NOW + 60;
+    let mut login = Screen::new(spawn_at(&clinic, at, &["login", "alice"]));
+    login.expect("Password");
+    login.type_hidden(PASSWORD);
+    // No code is asked for: the bypass stands in for it, once.
+    login.expect("Scan this QR code");
+    let secret = setup_key(&mut login);
+    assert_ne!(secret, old);
+    login.expect("Code shown in the app");
+    login.type_line(&totp_code(&secret, at));
+    login.expect("Signed in as alice");
+    assert_eq!(login.finish().0, 0);
+    let user = clinic.user("alice");
+    assert_eq!(user["two_factor"]["enrolled"], true);
+    assert_eq!(user["two_factor"]["bypass"], serde_json::Value::Null);
+    assert_eq!(user["two_factor"]["policy"], "required");
 }

@@ -1,0 +1,55 @@
+//! Durations as admins type them: `30m`, `24h`, `7d` (and `90s`).
+
+use crate::error::Error;
+
+/// The longest bypass an admin may grant: a week, as `bypass-hours` allows.
+pub const MAX_BYPASS_SECONDS: i64 = 168 * 3600;
+
+/// Parses `<whole number><s|m|h|d>` into seconds, from one minute to a week.
+pub fn parse_bypass_duration(input: &str) -> Result<i64, Error> {
+    let refuse = || {
+        Error::Usage(format!(
+            "invalid duration {input:?}: use a whole number and a unit, like 30m, 24h or 7d (from 1m to 7d)"
+        ))
+    };
+    let text = input.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit()).ok_or_else(refuse)?;
+    let (number, unit) = text.split_at(split);
+    let number: i64 = number.parse().map_err(|_| refuse())?;
+    let unit_seconds = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => return Err(refuse()),
+    };
+    let seconds = number.checked_mul(unit_seconds).ok_or_else(refuse)?;
+    if !(60..=MAX_BYPASS_SECONDS).contains(&seconds) {
+        return Err(refuse());
+    }
+    Ok(seconds)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_the_usual_units() {
+        assert_eq!(parse_bypass_duration("30m").unwrap(), 1800);
+        assert_eq!(parse_bypass_duration("24h").unwrap(), 86_400);
+        assert_eq!(parse_bypass_duration("7d").unwrap(), 604_800);
+        assert_eq!(parse_bypass_duration("90s").unwrap(), 90);
+        assert_eq!(parse_bypass_duration(" 2h ").unwrap(), 7200);
+    }
+
+    #[test]
+    fn refuses_nonsense_and_out_of_range() {
+        for bad in
+            ["", "h", "24", "24x", "-1h", "1.5h", "8d", "59s", "0m", "99999999999999999999d", "1 h"]
+        {
+            let err = parse_bypass_duration(bad).unwrap_err().to_string();
+            assert!(err.contains("30m, 24h or 7d"), "{bad:?}: {err}");
+        }
+    }
+}
