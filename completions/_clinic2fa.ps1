@@ -35,6 +35,8 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             [CompletionResult]::new('enrol', 'enrol', [CompletionResultType]::ParameterValue, 'Set up an authenticator app (shows a QR code), or confirm one with --confirm')
             [CompletionResult]::new('unenrol', 'unenrol', [CompletionResultType]::ParameterValue, 'Turn your own 2FA off (e.g. before changing phone): needs a current code')
             [CompletionResult]::new('recovery-codes', 'recovery-codes', [CompletionResultType]::ParameterValue, 'Issue a fresh set of recovery codes; the old ones stop working')
+            [CompletionResult]::new('passwd', 'passwd', [CompletionResultType]::ParameterValue, 'Change your own password: the current one, a code if enrolled, then the new one')
+            [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Show the audit trail (table, or an array with --json), or verify it')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script on stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -380,6 +382,52 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'clinic2fa;passwd' {
+            [CompletionResult]::new('--code', '--code', [CompletionResultType]::ParameterName, 'A 6-digit code from the authenticator app')
+            [CompletionResult]::new('--recovery-code', '--recovery-code', [CompletionResultType]::ParameterName, 'One of the recovery codes issued at enrolment (each works once)')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured under auto)')
+            [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from the first line of stdin instead of prompting')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout; messages go to stderr')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt (implied when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'clinic2fa;audit' {
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Only entries by or about this account')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only entries from this time on: RFC 3339 (2026-11-27T09:00:00Z) or a date (2026-11-27)')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Only the most recent N entries')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured under auto)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout; messages go to stderr')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt (implied when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check that no entry was altered, inserted or deleted (exit 1 naming the first)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'clinic2fa;audit;verify' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured under auto)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout; messages go to stderr')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt (implied when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'clinic2fa;audit;help' {
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check that no entry was altered, inserted or deleted (exit 1 naming the first)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'clinic2fa;audit;help;verify' {
+            break
+        }
+        'clinic2fa;audit;help;help' {
+            break
+        }
         'clinic2fa;completions' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured under auto)')
@@ -396,6 +444,8 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             [CompletionResult]::new('enrol', 'enrol', [CompletionResultType]::ParameterValue, 'Set up an authenticator app (shows a QR code), or confirm one with --confirm')
             [CompletionResult]::new('unenrol', 'unenrol', [CompletionResultType]::ParameterValue, 'Turn your own 2FA off (e.g. before changing phone): needs a current code')
             [CompletionResult]::new('recovery-codes', 'recovery-codes', [CompletionResultType]::ParameterValue, 'Issue a fresh set of recovery codes; the old ones stop working')
+            [CompletionResult]::new('passwd', 'passwd', [CompletionResultType]::ParameterValue, 'Change your own password: the current one, a code if enrolled, then the new one')
+            [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Show the audit trail (table, or an array with --json), or verify it')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script on stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -484,6 +534,16 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             break
         }
         'clinic2fa;help;recovery-codes' {
+            break
+        }
+        'clinic2fa;help;passwd' {
+            break
+        }
+        'clinic2fa;help;audit' {
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check that no entry was altered, inserted or deleted (exit 1 naming the first)')
+            break
+        }
+        'clinic2fa;help;audit;verify' {
             break
         }
         'clinic2fa;help;completions' {

@@ -16,6 +16,9 @@ _clinic2fa() {
             ",$1")
                 cmd="clinic2fa"
                 ;;
+            clinic2fa,audit)
+                cmd="clinic2fa__subcmd__audit"
+                ;;
             clinic2fa,clinic)
                 cmd="clinic2fa__subcmd__clinic"
                 ;;
@@ -31,6 +34,9 @@ _clinic2fa() {
             clinic2fa,login)
                 cmd="clinic2fa__subcmd__login"
                 ;;
+            clinic2fa,passwd)
+                cmd="clinic2fa__subcmd__passwd"
+                ;;
             clinic2fa,recovery-codes)
                 cmd="clinic2fa__subcmd__recovery__subcmd__codes"
                 ;;
@@ -39,6 +45,18 @@ _clinic2fa() {
                 ;;
             clinic2fa,user)
                 cmd="clinic2fa__subcmd__user"
+                ;;
+            clinic2fa__subcmd__audit,help)
+                cmd="clinic2fa__subcmd__audit__subcmd__help"
+                ;;
+            clinic2fa__subcmd__audit,verify)
+                cmd="clinic2fa__subcmd__audit__subcmd__verify"
+                ;;
+            clinic2fa__subcmd__audit__subcmd__help,help)
+                cmd="clinic2fa__subcmd__audit__subcmd__help__subcmd__help"
+                ;;
+            clinic2fa__subcmd__audit__subcmd__help,verify)
+                cmd="clinic2fa__subcmd__audit__subcmd__help__subcmd__verify"
                 ;;
             clinic2fa__subcmd__clinic,help)
                 cmd="clinic2fa__subcmd__clinic__subcmd__help"
@@ -70,6 +88,9 @@ _clinic2fa() {
             clinic2fa__subcmd__clinic__subcmd__help,show)
                 cmd="clinic2fa__subcmd__clinic__subcmd__help__subcmd__show"
                 ;;
+            clinic2fa__subcmd__help,audit)
+                cmd="clinic2fa__subcmd__help__subcmd__audit"
+                ;;
             clinic2fa__subcmd__help,clinic)
                 cmd="clinic2fa__subcmd__help__subcmd__clinic"
                 ;;
@@ -85,6 +106,9 @@ _clinic2fa() {
             clinic2fa__subcmd__help,login)
                 cmd="clinic2fa__subcmd__help__subcmd__login"
                 ;;
+            clinic2fa__subcmd__help,passwd)
+                cmd="clinic2fa__subcmd__help__subcmd__passwd"
+                ;;
             clinic2fa__subcmd__help,recovery-codes)
                 cmd="clinic2fa__subcmd__help__subcmd__recovery__subcmd__codes"
                 ;;
@@ -93,6 +117,9 @@ _clinic2fa() {
                 ;;
             clinic2fa__subcmd__help,user)
                 cmd="clinic2fa__subcmd__help__subcmd__user"
+                ;;
+            clinic2fa__subcmd__help__subcmd__audit,verify)
+                cmd="clinic2fa__subcmd__help__subcmd__audit__subcmd__verify"
                 ;;
             clinic2fa__subcmd__help__subcmd__clinic,require-2fa)
                 cmd="clinic2fa__subcmd__help__subcmd__clinic__subcmd__require__subcmd__2fa"
@@ -245,8 +272,106 @@ _clinic2fa() {
 
     case "${cmd}" in
         clinic2fa)
-            opts="-h -V --db --json --no-input --color --help --version clinic user login enrol unenrol recovery-codes completions help"
+            opts="-h -V --db --json --no-input --color --help --version clinic user login enrol unenrol recovery-codes passwd audit completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__audit)
+            opts="-h --user --since --limit --db --json --no-input --color --help verify help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__audit__subcmd__help)
+            opts="verify help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__audit__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__audit__subcmd__help__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__audit__subcmd__verify)
+            opts="-h --db --json --no-input --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -517,8 +642,36 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__help)
-            opts="clinic user login enrol unenrol recovery-codes completions help"
+            opts="clinic user login enrol unenrol recovery-codes passwd audit completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__help__subcmd__audit)
+            opts="verify"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__help__subcmd__audit__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -643,6 +796,20 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__help__subcmd__login)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__help__subcmd__passwd)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -881,6 +1048,36 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__login)
+            opts="-h --password-stdin --code --recovery-code --db --json --no-input --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --code)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --recovery-code)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__passwd)
             opts="-h --password-stdin --code --recovery-code --db --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -32,6 +32,8 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand enrol 'Set up an authenticator app (shows a QR code), or confirm one with --confirm'
             cand unenrol 'Turn your own 2FA off (e.g. before changing phone): needs a current code'
             cand recovery-codes 'Issue a fresh set of recovery codes; the old ones stop working'
+            cand passwd 'Change your own password: the current one, a code if enrolled, then the new one'
+            cand audit 'Show the audit trail (table, or an array with --json), or verify it'
             cand completions 'Print a shell completion script on stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -329,6 +331,46 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'clinic2fa;passwd'= {
+            cand --code 'A 6-digit code from the authenticator app'
+            cand --recovery-code 'One of the recovery codes issued at enrolment (each works once)'
+            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --color 'When to use colour (NO_COLOR is honoured under auto)'
+            cand --password-stdin 'Read the password from the first line of stdin instead of prompting'
+            cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
+            cand --no-input 'Never prompt (implied when stdin is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'clinic2fa;audit'= {
+            cand --user 'Only entries by or about this account'
+            cand --since 'Only entries from this time on: RFC 3339 (2026-11-27T09:00:00Z) or a date (2026-11-27)'
+            cand --limit 'Only the most recent N entries'
+            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --color 'When to use colour (NO_COLOR is honoured under auto)'
+            cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
+            cand --no-input 'Never prompt (implied when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand verify 'Check that no entry was altered, inserted or deleted (exit 1 naming the first)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'clinic2fa;audit;verify'= {
+            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --color 'When to use colour (NO_COLOR is honoured under auto)'
+            cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
+            cand --no-input 'Never prompt (implied when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'clinic2fa;audit;help'= {
+            cand verify 'Check that no entry was altered, inserted or deleted (exit 1 naming the first)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'clinic2fa;audit;help;verify'= {
+        }
+        &'clinic2fa;audit;help;help'= {
+        }
         &'clinic2fa;completions'= {
             cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
@@ -344,6 +386,8 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand enrol 'Set up an authenticator app (shows a QR code), or confirm one with --confirm'
             cand unenrol 'Turn your own 2FA off (e.g. before changing phone): needs a current code'
             cand recovery-codes 'Issue a fresh set of recovery codes; the old ones stop working'
+            cand passwd 'Change your own password: the current one, a code if enrolled, then the new one'
+            cand audit 'Show the audit trail (table, or an array with --json), or verify it'
             cand completions 'Print a shell completion script on stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -409,6 +453,13 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         &'clinic2fa;help;unenrol'= {
         }
         &'clinic2fa;help;recovery-codes'= {
+        }
+        &'clinic2fa;help;passwd'= {
+        }
+        &'clinic2fa;help;audit'= {
+            cand verify 'Check that no entry was altered, inserted or deleted (exit 1 naming the first)'
+        }
+        &'clinic2fa;help;audit;verify'= {
         }
         &'clinic2fa;help;completions'= {
         }

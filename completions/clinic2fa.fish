@@ -38,6 +38,8 @@ complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -f -a "login" -d 'Sign
 complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -f -a "enrol" -d 'Set up an authenticator app (shows a QR code), or confirm one with --confirm'
 complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -f -a "unenrol" -d 'Turn your own 2FA off (e.g. before changing phone): needs a current code'
 complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -f -a "recovery-codes" -d 'Issue a fresh set of recovery codes; the old ones stop working'
+complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -f -a "passwd" -d 'Change your own password: the current one, a code if enrolled, then the new one'
+complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -f -a "audit" -d 'Show the audit trail (table, or an array with --json), or verify it'
 complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -f -a "completions" -d 'Print a shell completion script on stdout'
 complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and not __fish_seen_subcommand_from show set-name require-2fa set help" -l db -d 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
@@ -256,6 +258,37 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand recovery-codes" -l p
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand recovery-codes" -l json -d 'Print exactly one JSON document on stdout; messages go to stderr'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand recovery-codes" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand recovery-codes" -s h -l help -d 'Print help'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand passwd" -l code -d 'A 6-digit code from the authenticator app' -r
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand passwd" -l recovery-code -d 'One of the recovery codes issued at enrolment (each works once)' -r
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand passwd" -l db -d 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand passwd" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand passwd" -l password-stdin -d 'Read the password from the first line of stdin instead of prompting'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand passwd" -l json -d 'Print exactly one JSON document on stdout; messages go to stderr'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand passwd" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand passwd" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -l user -d 'Only entries by or about this account' -r
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -l since -d 'Only entries from this time on: RFC 3339 (2026-11-27T09:00:00Z) or a date (2026-11-27)' -r
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -l limit -d 'Only the most recent N entries' -r
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -l db -d 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -l json -d 'Print exactly one JSON document on stdout; messages go to stderr'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -s h -l help -d 'Print help'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -f -a "verify" -d 'Check that no entry was altered, inserted or deleted (exit 1 naming the first)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and __fish_seen_subcommand_from verify" -l db -d 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and __fish_seen_subcommand_from verify" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and __fish_seen_subcommand_from verify" -l json -d 'Print exactly one JSON document on stdout; messages go to stderr'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and __fish_seen_subcommand_from verify" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check that no entry was altered, inserted or deleted (exit 1 naming the first)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand completions" -l db -d 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand completions" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
@@ -263,14 +296,16 @@ never\t''"
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand completions" -l json -d 'Print exactly one JSON document on stdout; messages go to stderr'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand completions" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from clinic user login enrol unenrol recovery-codes completions help" -f -a "clinic" -d 'Show and change the clinic\'s settings'
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from clinic user login enrol unenrol recovery-codes completions help" -f -a "user" -d 'Add and manage staff accounts'
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from clinic user login enrol unenrol recovery-codes completions help" -f -a "login" -d 'Sign in as a member of staff (password, then a code if 2FA applies)'
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from clinic user login enrol unenrol recovery-codes completions help" -f -a "enrol" -d 'Set up an authenticator app (shows a QR code), or confirm one with --confirm'
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from clinic user login enrol unenrol recovery-codes completions help" -f -a "unenrol" -d 'Turn your own 2FA off (e.g. before changing phone): needs a current code'
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from clinic user login enrol unenrol recovery-codes completions help" -f -a "recovery-codes" -d 'Issue a fresh set of recovery codes; the old ones stop working'
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from clinic user login enrol unenrol recovery-codes completions help" -f -a "completions" -d 'Print a shell completion script on stdout'
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from clinic user login enrol unenrol recovery-codes completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from clinic user login enrol unenrol recovery-codes passwd audit completions help" -f -a "clinic" -d 'Show and change the clinic\'s settings'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from clinic user login enrol unenrol recovery-codes passwd audit completions help" -f -a "user" -d 'Add and manage staff accounts'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from clinic user login enrol unenrol recovery-codes passwd audit completions help" -f -a "login" -d 'Sign in as a member of staff (password, then a code if 2FA applies)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from clinic user login enrol unenrol recovery-codes passwd audit completions help" -f -a "enrol" -d 'Set up an authenticator app (shows a QR code), or confirm one with --confirm'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from clinic user login enrol unenrol recovery-codes passwd audit completions help" -f -a "unenrol" -d 'Turn your own 2FA off (e.g. before changing phone): needs a current code'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from clinic user login enrol unenrol recovery-codes passwd audit completions help" -f -a "recovery-codes" -d 'Issue a fresh set of recovery codes; the old ones stop working'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from clinic user login enrol unenrol recovery-codes passwd audit completions help" -f -a "passwd" -d 'Change your own password: the current one, a code if enrolled, then the new one'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from clinic user login enrol unenrol recovery-codes passwd audit completions help" -f -a "audit" -d 'Show the audit trail (table, or an array with --json), or verify it'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from clinic user login enrol unenrol recovery-codes passwd audit completions help" -f -a "completions" -d 'Print a shell completion script on stdout'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from clinic user login enrol unenrol recovery-codes passwd audit completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_seen_subcommand_from clinic" -f -a "show" -d 'Show the clinic\'s name, whether 2FA is required clinic-wide, and all settings'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_seen_subcommand_from clinic" -f -a "set-name" -d 'Set the clinic\'s name: the issuer shown in authenticator apps (no \':\')'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_seen_subcommand_from clinic" -f -a "require-2fa" -d 'Require two-factor authentication for everyone on the clinic default'
@@ -287,3 +322,4 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_see
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "2fa" -d 'The per-user "Two-factor auth" setting'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "grant-bypass" -d 'Let someone who lost their phone sign in once without 2FA'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "revoke-bypass" -d 'Withdraw a pending one-time bypass'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "verify" -d 'Check that no entry was altered, inserted or deleted (exit 1 naming the first)'

@@ -82,12 +82,43 @@ pub enum Command {
     /// Issue a fresh set of recovery codes; the old ones stop working
     RecoveryCodes(OwnAccountArgs),
 
+    /// Change your own password: the current one, a code if enrolled, then the new one
+    ///
+    /// With --password-stdin the first line of stdin is the current password and the
+    /// second the new one.
+    Passwd(OwnAccountArgs),
+
+    /// Show the audit trail (table, or an array with --json), or verify it
+    Audit(AuditArgs),
+
     /// Print a shell completion script on stdout
     Completions {
         /// The shell to complete for
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct AuditArgs {
+    #[command(subcommand)]
+    pub command: Option<AuditCommand>,
+    /// Only entries by or about this account
+    #[arg(long, value_name = "USERNAME")]
+    pub user: Option<String>,
+    /// Only entries from this time on: RFC 3339 (2026-11-27T09:00:00Z) or a date (2026-11-27)
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Only the most recent N entries
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check that no entry was altered, inserted or deleted (exit 1 naming the first)
+    Verify,
 }
 
 #[derive(Debug, Subcommand)]

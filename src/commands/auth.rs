@@ -3,7 +3,7 @@
 //! the facts for them, applies the outcome (failure count, lockout, used codes, audit)
 //! and runs the command's own change in the same transaction.
 
-use rusqlite::Connection;
+use crate::store::Db;
 use zeroize::Zeroizing;
 
 use crate::cli::CodeInput;
@@ -90,7 +90,7 @@ pub fn attempt<T>(
     ctx: &Context,
     store: &mut Store,
     request: Request<'_>,
-    mut then: impl FnMut(&Connection, &Account) -> anyhow::Result<T>,
+    mut then: impl FnMut(&Db<'_>, &Account) -> anyhow::Result<T>,
 ) -> anyhow::Result<Attempted<T>> {
     let Request { username, password, mut offered, rule, action } = request;
     // One argon2 verification, against a dummy hash for an unknown user so timing
@@ -103,7 +103,7 @@ pub fn attempt<T>(
     loop {
         let recovery_match = match (&offered, &seen) {
             (Offered::RecoveryCode(code), Some(account)) if password_ok => {
-                matching_recovery_code(store.conn(), account, code)?
+                matching_recovery_code(&store.db(), account, code)?
             }
             _ => None,
         };
@@ -156,7 +156,7 @@ fn ask_for_second_factor() -> anyhow::Result<Offered> {
 
 /// The TOTP step the code matches on the account's active authenticator, if any.
 fn matching_totp_step(
-    conn: &Connection,
+    conn: &Db<'_>,
     account: &Account,
     code: &Code,
     clinic: &Clinic,
@@ -175,7 +175,7 @@ fn matching_totp_step(
 
 /// The unused recovery code this one matches (argon2 each, so outside the write lock).
 fn matching_recovery_code(
-    conn: &Connection,
+    conn: &Db<'_>,
     account: &Account,
     code: &RecoveryCode,
 ) -> anyhow::Result<Option<i64>> {
@@ -196,11 +196,11 @@ struct Target<'a> {
 /// entry, and on success the command's own change.
 fn apply<T>(
     ctx: &Context,
-    tx: &Connection,
+    tx: &Db<'_>,
     target: Target<'_>,
     decision: Decision,
     clinic: &Clinic,
-    then: &mut impl FnMut(&Connection, &Account) -> anyhow::Result<T>,
+    then: &mut impl FnMut(&Db<'_>, &Account) -> anyhow::Result<T>,
 ) -> anyhow::Result<Attempted<T>> {
     let Target { username, account, action } = target;
     let log = |outcome: &str, detail: &str| {
@@ -250,7 +250,7 @@ fn apply<T>(
 
 /// Spends the bypass and, at that moment, removes the old authenticator and its
 /// recovery codes: whoever has the lost phone can no longer use it.
-fn spend_bypass(ctx: &Context, tx: &Connection, account: &Account) -> anyhow::Result<bool> {
+fn spend_bypass(ctx: &Context, tx: &Db<'_>, account: &Account) -> anyhow::Result<bool> {
     if !accounts::spend_bypass(tx, account, ctx.now)? {
         return Ok(false);
     }
@@ -276,7 +276,7 @@ fn spend_bypass(ctx: &Context, tx: &Connection, account: &Account) -> anyhow::Re
 
 fn count_failure(
     ctx: &Context,
-    tx: &Connection,
+    tx: &Db<'_>,
     account: &Account,
     clinic: &Clinic,
 ) -> anyhow::Result<()> {

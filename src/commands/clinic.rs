@@ -6,7 +6,7 @@ use crate::cli::{ClinicCommand, OnOff, SettingName};
 use crate::commands::{Context, audit_admin};
 use crate::domain::settings::{self, Clinic, Setting};
 use crate::error::exit;
-use crate::store::{self, Store};
+use crate::store::{self, Db, Store};
 use crate::ui::views;
 
 pub fn run(ctx: &Context, cmd: ClinicCommand) -> anyhow::Result<u8> {
@@ -48,7 +48,7 @@ fn change(
     store: &mut Store,
     action: &str,
     detail: &str,
-    apply: impl FnOnce(&rusqlite::Transaction<'_>) -> anyhow::Result<()>,
+    apply: impl FnOnce(&Db<'_>) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     store.write(|tx| {
         apply(tx)?;

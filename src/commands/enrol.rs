@@ -1,6 +1,6 @@
 //! `enrol`, `unenrol` and `recovery-codes`: a person managing their own authenticator.
 
-use rusqlite::Connection;
+use crate::store::Db;
 use zeroize::Zeroizing;
 
 use crate::cli::{EnrolArgs, OwnAccountArgs};
@@ -117,7 +117,7 @@ impl Started {
     fn save(
         &self,
         ctx: &Context,
-        tx: &Connection,
+        tx: &Db<'_>,
         account: &Account,
         detail: Option<&str>,
     ) -> anyhow::Result<Clinic> {
@@ -178,7 +178,7 @@ fn confirm_enrolment(
     // look ahead says the code will match.
     let seen = store::accounts::find(store.conn(), username)?;
     let prepared = match &seen {
-        Some(account) if pending_matches(ctx, store.conn(), account, code)? => {
+        Some(account) if pending_matches(ctx, &store.db(), account, code)? => {
             Some(Prepared::new()?)
         }
         _ => None,
@@ -253,7 +253,7 @@ fn hash_all(codes: &[RecoveryCode]) -> anyhow::Result<Vec<String>> {
 
 fn pending_matches(
     ctx: &Context,
-    conn: &Connection,
+    conn: &Db<'_>,
     account: &Account,
     code: &Code,
 ) -> anyhow::Result<bool> {
@@ -271,7 +271,7 @@ fn finish(
     account: &Account,
     code: &Code,
 ) -> anyhow::Result<Finished> {
-    let prepared = if pending_matches(ctx, store.conn(), account, code)? {
+    let prepared = if pending_matches(ctx, &store.db(), account, code)? {
         Some(Prepared::new()?)
     } else {
         None
@@ -283,7 +283,7 @@ fn finish(
 /// replacing any old authenticator and issuing fresh recovery codes.
 fn finish_in(
     ctx: &Context,
-    tx: &Connection,
+    tx: &Db<'_>,
     account: &Account,
     code: &Code,
     prepared: Option<Prepared>,
@@ -371,7 +371,7 @@ fn with_current_code<T>(
     args: &OwnAccountArgs,
     what: &str,
     action: &str,
-    mut change: impl FnMut(&Connection, &Account) -> anyhow::Result<T>,
+    mut change: impl FnMut(&Db<'_>, &Account) -> anyhow::Result<T>,
 ) -> anyhow::Result<Result<(Username, T), u8>> {
     let username = Username::parse(&args.username)?;
     let offered = Offered::from_args(&args.code)?;
@@ -404,6 +404,38 @@ fn with_current_code<T>(
     }
 }
 
+/// `passwd USERNAME`: the current password (and a code if enrolled), then the new one.
+pub fn change_password(ctx: &Context, args: &OwnAccountArgs) -> anyhow::Result<u8> {
+    let username = Username::parse(&args.username)?;
+    let offered = Offered::from_args(&args.code)?;
+    let current = input::current_password(ctx, &args.password)?;
+    let new = input::changed_password(ctx, &args.password, &username, Some(&current))?;
+    let phc = crate::domain::password::hash(&new)?;
+    drop(new);
+    let mut store = ctx.open_store()?;
+    let request = auth::Request {
+        username: &username,
+        password: &current,
+        offered,
+        rule: login::verify_identity,
+        action: "passwd",
+    };
+    let outcome = auth::attempt(ctx, &mut store, request, |tx, account| {
+        store::accounts::set_password_hash(tx, account, &phc)?;
+        record(ctx, tx, account, "passwd", "changed", None)
+    })?;
+    match outcome {
+        Attempted::Passed { .. } => {
+            let json = serde_json::json!({"username": username.as_str(), "password_changed": true});
+            ctx.out.result(&json, || format!("Password changed for {username}."))?;
+            Ok(exit::SUCCESS)
+        }
+        Attempted::Denied { reason, account } => {
+            auth::report_denied(ctx, &username, reason, account.as_ref())
+        }
+    }
+}
+
 fn not_enrolled(username: &Username) -> anyhow::Error {
     Error::Conflict(format!(
         "{username} has no authenticator set up: `clinic2fa enrol {username}` sets one up"
@@ -414,7 +446,7 @@ fn not_enrolled(username: &Username) -> anyhow::Error {
 /// An entry in the audit trail by the person themselves.
 fn record(
     ctx: &Context,
-    tx: &Connection,
+    tx: &Db<'_>,
     account: &Account,
     action: &str,
     outcome: &str,

@@ -52,15 +52,34 @@ pub fn new_password(
     input: &PasswordInput,
     username: &Username,
 ) -> anyhow::Result<Password> {
+    changed_password(ctx, input, username, None)
+}
+
+/// A new password replacing `current` (which it must differ from), or a first one.
+pub fn changed_password(
+    ctx: &Context,
+    input: &PasswordInput,
+    username: &Username,
+    current: Option<&str>,
+) -> anyhow::Result<Password> {
+    let check = |candidate: &str| -> Result<(), Error> {
+        password::check_new(candidate, username)?;
+        if current == Some(candidate) {
+            return Err(Error::Usage(
+                "password refused: it is the current password; choose a new one".into(),
+            ));
+        }
+        Ok(())
+    };
     let value = if input.password_stdin {
         stdin_line("new password")?
     } else if ctx.interactive {
         prompt::new_password(&format!("New password for {username}"), |candidate| {
-            password::check_new(candidate, username).map_err(|e| e.to_string())
+            check(candidate).map_err(|e| e.to_string())
         })?
     } else {
         return Err(no_terminal("new password"));
     };
-    password::check_new(&value, username)?;
+    check(&value)?;
     Ok(value)
 }

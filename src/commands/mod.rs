@@ -1,6 +1,7 @@
 //! One module per command group. Each handler turns arguments into domain calls inside
 //! one store transaction and prints the result; the rules themselves live in `domain`.
 
+mod audit;
 mod auth;
 mod clinic;
 mod completions;
@@ -15,13 +16,15 @@ use std::path::PathBuf;
 use crate::cli::{Cli, Command, GlobalOptions};
 use crate::domain::time::Timestamp;
 use crate::error::{Error, exit};
-use crate::store::Store;
+use crate::store::{Db, Store};
 use crate::ui::output::Output;
 
 /// What every command needs to know about this run.
 #[derive(Debug)]
 pub struct Context {
     pub db_path: PathBuf,
+    /// The master key: `CLINIC2FA_KEY_FILE`, else `<database>.key` beside it.
+    pub key_path: PathBuf,
     pub out: Output,
     /// Prompts allowed: stdin is a terminal and `--no-input` was not given.
     pub interactive: bool,
@@ -32,8 +35,10 @@ pub struct Context {
 
 impl Context {
     pub fn new(global: &GlobalOptions) -> anyhow::Result<Context> {
+        let db_path = database_path(global.db.clone())?;
         Ok(Context {
-            db_path: database_path(global.db.clone())?,
+            key_path: key_path(&db_path),
+            db_path,
             out: Output::new(global.json, global.color),
             interactive: !global.no_input && std::io::stdin().is_terminal(),
             now: clock()?,
@@ -42,7 +47,7 @@ impl Context {
     }
 
     pub fn open_store(&self) -> anyhow::Result<Store> {
-        Store::open(&self.db_path)
+        Store::open(&self.db_path, &self.key_path)
     }
 }
 
@@ -56,10 +61,12 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Clinic(cmd) => clinic::run(&ctx, cmd),
         Command::User(cmd) => user::run(&ctx, cmd),
+        Command::Audit(args) => audit::run(&ctx, &args),
         Command::Login(args) => login::run(&ctx, &args),
         Command::Enrol(args) => enrol::run(&ctx, &args),
         Command::Unenrol(args) => enrol::unenrol(&ctx, &args),
         Command::RecoveryCodes(args) => enrol::regenerate(&ctx, &args),
+        Command::Passwd(args) => enrol::change_password(&ctx, &args),
         Command::Completions { .. } => unreachable!("handled above"),
     }
 }
@@ -79,6 +86,17 @@ fn database_path(given: Option<PathBuf>) -> anyhow::Result<PathBuf> {
             )
         })?;
     Ok(data_home.join("clinic2fa").join("clinic2fa.db"))
+}
+
+fn key_path(db_path: &std::path::Path) -> PathBuf {
+    match std::env::var_os("CLINIC2FA_KEY_FILE").filter(|v| !v.is_empty()) {
+        Some(path) => PathBuf::from(path),
+        None => {
+            let mut name = db_path.file_name().unwrap_or_default().to_owned();
+            name.push(".key");
+            db_path.with_file_name(name)
+        }
+    }
 }
 
 /// "Now": the system clock, unless `CLINIC2FA_NOW` pins it (simulations and tests).
@@ -112,7 +130,7 @@ fn operator() -> String {
 /// action and its record land together or not at all.
 fn audit_admin(
     ctx: &Context,
-    tx: &rusqlite::Connection,
+    tx: &Db<'_>,
     action: &str,
     subject: Option<&str>,
     detail: Option<&str>,

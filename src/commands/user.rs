@@ -1,6 +1,6 @@
 //! `user add | list | show | remove | disable | enable | set-password | set-role`.
 
-use rusqlite::Connection;
+use crate::store::Db;
 use serde_json::{Value, json};
 
 use crate::cli::{TwoFactorCommand, UserCommand};
@@ -67,7 +67,7 @@ pub fn run(ctx: &Context, cmd: UserCommand) -> anyhow::Result<u8> {
         }
         UserCommand::Remove { username, yes } => remove(ctx, &username, yes),
         UserCommand::Disable { username } => {
-            let apply = |tx: &Connection, a: &Account| accounts::set_disabled(tx, a, true);
+            let apply = |tx: &Db<'_>, a: &Account| accounts::set_disabled(tx, a, true);
             change(
                 ctx,
                 &username,
@@ -78,7 +78,7 @@ pub fn run(ctx: &Context, cmd: UserCommand) -> anyhow::Result<u8> {
             )
         }
         UserCommand::Enable { username } => {
-            let apply = |tx: &Connection, a: &Account| accounts::set_disabled(tx, a, false);
+            let apply = |tx: &Db<'_>, a: &Account| accounts::set_disabled(tx, a, false);
             change(ctx, &username, "user.enable", None, apply, "{} is enabled and can sign in.")
         }
         UserCommand::SetPassword { username, password } => {
@@ -94,12 +94,17 @@ pub fn run(ctx: &Context, cmd: UserCommand) -> anyhow::Result<u8> {
             })?;
             show_changed(ctx, &store, &account, &format!("Password of {username} reset."))
         }
-        UserCommand::Unlock { username } => {
-            change(ctx, &username, "user.unlock", None, accounts::unlock, "{} is unlocked.")
-        }
+        UserCommand::Unlock { username } => change(
+            ctx,
+            &username,
+            "user.unlock",
+            None,
+            |tx, a| accounts::unlock(tx, a),
+            "{} is unlocked.",
+        ),
         UserCommand::TwoFactor(TwoFactorCommand::Set { username, policy }) => {
             let detail = format!("2fa={policy}");
-            let apply = |tx: &Connection, a: &Account| accounts::set_policy(tx, a, policy);
+            let apply = |tx: &Db<'_>, a: &Account| accounts::set_policy(tx, a, policy);
             let text = format!("{{}}'s 2FA setting is now {policy}.");
             change(ctx, &username, "user.2fa-set", Some(&detail), apply, &text)
         }
@@ -107,12 +112,12 @@ pub fn run(ctx: &Context, cmd: UserCommand) -> anyhow::Result<u8> {
             grant_bypass(ctx, &username, expires_in.as_deref())
         }
         UserCommand::RevokeBypass { username } => {
-            let apply = |tx: &Connection, a: &Account| accounts::set_bypass(tx, a, None);
+            let apply = |tx: &Db<'_>, a: &Account| accounts::set_bypass(tx, a, None);
             change(ctx, &username, "user.revoke-bypass", None, apply, "{} has no pending bypass.")
         }
         UserCommand::SetRole { username, role } => {
             let detail = format!("role={role}");
-            let apply = |tx: &Connection, a: &Account| accounts::set_role(tx, a, role);
+            let apply = |tx: &Db<'_>, a: &Account| accounts::set_role(tx, a, role);
             let text = format!("{{}} is now {role}.");
             change(ctx, &username, "user.set-role", Some(&detail), apply, &text)
         }
@@ -154,7 +159,7 @@ fn change(
     username: &str,
     action: &str,
     detail: Option<&str>,
-    apply: impl FnOnce(&Connection, &Account) -> anyhow::Result<()>,
+    apply: impl FnOnce(&Db<'_>, &Account) -> anyhow::Result<()>,
     text: &str,
 ) -> anyhow::Result<u8> {
     let username = Username::parse(username)?;

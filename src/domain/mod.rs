@@ -2,7 +2,9 @@
 //! Time is always passed in, so every rule can be tested with a fixed clock.
 
 pub mod account;
+pub mod audit;
 pub mod duration;
+pub mod keys;
 pub mod login;
 pub mod password;
 pub mod policy;

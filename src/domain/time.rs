@@ -41,6 +41,22 @@ impl Timestamp {
             .unwrap_or_else(|| self.0.to_string())
     }
 
+    /// Reads a time as an admin types it: RFC 3339 (`2026-11-27T09:00:00Z`) or a date
+    /// (`2026-11-27`, meaning its start in UTC).
+    pub fn parse(input: &str) -> Result<Self, crate::error::Error> {
+        let text = input.trim();
+        let full = OffsetDateTime::parse(text, &Rfc3339).ok();
+        let date = || {
+            let format = time::macros::format_description!("[year]-[month]-[day]");
+            time::Date::parse(text, format).ok().map(|d| d.midnight().assume_utc())
+        };
+        full.or_else(date).map(|t| Timestamp::from_unix(t.unix_timestamp())).ok_or_else(|| {
+            crate::error::Error::Usage(format!(
+                "invalid time {input:?}: use RFC 3339 like 2026-11-27T09:00:00Z, or a date like 2026-11-27"
+            ))
+        })
+    }
+
     /// The system clock. Only the command layer calls this, once per process.
     #[allow(clippy::disallowed_methods)]
     pub fn system_now() -> Self {
@@ -62,6 +78,16 @@ mod tests {
     fn formats_as_rfc3339_utc() {
         assert_eq!(Timestamp::from_unix(1_795_798_800).rfc3339(), "2026-11-27T17:00:00Z");
         assert_eq!(Timestamp::from_unix(0).rfc3339(), "1970-01-01T00:00:00Z");
+    }
+
+    #[test]
+    fn parses_rfc3339_and_dates() {
+        assert_eq!(Timestamp::parse("2026-11-27T17:00:00Z").unwrap().unix(), 1_795_798_800);
+        assert_eq!(Timestamp::parse("2026-11-27T18:00:00+01:00").unwrap().unix(), 1_795_798_800);
+        assert_eq!(Timestamp::parse("2026-11-27").unwrap().unix(), 1_795_798_800 - 17 * 3600);
+        for bad in ["yesterday", "27/11/2026", "2026-13-01", ""] {
+            assert!(Timestamp::parse(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

@@ -1,9 +1,15 @@
 //! The audit trail: who did what to whom, and how it ended. Never a secret.
+//!
+//! Each entry is numbered and sealed into a chain (see `domain::audit`); appending
+//! reads and advances the head on the clinic row inside the caller's transaction, so
+//! concurrent writers queue and the chain never forks.
 
 use anyhow::Context as _;
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, Row, params};
 
+use crate::domain::audit::{self as chain, GENESIS, Head, Record, Stored};
 use crate::domain::time::Timestamp;
+use crate::store::Db;
 
 #[derive(Debug)]
 pub struct Entry<'a> {
@@ -16,19 +22,139 @@ pub struct Entry<'a> {
     pub detail: Option<&'a str>,
 }
 
-pub fn record(conn: &Connection, entry: &Entry<'_>) -> anyhow::Result<()> {
-    conn.execute(
-        "INSERT INTO audit_log (at, actor, action, subject, outcome, detail)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+impl Entry<'_> {
+    fn record(&self) -> Record {
+        Record {
+            at: self.at.unix(),
+            actor: self.actor.to_owned(),
+            action: self.action.to_owned(),
+            subject: self.subject.map(str::to_owned),
+            outcome: self.outcome.to_owned(),
+            detail: self.detail.map(str::to_owned),
+        }
+    }
+}
+
+/// Appends a sealed entry and moves the head.
+pub fn record(db: &Db<'_>, entry: &Entry<'_>) -> anyhow::Result<()> {
+    let head = head(db)?;
+    let seq = head.seq + 1;
+    let seal = chain::seal(db.keys, &head.last, seq, &entry.record());
+    db.execute(
+        "INSERT INTO audit_log (at, actor, action, subject, outcome, detail, seq, seal)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
             entry.at.unix(),
             entry.actor,
             entry.action,
             entry.subject,
             entry.outcome,
-            entry.detail
+            entry.detail,
+            seq,
+            seal.as_slice()
         ],
     )
     .context("could not write the audit trail")?;
+    set_head(db, seq, &seal)
+}
+
+fn set_head(db: &Db<'_>, seq: i64, last: &[u8]) -> anyhow::Result<()> {
+    let head_seal = chain::head_seal(db.keys, seq, last);
+    db.execute(
+        "UPDATE clinic SET audit_seq = ?1, audit_last = ?2, audit_head = ?3 WHERE id = 1",
+        params![seq, last, head_seal.as_slice()],
+    )
+    .context("could not write the audit trail")?;
     Ok(())
+}
+
+/// The head as stored (an empty trail's "last seal" is the genesis value).
+pub fn head(conn: &Connection) -> anyhow::Result<Head> {
+    conn.query_row("SELECT audit_seq, audit_last, audit_head FROM clinic WHERE id = 1", [], |r| {
+        Ok(Head {
+            seq: r.get(0)?,
+            last: r.get::<_, Option<Vec<u8>>>(1)?.unwrap_or_else(|| GENESIS.to_vec()),
+            seal: r.get::<_, Option<Vec<u8>>>(2)?.unwrap_or_default(),
+        })
+    })
+    .context("could not read the audit trail")
+}
+
+/// Seals the entries written before the trail was chained, in the order written (the
+/// upgrade to sealed storage).
+pub fn seal_existing_entries(db: &Db<'_>) -> anyhow::Result<()> {
+    let rows: Vec<(i64, Record)> = {
+        let mut stmt = db.prepare(
+            "SELECT id, at, actor, action, subject, outcome, detail FROM audit_log ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, record_at(r, 1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut last = GENESIS.to_vec();
+    let mut seq = 0;
+    for (id, record) in rows {
+        seq += 1;
+        let seal = chain::seal(db.keys, &last, seq, &record);
+        db.execute(
+            "UPDATE audit_log SET seq = ?2, seal = ?3 WHERE id = ?1",
+            params![id, seq, seal.as_slice()],
+        )?;
+        last = seal.to_vec();
+    }
+    set_head(db, seq, &last)
+}
+
+fn record_at(r: &Row<'_>, first: usize) -> rusqlite::Result<Record> {
+    Ok(Record {
+        at: r.get(first)?,
+        actor: r.get(first + 1)?,
+        action: r.get(first + 2)?,
+        subject: r.get(first + 3)?,
+        outcome: r.get(first + 4)?,
+        detail: r.get(first + 5)?,
+    })
+}
+
+/// Every entry as stored, in the order written, for verification.
+pub fn all_stored(conn: &Connection) -> anyhow::Result<Vec<Stored>> {
+    let mut stmt = conn.prepare(
+        "SELECT seq, seal, at, actor, action, subject, outcome, detail FROM audit_log ORDER BY id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Stored { seq: r.get(0)?, seal: r.get(1)?, record: record_at(r, 2)? })
+    })?;
+    rows.collect::<rusqlite::Result<_>>().context("could not read the audit trail")
+}
+
+/// An entry as shown by `audit`.
+#[derive(Debug)]
+pub struct Listed {
+    pub seq: Option<i64>,
+    pub record: Record,
+}
+
+/// Which entries `audit` shows.
+#[derive(Debug, Default)]
+pub struct Filter<'a> {
+    /// Entries by or about this account.
+    pub user: Option<&'a str>,
+    pub since: Option<Timestamp>,
+    /// Only the most recent this many.
+    pub limit: Option<u32>,
+}
+
+/// The entries matching `filter`, oldest first.
+pub fn list(conn: &Connection, filter: &Filter<'_>) -> anyhow::Result<Vec<Listed>> {
+    let mut stmt = conn.prepare(
+        "SELECT seq, at, actor, action, subject, outcome, detail FROM (
+             SELECT * FROM audit_log
+             WHERE (?1 IS NULL OR subject = ?1 OR actor = ?1) AND (?2 IS NULL OR at >= ?2)
+             ORDER BY id DESC LIMIT coalesce(?3, -1)
+         ) ORDER BY id",
+    )?;
+    let rows = stmt
+        .query_map(params![filter.user, filter.since.map(Timestamp::unix), filter.limit], |r| {
+            Ok(Listed { seq: r.get(0)?, record: record_at(r, 1)? })
+        })?;
+    rows.collect::<rusqlite::Result<_>>().context("could not read the audit trail")
 }

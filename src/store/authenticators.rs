@@ -1,7 +1,8 @@
 //! TOTP authenticators: the active one, and one awaiting confirmation (enrolment).
 //!
-//! Secrets are stored as raw bytes here; encrypting them at rest is the security
-//! hardening issue's job and will happen in this module alone.
+//! Secrets are sealed with the clinic's key (XChaCha20-Poly1305) and bound to their
+//! account and slot, so the database file holds none in clear, and a sealed secret
+//! copied onto another account or from pending to active does not open.
 
 use anyhow::Context as _;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -9,6 +10,55 @@ use rusqlite::{Connection, OptionalExtension, params};
 use crate::domain::account::Account;
 use crate::domain::time::Timestamp;
 use crate::domain::totp::TotpSecret;
+use crate::store::Db;
+
+/// Which of an account's two secrets a sealed blob is.
+#[derive(Debug, Clone, Copy)]
+enum Slot {
+    Active,
+    Pending,
+}
+
+/// What a sealed secret is bound to: its slot and its account's row.
+fn binding(slot: Slot, account_id: i64) -> Vec<u8> {
+    let slot = match slot {
+        Slot::Active => "active",
+        Slot::Pending => "pending",
+    };
+    format!("clinic2fa totp-secret {slot} account {account_id}").into_bytes()
+}
+
+fn seal(db: &Db<'_>, slot: Slot, account_id: i64, secret: &TotpSecret) -> anyhow::Result<Vec<u8>> {
+    db.keys.seal(secret.as_bytes(), &binding(slot, account_id))
+}
+
+fn open(db: &Db<'_>, slot: Slot, account_id: i64, blob: &[u8]) -> rusqlite::Result<TotpSecret> {
+    db.keys
+        .open(blob, &binding(slot, account_id))
+        .map(|plain| TotpSecret::from_bytes(plain.to_vec()))
+        .map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Blob, e.into())
+        })
+}
+
+/// Seals the secrets stored in clear before secrets were sealed (the upgrade).
+pub fn seal_plaintext_secrets(db: &Db<'_>) -> anyhow::Result<()> {
+    for (table, slot) in [("authenticators", Slot::Active), ("pending_enrolments", Slot::Pending)] {
+        let rows: Vec<(i64, Vec<u8>)> = {
+            let mut stmt = db.prepare(&format!("SELECT account_id, secret FROM {table}"))?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        for (account_id, plain) in rows {
+            let sealed = seal(db, slot, account_id, &TotpSecret::from_bytes(plain))?;
+            db.execute(
+                &format!("UPDATE {table} SET secret = ?2 WHERE account_id = ?1"),
+                params![account_id, sealed],
+            )?;
+        }
+    }
+    Ok(())
+}
 
 /// The active authenticator's secret and the last step it accepted.
 #[derive(Debug)]
@@ -17,13 +67,13 @@ pub struct Active {
     pub last_used_step: u64,
 }
 
-pub fn active(conn: &Connection, account: &Account) -> anyhow::Result<Option<Active>> {
-    conn.query_row(
+pub fn active(db: &Db<'_>, account: &Account) -> anyhow::Result<Option<Active>> {
+    db.query_row(
         "SELECT secret, last_used_step FROM authenticators WHERE account_id = ?1",
         [account.id],
         |row| {
             Ok(Active {
-                secret: TotpSecret::from_bytes(row.get(0)?),
+                secret: open(db, Slot::Active, account.id, &row.get::<_, Vec<u8>>(0)?)?,
                 last_used_step: row.get::<_, i64>(1)?.try_into().unwrap_or(0),
             })
         },
@@ -53,13 +103,13 @@ pub struct Pending {
     pub expires_at: Timestamp,
 }
 
-pub fn pending(conn: &Connection, account: &Account) -> anyhow::Result<Option<Pending>> {
-    conn.query_row(
+pub fn pending(db: &Db<'_>, account: &Account) -> anyhow::Result<Option<Pending>> {
+    db.query_row(
         "SELECT secret, expires_at FROM pending_enrolments WHERE account_id = ?1",
         [account.id],
         |row| {
             Ok(Pending {
-                secret: TotpSecret::from_bytes(row.get(0)?),
+                secret: open(db, Slot::Pending, account.id, &row.get::<_, Vec<u8>>(0)?)?,
                 expires_at: Timestamp::from_unix(row.get(1)?),
             })
         },
@@ -70,15 +120,16 @@ pub fn pending(conn: &Connection, account: &Account) -> anyhow::Result<Option<Pe
 
 /// Starts (or restarts) an enrolment; any earlier pending secret is replaced.
 pub fn set_pending(
-    conn: &Connection,
+    db: &Db<'_>,
     account: &Account,
     secret: &TotpSecret,
     expires_at: Timestamp,
 ) -> anyhow::Result<()> {
-    conn.execute(
+    let sealed = seal(db, Slot::Pending, account.id, secret)?;
+    db.execute(
         "INSERT INTO pending_enrolments (account_id, secret, expires_at) VALUES (?1, ?2, ?3)
          ON CONFLICT (account_id) DO UPDATE SET secret = excluded.secret, expires_at = excluded.expires_at",
-        params![account.id, secret.as_bytes(), expires_at.unix()],
+        params![account.id, sealed, expires_at.unix()],
     )
     .with_context(|| format!("could not save the enrolment of {}", account.username))?;
     Ok(())
@@ -87,22 +138,23 @@ pub fn set_pending(
 /// Makes the pending secret the active authenticator, replacing any old one, with
 /// `step` (the one that confirmed it) already used.
 pub fn activate(
-    conn: &Connection,
+    db: &Db<'_>,
     account: &Account,
     secret: &TotpSecret,
     step: u64,
     now: Timestamp,
 ) -> anyhow::Result<()> {
     let step = i64::try_from(step).context("time step out of range")?;
-    conn.execute(
+    let sealed = seal(db, Slot::Active, account.id, secret)?;
+    db.execute(
         "INSERT INTO authenticators (account_id, secret, last_used_step, confirmed_at)
          VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (account_id) DO UPDATE SET secret = excluded.secret,
              last_used_step = excluded.last_used_step, confirmed_at = excluded.confirmed_at",
-        params![account.id, secret.as_bytes(), step, now.unix()],
+        params![account.id, sealed, step, now.unix()],
     )
     .with_context(|| format!("could not activate the authenticator of {}", account.username))?;
-    conn.execute("DELETE FROM pending_enrolments WHERE account_id = ?1", [account.id])?;
+    db.execute("DELETE FROM pending_enrolments WHERE account_id = ?1", [account.id])?;
     Ok(())
 }
 

@@ -6,7 +6,24 @@ use std::path::Path;
 
 use rusqlite::{Connection, TransactionBehavior};
 
+use crate::domain::keys::Keys;
 use crate::error::Error;
+use crate::store::{Db, audit, authenticators};
+
+/// The schema version from which TOTP secrets are sealed and the audit trail chained:
+/// databases older than this get a key file made for them as they are upgraded.
+pub const ENCRYPTION: i64 = 3;
+
+/// Steps that change data rather than schema, run right after the SQL of the same
+/// version and in the same transaction.
+fn data_step(version: i64, db: &Db<'_>) -> anyhow::Result<()> {
+    if version == ENCRYPTION {
+        db.execute("UPDATE clinic SET key_check = ?1", [db.keys.check_value().as_slice()])?;
+        authenticators::seal_plaintext_secrets(db)?;
+        audit::seal_existing_entries(db)?;
+    }
+    Ok(())
+}
 
 const MIGRATIONS: &[&str] = &[
     // 1: the clinic, its accounts, and the audit trail.
@@ -69,6 +86,14 @@ const MIGRATIONS: &[&str] = &[
         used_at    INTEGER
     );
     CREATE INDEX recovery_codes_account ON recovery_codes (account_id);",
+    // 3: sealed TOTP secrets (the data step seals existing ones), the key check, and the
+    // sealed audit chain with its head on the clinic row.
+    "ALTER TABLE clinic ADD COLUMN key_check BLOB;
+    ALTER TABLE clinic ADD COLUMN audit_seq INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE clinic ADD COLUMN audit_last BLOB;
+    ALTER TABLE clinic ADD COLUMN audit_head BLOB;
+    ALTER TABLE audit_log ADD COLUMN seq INTEGER;
+    ALTER TABLE audit_log ADD COLUMN seal BLOB;",
 ];
 
 /// The schema version this binary writes.
@@ -90,11 +115,11 @@ pub fn check_known(version: i64, path: &Path) -> Result<(), Error> {
 
 /// Applies the missing migrations in one transaction. The version is read again inside
 /// it, so two processes opening a new file at once migrate it once.
-pub fn apply(conn: &mut Connection) -> anyhow::Result<()> {
-    apply_up_to(conn, latest())
+pub fn apply(conn: &mut Connection, keys: &Keys) -> anyhow::Result<()> {
+    apply_up_to(conn, keys, latest())
 }
 
-fn apply_up_to(conn: &mut Connection, target: i64) -> anyhow::Result<()> {
+pub(super) fn apply_up_to(conn: &mut Connection, keys: &Keys, target: i64) -> anyhow::Result<()> {
     let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if current >= target {
         return Ok(());
@@ -103,10 +128,15 @@ fn apply_up_to(conn: &mut Connection, target: i64) -> anyhow::Result<()> {
     let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     let wanted = MIGRATIONS.iter().enumerate().take(target as usize).skip(current.max(0) as usize);
     for (index, sql) in wanted {
+        let version = index as i64 + 1;
         tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+        data_step(version, &Db { conn: &tx, keys })?;
+        tx.pragma_update(None, "user_version", version)?;
     }
     tx.commit()?;
+    // Move the upgraded pages into the main file at once, so nothing written before
+    // the upgrade (such as a secret in clear) lingers in the write-ahead log.
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).ok();
     Ok(())
 }
 
@@ -114,30 +144,36 @@ fn apply_up_to(conn: &mut Connection, target: i64) -> anyhow::Result<()> {
 mod tests {
     use super::*;
 
+    fn keys() -> Keys {
+        crate::domain::keys::MasterKey::generate().unwrap().derive()
+    }
+
     #[test]
     fn every_migration_applies_in_order_to_an_empty_database() {
         let mut conn = Connection::open_in_memory().unwrap();
-        apply(&mut conn).unwrap();
+        let keys = keys();
+        apply(&mut conn, &keys).unwrap();
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
         assert_eq!(version, latest());
         // Applying again is a no-op.
-        apply(&mut conn).unwrap();
+        apply(&mut conn, &keys).unwrap();
         let clinics: i64 = conn.query_row("SELECT count(*) FROM clinic", [], |r| r.get(0)).unwrap();
         assert_eq!(clinics, 1);
     }
 
     #[test]
     fn a_database_from_each_older_version_upgrades_with_its_data_intact() {
+        let keys = keys();
         for from in 1..latest() {
             let mut conn = Connection::open_in_memory().unwrap();
-            apply_up_to(&mut conn, from).unwrap();
+            apply_up_to(&mut conn, &keys, from).unwrap();
             conn.execute_batch(
                 "UPDATE clinic SET name = 'Kept Clinic', lockout_threshold = 7;
                  INSERT INTO accounts (username, role, password_hash, created_at)
                  VALUES ('alice', 'admin', '$argon2id$kept', 1795798800);",
             )
             .unwrap();
-            apply(&mut conn).unwrap();
+            apply(&mut conn, &keys).unwrap();
             let kept: (String, i64, String, String) = conn
                 .query_row(
                     "SELECT c.name, c.lockout_threshold, a.username, a.password_hash

@@ -8,18 +8,21 @@ pub mod accounts;
 pub mod audit;
 pub mod authenticators;
 pub mod clinic;
+pub mod keyfile;
 mod migrations;
 pub mod recovery_codes;
 
 use std::fs::{self, DirBuilder, OpenOptions};
 use std::io::Read;
+use std::ops::Deref;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Context as _;
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
+use crate::domain::keys::Keys;
 use crate::error::Error;
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
@@ -30,14 +33,32 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    keys: Keys,
+}
+
+/// A connection (or transaction) together with the keys: what store functions that
+/// seal secrets or extend the audit trail need. Derefs to the connection.
+#[derive(Debug, Clone, Copy)]
+pub struct Db<'a> {
+    conn: &'a Connection,
+    pub keys: &'a Keys,
+}
+
+impl Deref for Db<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        self.conn
+    }
 }
 
 impl Store {
-    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    /// Opens (creating if needed) the database at `path` and brings its schema up to
+    /// date, with the master key from `key_path`.
     ///
     /// A file that is not SQLite, or whose schema is newer than this binary knows, is
-    /// refused before anything is written to it.
-    pub fn open(path: &Path) -> anyhow::Result<Store> {
+    /// refused before anything is written to it. A missing or wrong key is refused too:
+    /// a new key is only ever made together with a database that had none.
+    pub fn open(path: &Path, key_path: &Path) -> anyhow::Result<Store> {
         let shown = path.display();
         if path.exists() {
             check_is_sqlite(path)?;
@@ -55,16 +76,42 @@ impl Store {
             .query_row("PRAGMA user_version", [], |row| row.get(0))
             .map_err(|e| not_a_database(path, &e))?;
         migrations::check_known(version, path)?;
+        let master = if key_path.exists() {
+            keyfile::load(key_path)?
+        } else if version < migrations::ENCRYPTION {
+            keyfile::create(key_path)?
+        } else {
+            return Err(keyfile::missing(key_path).into());
+        };
+        let keys = master.derive();
+        drop(master);
 
         set_pragmas(&conn).with_context(|| format!("could not set up the database {shown}"))?;
-        let mut store = Store { conn, path: path.to_owned() };
-        migrations::apply(&mut store.conn)
+        let mut store = Store { conn, path: path.to_owned(), keys };
+        migrations::apply(&mut store.conn, &store.keys)
             .with_context(|| format!("could not update the schema of {shown}"))?;
+        let check: Option<Vec<u8>> =
+            store.conn.query_row("SELECT key_check FROM clinic WHERE id = 1", [], |r| r.get(0))?;
+        if !check.is_some_and(|c| store.keys.matches_check(&c)) {
+            return Err(Error::Database(format!(
+                "the key file {} does not belong to the database {shown}: restore the right key file from your backup, or set CLINIC2FA_KEY_FILE to it",
+                key_path.display()
+            ))
+            .into());
+        }
+        keyfile::warn_if_exposed(path, "database");
+        keyfile::warn_if_exposed(key_path, "key file");
         Ok(store)
     }
 
+    /// For reading.
     pub fn conn(&self) -> &Connection {
         &self.conn
+    }
+
+    /// For reading what needs the keys (TOTP secrets).
+    pub fn db(&self) -> Db<'_> {
+        Db { conn: &self.conn, keys: &self.keys }
     }
 
     pub fn path(&self) -> &Path {
@@ -74,13 +121,13 @@ impl Store {
     /// Runs `change` in one immediate transaction; commits only if it returns `Ok`.
     pub fn write<T>(
         &mut self,
-        change: impl FnOnce(&Transaction<'_>) -> anyhow::Result<T>,
+        change: impl FnOnce(&Db<'_>) -> anyhow::Result<T>,
     ) -> anyhow::Result<T> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .context("could not start a database transaction")?;
-        let value = change(&tx)?;
+        let value = change(&Db { conn: &tx, keys: &self.keys })?;
         tx.commit().context("could not save the change to the database")?;
         Ok(value)
     }
@@ -136,5 +183,83 @@ fn set_pragmas(conn: &Connection) -> rusqlite::Result<()> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Deleted rows (old secrets, spent codes) are overwritten, not left in free pages.
+    conn.pragma_update(None, "secure_delete", "ON")?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::keys::MasterKey;
+
+    /// A database as clinic2fa wrote it before secrets were sealed: schema 2, with a
+    /// TOTP secret and audit entries in clear.
+    fn version_2_database(path: &Path) -> Vec<u8> {
+        let mut conn = Connection::open(path).unwrap();
+        let unused = MasterKey::generate().unwrap().derive();
+        migrations::apply_up_to(&mut conn, &unused, 2).unwrap();
+        let secret = b"old plaintext secret".to_vec();
+        conn.execute_batch(
+            "INSERT INTO accounts (id, username, role, password_hash, created_at)
+             VALUES (1, 'alice', 'staff', '$argon2id$x', 1795798800);
+             INSERT INTO audit_log (at, actor, action, outcome) VALUES (1795798800, 'it', 'user.add', 'ok');
+             INSERT INTO audit_log (at, actor, action, outcome) VALUES (1795798801, 'alice', 'login', 'success');",
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO authenticators (account_id, secret, last_used_step, confirmed_at) VALUES (1, ?1, 0, 0)",
+            [&secret],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO pending_enrolments (account_id, secret, expires_at) VALUES (1, ?1, 0)",
+            [b"pending plaintext!!!".as_slice()],
+        )
+        .unwrap();
+        secret
+    }
+
+    fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+        haystack.windows(needle.len()).any(|w| w == needle)
+    }
+
+    #[test]
+    fn an_older_database_is_upgraded_in_place_to_sealed_secrets_and_a_sealed_trail() {
+        let dir = tempfile::tempdir().unwrap();
+        let (db_path, key_path) = (dir.path().join("clinic.db"), dir.path().join("clinic.db.key"));
+        let secret = version_2_database(&db_path);
+        let files = || -> Vec<u8> {
+            let mut bytes = std::fs::read(&db_path).unwrap();
+            bytes.extend(std::fs::read(dir.path().join("clinic.db-wal")).unwrap_or_default());
+            bytes
+        };
+        assert!(contains(&files(), &secret), "the search must be able to find it before");
+
+        let store = Store::open(&db_path, &key_path).unwrap();
+        assert!(key_path.is_file(), "the upgrade makes the key file");
+        let account = accounts::find(
+            store.conn(),
+            &crate::domain::username::Username::parse("alice").unwrap(),
+        )
+        .unwrap()
+        .unwrap();
+        let active = authenticators::active(&store.db(), &account).unwrap().unwrap();
+        assert_eq!(active.secret.as_bytes(), secret.as_slice());
+        let pending = authenticators::pending(&store.db(), &account).unwrap().unwrap();
+        assert_eq!(pending.secret.as_bytes(), b"pending plaintext!!!");
+        let head = audit::head(store.conn()).unwrap();
+        let db = store.db();
+        let entries = audit::all_stored(&db).unwrap();
+        assert_eq!(crate::domain::audit::verify(db.keys, entries, &head), Ok(2));
+        drop(store);
+
+        // Nothing of the old secrets is left in clear anywhere in the files.
+        assert!(!contains(&files(), &secret));
+        assert!(!contains(&files(), b"pending plaintext!!!"));
+        // Opening again uses the same key: no second key is ever made.
+        let key_before = std::fs::read(&key_path).unwrap();
+        Store::open(&db_path, &key_path).unwrap();
+        assert_eq!(std::fs::read(&key_path).unwrap(), key_before);
+    }
 }

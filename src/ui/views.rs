@@ -112,3 +112,38 @@ pub fn account_text(a: &Account, clinic: &Clinic, now: Timestamp) -> String {
     row("last login", a.last_login_at.map_or_else(|| "never".to_owned(), |t| t.to_string()));
     table.to_string()
 }
+
+/// An audit entry as `audit --json` shows it.
+pub fn audit_entry_json(entry: &crate::store::audit::Listed) -> Value {
+    let r = &entry.record;
+    json!({
+        "seq": entry.seq,
+        "at": Timestamp::from_unix(r.at).rfc3339(),
+        "actor": r.actor,
+        "action": r.action,
+        "subject": r.subject,
+        "outcome": r.outcome,
+        "detail": r.detail,
+    })
+}
+
+pub fn audit_table(entries: &[crate::store::audit::Listed]) -> String {
+    if entries.is_empty() {
+        return "No audit entries match.".to_owned();
+    }
+    let mut table = key_value_table();
+    table.set_header(["#", "time", "actor", "action", "subject", "outcome", "detail"]);
+    for entry in entries {
+        let r = &entry.record;
+        table.add_row(vec![
+            entry.seq.map_or_else(|| "?".to_owned(), |s| s.to_string()),
+            Timestamp::from_unix(r.at).rfc3339(),
+            r.actor.clone(),
+            r.action.clone(),
+            r.subject.clone().unwrap_or_default(),
+            r.outcome.clone(),
+            r.detail.clone().unwrap_or_default(),
+        ]);
+    }
+    table.to_string()
+}

@@ -166,7 +166,7 @@ pub fn totp_code(secret_base32: &str, unix_time: i64) -> String {
     format!("{:06}", binary % 1_000_000)
 }
 
-fn base32_decode(text: &str) -> Vec<u8> {
+pub fn base32_decode(text: &str) -> Vec<u8> {
     let mut bits = 0u64;
     let mut count = 0;
     let mut out = Vec::new();

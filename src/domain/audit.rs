@@ -1,0 +1,230 @@
+//! The tamper-evident audit trail.
+//!
+//! Entries are numbered 1, 2, 3… (`seq`), and each carries a seal: an HMAC, keyed from
+//! the key file, over its number, its fields and the previous entry's seal. The
+//! clinic row keeps the last number and seal (the head), sealed in turn. Without the
+//! key, nobody can change an entry, insert one, delete one or cut the tail off without
+//! [`verify`] naming where.
+
+use std::fmt;
+
+use crate::domain::keys::Keys;
+
+/// One entry's content, as sealed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    pub at: i64,
+    pub actor: String,
+    pub action: String,
+    pub subject: Option<String>,
+    pub outcome: String,
+    pub detail: Option<String>,
+}
+
+/// The seal before the first entry.
+pub const GENESIS: [u8; 32] = [0; 32];
+
+/// The seal of entry `seq`, chained to the previous entry's seal.
+pub fn seal(keys: &Keys, previous: &[u8], seq: i64, record: &Record) -> [u8; 32] {
+    fn optional(v: &Option<String>) -> &[u8] {
+        v.as_deref().map_or(b"\0none".as_slice(), str::as_bytes)
+    }
+    keys.audit_mac(&[
+        b"entry",
+        previous,
+        &seq.to_be_bytes(),
+        &record.at.to_be_bytes(),
+        record.actor.as_bytes(),
+        record.action.as_bytes(),
+        optional(&record.subject),
+        record.outcome.as_bytes(),
+        optional(&record.detail),
+    ])
+}
+
+/// The seal over the head (last number and its seal), so the tail can't be cut off.
+pub fn head_seal(keys: &Keys, seq: i64, last: &[u8]) -> [u8; 32] {
+    keys.audit_mac(&[b"head", &seq.to_be_bytes(), last])
+}
+
+/// An entry as stored, for verification. `seq` and `seal` are `None` when a row was
+/// added without them (by hand).
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub seq: Option<i64>,
+    pub seal: Option<Vec<u8>>,
+    pub record: Record,
+}
+
+/// The trail's head as stored on the clinic row.
+#[derive(Debug, Clone)]
+pub struct Head {
+    pub seq: i64,
+    pub last: Vec<u8>,
+    pub seal: Vec<u8>,
+}
+
+/// The first thing found wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// Entry `seq` no longer matches its seal.
+    Altered { seq: i64 },
+    /// An entry that was never written by clinic2fa, found just after entry `after`.
+    Inserted { after: i64 },
+    /// Entries `from` to `to` are missing.
+    Deleted { from: i64, to: i64 },
+    /// The head on the clinic row was changed.
+    HeadAltered,
+}
+
+impl Problem {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Problem::Altered { .. } => "altered",
+            Problem::Inserted { .. } => "inserted",
+            Problem::Deleted { .. } => "deleted",
+            Problem::HeadAltered => "head-altered",
+        }
+    }
+
+    /// The entry number to look at first.
+    pub fn entry(&self) -> Option<i64> {
+        match *self {
+            Problem::Altered { seq } => Some(seq),
+            Problem::Inserted { after } => Some(after + 1),
+            Problem::Deleted { from, .. } => Some(from),
+            Problem::HeadAltered => None,
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Problem::Altered { seq } => write!(f, "entry #{seq} was altered"),
+            Problem::Inserted { after } => write!(f, "an entry was inserted after entry #{after}"),
+            Problem::Deleted { from, to } if from == to => write!(f, "entry #{from} was deleted"),
+            Problem::Deleted { from, to } => write!(f, "entries #{from} to #{to} were deleted"),
+            Problem::HeadAltered => write!(f, "the record of the trail's last entry was altered"),
+        }
+    }
+}
+
+/// Walks the trail in storage order. Returns the number of entries when every seal,
+/// number and the head agree, else the first problem.
+pub fn verify(
+    keys: &Keys,
+    entries: impl IntoIterator<Item = Stored>,
+    head: &Head,
+) -> Result<i64, Problem> {
+    let mut previous = GENESIS.to_vec();
+    let mut expected = 1;
+    for entry in entries {
+        let (Some(seq), Some(stored_seal)) = (entry.seq, entry.seal.as_deref()) else {
+            return Err(Problem::Inserted { after: expected - 1 });
+        };
+        if seq > expected {
+            return Err(Problem::Deleted { from: expected, to: seq - 1 });
+        }
+        if seq < expected {
+            return Err(Problem::Inserted { after: expected - 1 });
+        }
+        let computed = seal(keys, &previous, seq, &entry.record);
+        if !bool::from(subtle::ConstantTimeEq::ct_eq(&computed[..], stored_seal)) {
+            return Err(Problem::Altered { seq });
+        }
+        previous = computed.to_vec();
+        expected += 1;
+    }
+    let count = expected - 1;
+    if !bool::from(subtle::ConstantTimeEq::ct_eq(
+        &head_seal(keys, head.seq, &head.last)[..],
+        &head.seal[..],
+    )) {
+        return Err(Problem::HeadAltered);
+    }
+    if head.seq > count {
+        return Err(Problem::Deleted { from: count + 1, to: head.seq });
+    }
+    if head.seq < count || head.last != previous {
+        return Err(Problem::HeadAltered);
+    }
+    Ok(count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::keys::MasterKey;
+
+    fn record(n: i64) -> Record {
+        Record {
+            at: 1_795_798_800 + n,
+            actor: "it-admin".into(),
+            action: "user.add".into(),
+            subject: Some(format!("user{n}")),
+            outcome: "ok".into(),
+            detail: None,
+        }
+    }
+
+    /// A trail of `n` entries written the way the store writes them.
+    fn trail(keys: &Keys, n: i64) -> (Vec<Stored>, Head) {
+        let mut previous = GENESIS.to_vec();
+        let mut entries = Vec::new();
+        for seq in 1..=n {
+            let s = seal(keys, &previous, seq, &record(seq));
+            entries.push(Stored { seq: Some(seq), seal: Some(s.to_vec()), record: record(seq) });
+            previous = s.to_vec();
+        }
+        let head = Head { seq: n, seal: head_seal(keys, n, &previous).to_vec(), last: previous };
+        (entries, head)
+    }
+
+    #[test]
+    fn an_untouched_trail_verifies() {
+        let keys = MasterKey::generate().unwrap().derive();
+        let (entries, head) = trail(&keys, 5);
+        assert_eq!(verify(&keys, entries, &head), Ok(5));
+        let (empty, head) = trail(&keys, 0);
+        assert_eq!(verify(&keys, empty, &head), Ok(0));
+    }
+
+    #[test]
+    fn each_kind_of_tampering_is_named() {
+        let keys = MasterKey::generate().unwrap().derive();
+        let (entries, head) = trail(&keys, 5);
+
+        let mut altered = entries.clone();
+        altered[2].record.outcome = "denied".into();
+        assert_eq!(verify(&keys, altered, &head), Err(Problem::Altered { seq: 3 }));
+
+        let mut deleted = entries.clone();
+        deleted.remove(1);
+        assert_eq!(verify(&keys, deleted, &head), Err(Problem::Deleted { from: 2, to: 2 }));
+
+        let mut inserted = entries.clone();
+        inserted.insert(2, Stored { seq: None, seal: None, record: record(9) });
+        assert_eq!(verify(&keys, inserted, &head), Err(Problem::Inserted { after: 2 }));
+
+        let mut forged = entries.clone();
+        forged.insert(2, Stored { seq: Some(3), seal: Some(vec![0; 32]), record: record(9) });
+        assert_eq!(verify(&keys, forged, &head), Err(Problem::Altered { seq: 3 }));
+
+        let truncated = entries[..3].to_vec();
+        assert_eq!(verify(&keys, truncated, &head), Err(Problem::Deleted { from: 4, to: 5 }));
+
+        // Cutting the tail and rewriting the head to match needs the key.
+        let (short, _) = trail(&keys, 3);
+        let fake = Head { seq: 3, last: short[2].seal.clone().unwrap(), seal: vec![7; 32] };
+        assert_eq!(verify(&keys, short, &fake), Err(Problem::HeadAltered));
+    }
+
+    #[test]
+    fn another_key_cannot_vouch_for_the_trail() {
+        let keys = MasterKey::generate().unwrap().derive();
+        let other = MasterKey::generate().unwrap().derive();
+        let (entries, head) = trail(&keys, 2);
+        assert_eq!(verify(&other, entries, &head), Err(Problem::Altered { seq: 1 }));
+    }
+}

@@ -1,0 +1,76 @@
+//! The key file: the clinic's master key, kept outside the database so a copy of the
+//! database alone reveals no TOTP secret and cannot rewrite the audit trail.
+
+use std::fs::{self, OpenOptions};
+use std::io::Write;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::Path;
+
+use anyhow::Context as _;
+
+use crate::domain::keys::MasterKey;
+use crate::error::Error;
+use crate::ui::output::note;
+
+/// Reads the key file; a missing or malformed one is an error naming it.
+pub fn load(path: &Path) -> anyhow::Result<MasterKey> {
+    let text = match fs::read_to_string(path) {
+        Ok(text) => zeroize::Zeroizing::new(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(missing(path).into()),
+        Err(e) => {
+            return Err(e)
+                .with_context(|| format!("could not read the key file {}", path.display()));
+        }
+    };
+    MasterKey::from_file_text(&text).ok_or_else(|| {
+        Error::Database(format!(
+            "{} is not a clinic2fa key file: restore the key file from your backup, or set CLINIC2FA_KEY_FILE to where it is",
+            path.display()
+        ))
+        .into()
+    })
+}
+
+pub fn missing(path: &Path) -> Error {
+    Error::Database(format!(
+        "the key file {} is missing: the database's 2FA secrets and audit trail need it. Restore it from your backup, or set CLINIC2FA_KEY_FILE to where it is",
+        path.display()
+    ))
+}
+
+/// Creates a new key file, readable by its owner alone. Only the migration that
+/// introduces encryption calls this: a new key is never made for a database that
+/// already relies on one.
+pub fn create(path: &Path) -> anyhow::Result<MasterKey> {
+    let key = MasterKey::generate()?;
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("could not create the key file {}", path.display()))?;
+    file.write_all(key.to_file_text().as_bytes())
+        .and_then(|()| file.sync_all())
+        .with_context(|| format!("could not write the key file {}", path.display()))?;
+    if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        note(&format!(
+            "note: created the key file {}. It encrypts 2FA secrets: back it up, separately from the database.",
+            path.display()
+        ))?;
+    }
+    Ok(key)
+}
+
+/// Warns when a file holding secrets is readable by group or others.
+pub fn warn_if_exposed(path: &Path, what: &str) {
+    if let Ok(meta) = fs::metadata(path) {
+        let mode = meta.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            let _ = note(&format!(
+                "warning: the {what} {} can be read by other users (mode {mode:03o}): run `chmod 600 {}`",
+                path.display(),
+                path.display()
+            ));
+        }
+    }
+}

@@ -1,0 +1,267 @@
+//! Secrets at rest, the key file, the tamper-evident audit trail, output hygiene.
+
+use std::os::unix::fs::PermissionsExt;
+
+use serde_json::json;
+
+use crate::harness::{Clinic, NOW, PASSWORD, base32_decode, totp_code};
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// The database file and its write-ahead log, as bytes on disk.
+fn files_on_disk(clinic: &Clinic) -> Vec<u8> {
+    let mut bytes = clinic.db_bytes();
+    let wal = clinic.db().with_file_name("clinic.db-wal");
+    bytes.extend(std::fs::read(wal).unwrap_or_default());
+    bytes
+}
+
+#[test]
+fn no_secret_or_recovery_code_is_in_the_database_files_in_clear() {
+    let clinic = Clinic::new();
+    let mut needles: Vec<Vec<u8>> = vec![PASSWORD.as_bytes().to_vec()];
+    for user in ["alice", "bob"] {
+        clinic.add_user(user, &[]);
+        let (secret, codes) = clinic.enrol(user);
+        needles.push(secret.as_bytes().to_vec());
+        needles.push(base32_decode(&secret));
+        for code in codes {
+            needles.push(code.as_bytes().to_vec());
+            needles.push(code.replace('-', "").into_bytes());
+        }
+    }
+    // A pending secret too (a phone being replaced).
+    clinic.add_user("carol", &[]);
+    let pending =
+        clinic.at(NOW, &["--json", "enrol", "carol", "--password-stdin"], Some(PASSWORD)).json();
+    let secret = pending["secret"].as_str().unwrap();
+    needles.push(secret.as_bytes().to_vec());
+    needles.push(base32_decode(secret));
+    assert_eq!(needles[2].len(), 20, "raw 160-bit secrets are searched for too");
+    let bytes = files_on_disk(&clinic);
+    for needle in &needles {
+        assert!(!contains(&bytes, needle), "found in clear: {:?}", String::from_utf8_lossy(needle));
+    }
+}
+
+#[test]
+fn the_key_file_is_created_private_beside_the_database_or_where_told() {
+    let clinic = Clinic::new();
+    clinic.ok(&["clinic", "show"], None);
+    let key = clinic.db().with_file_name("clinic.db.key");
+    assert_eq!(std::fs::metadata(&key).unwrap().permissions().mode() & 0o777, 0o600);
+    let elsewhere = clinic.dir().join("keys").join("clinic.key");
+    std::fs::create_dir(elsewhere.parent().unwrap()).unwrap();
+    let other_db = clinic.dir().join("other.db");
+    clinic
+        .command()
+        .env("CLINIC2FA_KEY_FILE", &elsewhere)
+        .args(["--db", other_db.to_str().unwrap(), "clinic", "show"])
+        .assert()
+        .success();
+    assert!(elsewhere.is_file());
+    assert!(!clinic.dir().join("other.db.key").exists());
+}
+
+#[test]
+fn a_missing_or_wrong_key_is_a_clear_error_and_the_data_is_intact_once_it_is_back() {
+    let clinic = Clinic::new();
+    clinic.add_user("alice", &[]);
+    let (secret, _) = clinic.enrol("alice");
+    let key = clinic.db().with_file_name("clinic.db.key");
+    let saved = clinic.dir().join("backup.key");
+    std::fs::rename(&key, &saved).unwrap();
+    let at = NOW + 30;
+    let code = totp_code(&secret, at);
+    clinic.login_at("alice", at, &["--code", &code]).code(1).error_line(&[
+        "clinic.db.key",
+        "missing",
+        "backup",
+    ]);
+    assert!(!key.exists(), "never a silently new key");
+    // Someone else's key: refused, named.
+    let stranger = Clinic::new();
+    stranger.ok(&["clinic", "show"], None);
+    std::fs::copy(stranger.db().with_file_name("clinic.db.key"), &key).unwrap();
+    clinic
+        .login_at("alice", at, &["--code", &code])
+        .code(1)
+        .error_line(&["clinic.db.key", "does not belong"]);
+    // Not a key file at all.
+    std::fs::write(&key, "hello").unwrap();
+    clinic.run(&["user", "list"], None).code(1).error_line(&["not a clinic2fa key file"]);
+    // The right key back: everything as it was.
+    std::fs::rename(&saved, &key).unwrap();
+    assert_eq!(
+        clinic.login_at("alice", at, &["--code", &code]).code(0).json()["second_factor"],
+        "totp"
+    );
+    clinic.ok(&["audit", "verify"], None);
+}
+
+#[test]
+fn files_readable_by_others_get_a_warning() {
+    let clinic = Clinic::new();
+    clinic.ok(&["clinic", "show"], None);
+    for file in [clinic.db(), clinic.db().with_file_name("clinic.db.key")] {
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let err = clinic.ok(&["clinic", "show"], None).stderr();
+        assert!(err.contains("can be read by other users") && err.contains("chmod 600"), "{err}");
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    assert_eq!(clinic.ok(&["clinic", "show"], None).stderr(), "");
+}
+
+// --- The audit trail -------------------------------------------------------------------
+
+/// A clinic with a few admin actions and logins in its trail.
+fn busy_clinic() -> Clinic {
+    let clinic = Clinic::new();
+    clinic.add_user("alice", &[]);
+    clinic.add_user("bob", &[]);
+    clinic.login("alice", PASSWORD, &[]).code(0);
+    clinic.login("bob", "wrong password!", &[]).code(3);
+    clinic.ok(&["clinic", "set", "totp-window", "2"], None);
+    clinic.ok(&["user", "disable", "bob"], None);
+    clinic
+}
+
+fn tamper(clinic: &Clinic, sql: &str) {
+    let conn = rusqlite::Connection::open(clinic.db()).unwrap();
+    conn.execute_batch(sql).unwrap();
+}
+
+#[test]
+fn audit_shows_who_did_what_and_filters() {
+    let clinic = busy_clinic();
+    let all = clinic.json(&["audit"], None);
+    let actions: Vec<&str> =
+        all.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["user.add", "user.add", "login", "login", "clinic.set", "user.disable"]);
+    assert_eq!(
+        all[2],
+        json!({"seq": 3, "at": "2026-11-27T17:00:00Z", "actor": "alice", "action": "login",
+                              "subject": "alice", "outcome": "success", "detail": "none"})
+    );
+    assert_eq!(all[3]["detail"], "invalid-credentials");
+    let bob = clinic.json(&["audit", "--user", "bob"], None);
+    assert_eq!(bob.as_array().unwrap().len(), 3);
+    let last = clinic.json(&["audit", "--limit", "2"], None);
+    assert_eq!(
+        last.as_array().unwrap().iter().map(|e| e["seq"].as_i64().unwrap()).collect::<Vec<_>>(),
+        [5, 6]
+    );
+    assert_eq!(clinic.json(&["audit", "--since", "2026-11-28"], None), json!([]));
+    assert_eq!(
+        clinic.json(&["audit", "--since", "2026-11-27T17:00:00Z"], None).as_array().unwrap().len(),
+        6
+    );
+    clinic.run(&["audit", "--since", "last tuesday"], None).code(2).error_line(&["RFC 3339"]);
+    let table = clinic.ok(&["audit"], None).stdout();
+    assert!(table.contains("user.disable") && table.contains("invalid-credentials"), "{table}");
+}
+
+#[test]
+fn audit_verify_confirms_an_untouched_trail() {
+    let clinic = busy_clinic();
+    assert_eq!(clinic.json(&["audit", "verify"], None), json!({"intact": true, "entries": 6}));
+    assert!(clinic.ok(&["audit", "verify"], None).stdout().contains("intact: 6 entries"));
+}
+
+#[test]
+fn audit_verify_names_an_altered_entry() {
+    let clinic = busy_clinic();
+    tamper(&clinic, "UPDATE audit_log SET outcome = 'success', detail = 'none' WHERE seq = 4");
+    let run = clinic.run(&["--json", "audit", "verify"], None).code(1);
+    assert_eq!(
+        run.json()["problem"],
+        json!({"kind": "altered", "entry": 4, "message": "entry #4 was altered"})
+    );
+    run.error_line(&["entry #4 was altered"]);
+}
+
+#[test]
+fn audit_verify_names_a_deleted_entry_and_a_cut_tail() {
+    let clinic = busy_clinic();
+    tamper(&clinic, "DELETE FROM audit_log WHERE seq = 3");
+    clinic.run(&["audit", "verify"], None).code(1).error_line(&["entry #3 was deleted"]);
+
+    let clinic = busy_clinic();
+    tamper(&clinic, "DELETE FROM audit_log WHERE seq >= 5");
+    clinic.run(&["audit", "verify"], None).code(1).error_line(&["entries #5 to #6 were deleted"]);
+    // Rewriting the head to hide it needs the key.
+    tamper(
+        &clinic,
+        "UPDATE clinic SET audit_seq = 4, audit_last = (SELECT seal FROM audit_log WHERE seq = 4)",
+    );
+    clinic.run(&["audit", "verify"], None).code(1).error_line(&["last entry was altered"]);
+}
+
+#[test]
+fn audit_verify_names_an_inserted_entry() {
+    let clinic = busy_clinic();
+    tamper(
+        &clinic,
+        "INSERT INTO audit_log (at, actor, action, subject, outcome) VALUES (1795798800, 'root', 'user.add', 'mallory', 'ok')",
+    );
+    clinic.run(&["audit", "verify"], None).code(1).error_line(&["inserted after entry #6"]);
+    // Copying a real entry's seal onto a forged one does not help.
+    let clinic = busy_clinic();
+    tamper(
+        &clinic,
+        "UPDATE audit_log SET subject = 'mallory' WHERE seq = 1;
+         UPDATE audit_log SET seal = (SELECT seal FROM audit_log WHERE seq = 2) WHERE seq = 1",
+    );
+    clinic.run(&["audit", "verify"], None).code(1).error_line(&["entry #1 was altered"]);
+}
+
+#[test]
+fn the_trail_records_enrolment_codes_bypasses_and_lockouts_without_secrets() {
+    let clinic = Clinic::new();
+    clinic.add_user("alice", &[]);
+    clinic.ok(&["clinic", "set", "lockout-threshold", "2"], None);
+    let (secret, codes) = clinic.enrol("alice");
+    clinic.login_at("alice", NOW + 30, &["--recovery-code", &codes[0]]).code(0);
+    clinic
+        .at(
+            NOW + 60,
+            &[
+                "recovery-codes",
+                "alice",
+                "--password-stdin",
+                "--code",
+                &totp_code(&secret, NOW + 60),
+            ],
+            Some(PASSWORD),
+        )
+        .code(0);
+    clinic.ok(&["user", "grant-bypass", "alice"], None);
+    clinic.ok(&["user", "revoke-bypass", "alice"], None);
+    clinic.login("alice", "wrong password!", &[]).code(3);
+    clinic.login("alice", "wrong password!", &[]).code(3);
+    let actions: Vec<String> = clinic
+        .json(&["audit"], None)
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| format!("{}:{}", e["action"].as_str().unwrap(), e["outcome"].as_str().unwrap()))
+        .collect();
+    for expected in [
+        "enrol.start:pending",
+        "enrol.confirm:enrolled",
+        "login:success",
+        "recovery-codes.regenerate:issued",
+        "user.grant-bypass:ok",
+        "user.revoke-bypass:ok",
+        "login:denied",
+        "lockout:locked",
+    ] {
+        assert!(actions.iter().any(|a| a == expected), "{expected} not in {actions:?}");
+    }
+    let everything = clinic.ok(&["--json", "audit"], None).stdout();
+    assert!(!everything.contains(&secret) && !everything.contains(PASSWORD));
+    assert!(codes.iter().all(|c| !everything.contains(c.as_str())));
+    clinic.ok(&["audit", "verify"], None);
+}
