@@ -37,6 +37,8 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             [CompletionResult]::new('recovery-codes', 'recovery-codes', [CompletionResultType]::ParameterValue, 'Issue a fresh set of recovery codes; the old ones stop working')
             [CompletionResult]::new('passwd', 'passwd', [CompletionResultType]::ParameterValue, 'Change your own password: the current one, a code if enrolled, then the new one')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Show the audit trail (table, or an array with --json), or verify it')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Compliance at a glance: who must enrol, who is exempt, bypasses, lockouts')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) on stdout')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script on stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -123,7 +125,8 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add an account')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the accounts: a table, or an array with --json')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the accounts: a table, an array with --json, or CSV with --csv')
+            [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Whether 2FA is required for this person and why, and what their next login asks')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one account')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Delete an account (asks to confirm)')
             [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Stop an account from signing in')
@@ -134,6 +137,7 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             [CompletionResult]::new('2fa', '2fa', [CompletionResultType]::ParameterValue, 'The per-user "Two-factor auth" setting')
             [CompletionResult]::new('grant-bypass', 'grant-bypass', [CompletionResultType]::ParameterValue, 'Let someone who lost their phone sign in once without 2FA')
             [CompletionResult]::new('revoke-bypass', 'revoke-bypass', [CompletionResultType]::ParameterValue, 'Withdraw a pending one-time bypass')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Add many accounts from a CSV or JSON file, all or none')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -151,6 +155,21 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             break
         }
         'clinic2fa;user;list' {
+            [CompletionResult]::new('--role', '--role', [CompletionResultType]::ParameterName, 'Only this role')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured under auto)')
+            [CompletionResult]::new('--needs-enrolment', '--needs-enrolment', [CompletionResultType]::ParameterName, 'Only people for whom 2FA is required but who have not set it up')
+            [CompletionResult]::new('--locked', '--locked', [CompletionResultType]::ParameterName, 'Only locked accounts')
+            [CompletionResult]::new('--bypass-pending', '--bypass-pending', [CompletionResultType]::ParameterName, 'Only accounts with a pending one-time bypass')
+            [CompletionResult]::new('--exempt', '--exempt', [CompletionResultType]::ParameterName, 'Only accounts whose per-user setting is exempt')
+            [CompletionResult]::new('--csv', '--csv', [CompletionResultType]::ParameterName, 'CSV for spreadsheets, with a header line')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout; messages go to stderr')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt (implied when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'clinic2fa;user;explain' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured under auto)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout; messages go to stderr')
@@ -274,9 +293,22 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'clinic2fa;user;import' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'The file''s format [default: from its extension]')
+            [CompletionResult]::new('--passwords-out', '--passwords-out', [CompletionResultType]::ParameterName, 'Where to write the temporary passwords (mode 0600, never overwritten); needed when any row has no password')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured under auto)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Check the file and say what would happen, changing nothing')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout; messages go to stderr')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt (implied when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'clinic2fa;user;help' {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add an account')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the accounts: a table, or an array with --json')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the accounts: a table, an array with --json, or CSV with --csv')
+            [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Whether 2FA is required for this person and why, and what their next login asks')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one account')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Delete an account (asks to confirm)')
             [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Stop an account from signing in')
@@ -287,6 +319,7 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             [CompletionResult]::new('2fa', '2fa', [CompletionResultType]::ParameterValue, 'The per-user "Two-factor auth" setting')
             [CompletionResult]::new('grant-bypass', 'grant-bypass', [CompletionResultType]::ParameterValue, 'Let someone who lost their phone sign in once without 2FA')
             [CompletionResult]::new('revoke-bypass', 'revoke-bypass', [CompletionResultType]::ParameterValue, 'Withdraw a pending one-time bypass')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Add many accounts from a CSV or JSON file, all or none')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -294,6 +327,9 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             break
         }
         'clinic2fa;user;help;list' {
+            break
+        }
+        'clinic2fa;user;help;explain' {
             break
         }
         'clinic2fa;user;help;show' {
@@ -328,6 +364,9 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             break
         }
         'clinic2fa;user;help;revoke-bypass' {
+            break
+        }
+        'clinic2fa;user;help;import' {
             break
         }
         'clinic2fa;user;help;help' {
@@ -428,6 +467,25 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
         'clinic2fa;audit;help;help' {
             break
         }
+        'clinic2fa;report' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured under auto)')
+            [CompletionResult]::new('--csv', '--csv', [CompletionResultType]::ParameterName, 'One CSV line per account, with its status, for spreadsheets')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout; messages go to stderr')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt (implied when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'clinic2fa;man' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured under auto)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout; messages go to stderr')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt (implied when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'clinic2fa;completions' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured under auto)')
@@ -446,6 +504,8 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             [CompletionResult]::new('recovery-codes', 'recovery-codes', [CompletionResultType]::ParameterValue, 'Issue a fresh set of recovery codes; the old ones stop working')
             [CompletionResult]::new('passwd', 'passwd', [CompletionResultType]::ParameterValue, 'Change your own password: the current one, a code if enrolled, then the new one')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Show the audit trail (table, or an array with --json), or verify it')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Compliance at a glance: who must enrol, who is exempt, bypasses, lockouts')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) on stdout')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script on stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -471,7 +531,8 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
         }
         'clinic2fa;help;user' {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add an account')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the accounts: a table, or an array with --json')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the accounts: a table, an array with --json, or CSV with --csv')
+            [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Whether 2FA is required for this person and why, and what their next login asks')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one account')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Delete an account (asks to confirm)')
             [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Stop an account from signing in')
@@ -482,12 +543,16 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             [CompletionResult]::new('2fa', '2fa', [CompletionResultType]::ParameterValue, 'The per-user "Two-factor auth" setting')
             [CompletionResult]::new('grant-bypass', 'grant-bypass', [CompletionResultType]::ParameterValue, 'Let someone who lost their phone sign in once without 2FA')
             [CompletionResult]::new('revoke-bypass', 'revoke-bypass', [CompletionResultType]::ParameterValue, 'Withdraw a pending one-time bypass')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Add many accounts from a CSV or JSON file, all or none')
             break
         }
         'clinic2fa;help;user;add' {
             break
         }
         'clinic2fa;help;user;list' {
+            break
+        }
+        'clinic2fa;help;user;explain' {
             break
         }
         'clinic2fa;help;user;show' {
@@ -524,6 +589,9 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
         'clinic2fa;help;user;revoke-bypass' {
             break
         }
+        'clinic2fa;help;user;import' {
+            break
+        }
         'clinic2fa;help;login' {
             break
         }
@@ -544,6 +612,12 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             break
         }
         'clinic2fa;help;audit;verify' {
+            break
+        }
+        'clinic2fa;help;report' {
+            break
+        }
+        'clinic2fa;help;man' {
             break
         }
         'clinic2fa;help;completions' {

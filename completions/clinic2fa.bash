@@ -34,11 +34,17 @@ _clinic2fa() {
             clinic2fa,login)
                 cmd="clinic2fa__subcmd__login"
                 ;;
+            clinic2fa,man)
+                cmd="clinic2fa__subcmd__man"
+                ;;
             clinic2fa,passwd)
                 cmd="clinic2fa__subcmd__passwd"
                 ;;
             clinic2fa,recovery-codes)
                 cmd="clinic2fa__subcmd__recovery__subcmd__codes"
+                ;;
+            clinic2fa,report)
+                cmd="clinic2fa__subcmd__report"
                 ;;
             clinic2fa,unenrol)
                 cmd="clinic2fa__subcmd__unenrol"
@@ -106,11 +112,17 @@ _clinic2fa() {
             clinic2fa__subcmd__help,login)
                 cmd="clinic2fa__subcmd__help__subcmd__login"
                 ;;
+            clinic2fa__subcmd__help,man)
+                cmd="clinic2fa__subcmd__help__subcmd__man"
+                ;;
             clinic2fa__subcmd__help,passwd)
                 cmd="clinic2fa__subcmd__help__subcmd__passwd"
                 ;;
             clinic2fa__subcmd__help,recovery-codes)
                 cmd="clinic2fa__subcmd__help__subcmd__recovery__subcmd__codes"
+                ;;
+            clinic2fa__subcmd__help,report)
+                cmd="clinic2fa__subcmd__help__subcmd__report"
                 ;;
             clinic2fa__subcmd__help,unenrol)
                 cmd="clinic2fa__subcmd__help__subcmd__unenrol"
@@ -145,8 +157,14 @@ _clinic2fa() {
             clinic2fa__subcmd__help__subcmd__user,enable)
                 cmd="clinic2fa__subcmd__help__subcmd__user__subcmd__enable"
                 ;;
+            clinic2fa__subcmd__help__subcmd__user,explain)
+                cmd="clinic2fa__subcmd__help__subcmd__user__subcmd__explain"
+                ;;
             clinic2fa__subcmd__help__subcmd__user,grant-bypass)
                 cmd="clinic2fa__subcmd__help__subcmd__user__subcmd__grant__subcmd__bypass"
+                ;;
+            clinic2fa__subcmd__help__subcmd__user,import)
+                cmd="clinic2fa__subcmd__help__subcmd__user__subcmd__import"
                 ;;
             clinic2fa__subcmd__help__subcmd__user,list)
                 cmd="clinic2fa__subcmd__help__subcmd__user__subcmd__list"
@@ -184,11 +202,17 @@ _clinic2fa() {
             clinic2fa__subcmd__user,enable)
                 cmd="clinic2fa__subcmd__user__subcmd__enable"
                 ;;
+            clinic2fa__subcmd__user,explain)
+                cmd="clinic2fa__subcmd__user__subcmd__explain"
+                ;;
             clinic2fa__subcmd__user,grant-bypass)
                 cmd="clinic2fa__subcmd__user__subcmd__grant__subcmd__bypass"
                 ;;
             clinic2fa__subcmd__user,help)
                 cmd="clinic2fa__subcmd__user__subcmd__help"
+                ;;
+            clinic2fa__subcmd__user,import)
+                cmd="clinic2fa__subcmd__user__subcmd__import"
                 ;;
             clinic2fa__subcmd__user,list)
                 cmd="clinic2fa__subcmd__user__subcmd__list"
@@ -235,11 +259,17 @@ _clinic2fa() {
             clinic2fa__subcmd__user__subcmd__help,enable)
                 cmd="clinic2fa__subcmd__user__subcmd__help__subcmd__enable"
                 ;;
+            clinic2fa__subcmd__user__subcmd__help,explain)
+                cmd="clinic2fa__subcmd__user__subcmd__help__subcmd__explain"
+                ;;
             clinic2fa__subcmd__user__subcmd__help,grant-bypass)
                 cmd="clinic2fa__subcmd__user__subcmd__help__subcmd__grant__subcmd__bypass"
                 ;;
             clinic2fa__subcmd__user__subcmd__help,help)
                 cmd="clinic2fa__subcmd__user__subcmd__help__subcmd__help"
+                ;;
+            clinic2fa__subcmd__user__subcmd__help,import)
+                cmd="clinic2fa__subcmd__user__subcmd__help__subcmd__import"
                 ;;
             clinic2fa__subcmd__user__subcmd__help,list)
                 cmd="clinic2fa__subcmd__user__subcmd__help__subcmd__list"
@@ -272,7 +302,7 @@ _clinic2fa() {
 
     case "${cmd}" in
         clinic2fa)
-            opts="-h -V --db --json --no-input --color --help --version clinic user login enrol unenrol recovery-codes passwd audit completions help"
+            opts="-h -V --db --json --no-input --color --help --version clinic user login enrol unenrol recovery-codes passwd audit report man completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -642,7 +672,7 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__help)
-            opts="clinic user login enrol unenrol recovery-codes passwd audit completions help"
+            opts="clinic user login enrol unenrol recovery-codes passwd audit report man completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -809,6 +839,20 @@ _clinic2fa() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        clinic2fa__subcmd__help__subcmd__man)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         clinic2fa__subcmd__help__subcmd__passwd)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -837,6 +881,20 @@ _clinic2fa() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        clinic2fa__subcmd__help__subcmd__report)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         clinic2fa__subcmd__help__subcmd__unenrol)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -852,7 +910,7 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__help__subcmd__user)
-            opts="add list show remove disable enable set-password set-role unlock 2fa grant-bypass revoke-bypass"
+            opts="add list explain show remove disable enable set-password set-role unlock 2fa grant-bypass revoke-bypass import"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -935,7 +993,35 @@ _clinic2fa() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        clinic2fa__subcmd__help__subcmd__user__subcmd__explain)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         clinic2fa__subcmd__help__subcmd__user__subcmd__grant__subcmd__bypass)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__help__subcmd__user__subcmd__import)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1077,6 +1163,28 @@ _clinic2fa() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        clinic2fa__subcmd__man)
+            opts="-h --db --json --no-input --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         clinic2fa__subcmd__passwd)
             opts="-h --password-stdin --code --recovery-code --db --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1137,6 +1245,28 @@ _clinic2fa() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        clinic2fa__subcmd__report)
+            opts="-h --csv --db --json --no-input --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         clinic2fa__subcmd__unenrol)
             opts="-h --password-stdin --code --recovery-code --db --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1168,7 +1298,7 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__user)
-            opts="-h --db --json --no-input --color --help add list show remove disable enable set-password set-role unlock 2fa grant-bypass revoke-bypass help"
+            opts="-h --db --json --no-input --color --help add list explain show remove disable enable set-password set-role unlock 2fa grant-bypass revoke-bypass import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1353,6 +1483,28 @@ _clinic2fa() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        clinic2fa__subcmd__user__subcmd__explain)
+            opts="-h --db --json --no-input --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         clinic2fa__subcmd__user__subcmd__grant__subcmd__bypass)
             opts="-h --expires-in --db --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1380,7 +1532,7 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__user__subcmd__help)
-            opts="add list show remove disable enable set-password set-role unlock 2fa grant-bypass revoke-bypass help"
+            opts="add list explain show remove disable enable set-password set-role unlock 2fa grant-bypass revoke-bypass import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1463,6 +1615,20 @@ _clinic2fa() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        clinic2fa__subcmd__user__subcmd__help__subcmd__explain)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         clinic2fa__subcmd__user__subcmd__help__subcmd__grant__subcmd__bypass)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -1478,6 +1644,20 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__user__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__user__subcmd__help__subcmd__import)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1589,13 +1769,47 @@ _clinic2fa() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        clinic2fa__subcmd__user__subcmd__list)
-            opts="-h --db --json --no-input --color --help"
+        clinic2fa__subcmd__user__subcmd__import)
+            opts="-h --dry-run --format --passwords-out --db --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "csv json" -- "${cur}"))
+                    return 0
+                    ;;
+                --passwords-out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__user__subcmd__list)
+            opts="-h --role --needs-enrolment --locked --bypass-pending --exempt --csv --db --json --no-input --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --role)
+                    COMPREPLY=($(compgen -W "staff admin" -- "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

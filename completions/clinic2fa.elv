@@ -34,6 +34,8 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand recovery-codes 'Issue a fresh set of recovery codes; the old ones stop working'
             cand passwd 'Change your own password: the current one, a code if enrolled, then the new one'
             cand audit 'Show the audit trail (table, or an array with --json), or verify it'
+            cand report 'Compliance at a glance: who must enrol, who is exempt, bypasses, lockouts'
+            cand man 'Print the man page (roff) on stdout'
             cand completions 'Print a shell completion script on stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -108,7 +110,8 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
             cand add 'Add an account'
-            cand list 'List the accounts: a table, or an array with --json'
+            cand list 'List the accounts: a table, an array with --json, or CSV with --csv'
+            cand explain 'Whether 2FA is required for this person and why, and what their next login asks'
             cand show 'Show one account'
             cand remove 'Delete an account (asks to confirm)'
             cand disable 'Stop an account from signing in'
@@ -119,6 +122,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand 2fa 'The per-user "Two-factor auth" setting'
             cand grant-bypass 'Let someone who lost their phone sign in once without 2FA'
             cand revoke-bypass 'Withdraw a pending one-time bypass'
+            cand import 'Add many accounts from a CSV or JSON file, all or none'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'clinic2fa;user;add'= {
@@ -134,6 +138,20 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand --help 'Print help'
         }
         &'clinic2fa;user;list'= {
+            cand --role 'Only this role'
+            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --color 'When to use colour (NO_COLOR is honoured under auto)'
+            cand --needs-enrolment 'Only people for whom 2FA is required but who have not set it up'
+            cand --locked 'Only locked accounts'
+            cand --bypass-pending 'Only accounts with a pending one-time bypass'
+            cand --exempt 'Only accounts whose per-user setting is exempt'
+            cand --csv 'CSV for spreadsheets, with a header line'
+            cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
+            cand --no-input 'Never prompt (implied when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'clinic2fa;user;explain'= {
             cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
@@ -242,9 +260,21 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'clinic2fa;user;import'= {
+            cand --format 'The file''s format [default: from its extension]'
+            cand --passwords-out 'Where to write the temporary passwords (mode 0600, never overwritten); needed when any row has no password'
+            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --color 'When to use colour (NO_COLOR is honoured under auto)'
+            cand --dry-run 'Check the file and say what would happen, changing nothing'
+            cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
+            cand --no-input 'Never prompt (implied when stdin is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'clinic2fa;user;help'= {
             cand add 'Add an account'
-            cand list 'List the accounts: a table, or an array with --json'
+            cand list 'List the accounts: a table, an array with --json, or CSV with --csv'
+            cand explain 'Whether 2FA is required for this person and why, and what their next login asks'
             cand show 'Show one account'
             cand remove 'Delete an account (asks to confirm)'
             cand disable 'Stop an account from signing in'
@@ -255,11 +285,14 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand 2fa 'The per-user "Two-factor auth" setting'
             cand grant-bypass 'Let someone who lost their phone sign in once without 2FA'
             cand revoke-bypass 'Withdraw a pending one-time bypass'
+            cand import 'Add many accounts from a CSV or JSON file, all or none'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'clinic2fa;user;help;add'= {
         }
         &'clinic2fa;user;help;list'= {
+        }
+        &'clinic2fa;user;help;explain'= {
         }
         &'clinic2fa;user;help;show'= {
         }
@@ -283,6 +316,8 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         &'clinic2fa;user;help;grant-bypass'= {
         }
         &'clinic2fa;user;help;revoke-bypass'= {
+        }
+        &'clinic2fa;user;help;import'= {
         }
         &'clinic2fa;user;help;help'= {
         }
@@ -371,6 +406,23 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;audit;help;help'= {
         }
+        &'clinic2fa;report'= {
+            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --color 'When to use colour (NO_COLOR is honoured under auto)'
+            cand --csv 'One CSV line per account, with its status, for spreadsheets'
+            cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
+            cand --no-input 'Never prompt (implied when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'clinic2fa;man'= {
+            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --color 'When to use colour (NO_COLOR is honoured under auto)'
+            cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
+            cand --no-input 'Never prompt (implied when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'clinic2fa;completions'= {
             cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
@@ -388,6 +440,8 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand recovery-codes 'Issue a fresh set of recovery codes; the old ones stop working'
             cand passwd 'Change your own password: the current one, a code if enrolled, then the new one'
             cand audit 'Show the audit trail (table, or an array with --json), or verify it'
+            cand report 'Compliance at a glance: who must enrol, who is exempt, bypasses, lockouts'
+            cand man 'Print the man page (roff) on stdout'
             cand completions 'Print a shell completion script on stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -407,7 +461,8 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;help;user'= {
             cand add 'Add an account'
-            cand list 'List the accounts: a table, or an array with --json'
+            cand list 'List the accounts: a table, an array with --json, or CSV with --csv'
+            cand explain 'Whether 2FA is required for this person and why, and what their next login asks'
             cand show 'Show one account'
             cand remove 'Delete an account (asks to confirm)'
             cand disable 'Stop an account from signing in'
@@ -418,10 +473,13 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand 2fa 'The per-user "Two-factor auth" setting'
             cand grant-bypass 'Let someone who lost their phone sign in once without 2FA'
             cand revoke-bypass 'Withdraw a pending one-time bypass'
+            cand import 'Add many accounts from a CSV or JSON file, all or none'
         }
         &'clinic2fa;help;user;add'= {
         }
         &'clinic2fa;help;user;list'= {
+        }
+        &'clinic2fa;help;user;explain'= {
         }
         &'clinic2fa;help;user;show'= {
         }
@@ -446,6 +504,8 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;help;user;revoke-bypass'= {
         }
+        &'clinic2fa;help;user;import'= {
+        }
         &'clinic2fa;help;login'= {
         }
         &'clinic2fa;help;enrol'= {
@@ -460,6 +520,10 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand verify 'Check that no entry was altered, inserted or deleted (exit 1 naming the first)'
         }
         &'clinic2fa;help;audit;verify'= {
+        }
+        &'clinic2fa;help;report'= {
+        }
+        &'clinic2fa;help;man'= {
         }
         &'clinic2fa;help;completions'= {
         }

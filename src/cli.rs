@@ -91,6 +91,16 @@ pub enum Command {
     /// Show the audit trail (table, or an array with --json), or verify it
     Audit(AuditArgs),
 
+    /// Compliance at a glance: who must enrol, who is exempt, bypasses, lockouts
+    Report {
+        /// One CSV line per account, with its status, for spreadsheets
+        #[arg(long)]
+        csv: bool,
+    },
+
+    /// Print the man page (roff) on stdout
+    Man,
+
     /// Print a shell completion script on stdout
     Completions {
         /// The shell to complete for
@@ -190,8 +200,11 @@ pub enum UserCommand {
         password: PasswordInput,
     },
 
-    /// List the accounts: a table, or an array with --json
-    List,
+    /// List the accounts: a table, an array with --json, or CSV with --csv
+    List(ListArgs),
+
+    /// Whether 2FA is required for this person and why, and what their next login asks
+    Explain { username: String },
 
     /// Show one account
     Show { username: String },
@@ -245,6 +258,34 @@ pub enum UserCommand {
 
     /// Withdraw a pending one-time bypass
     RevokeBypass { username: String },
+
+    /// Add many accounts from a CSV or JSON file, all or none
+    ///
+    /// CSV: a header line naming the columns (username, and any of name, role, 2fa,
+    /// password, password_hash), then a line per account. JSON: an array of objects
+    /// with the same keys. Every row is checked first; if any is wrong, nothing is
+    /// imported and every bad row is listed. Rows without a password get a temporary
+    /// one, written to --passwords-out, to be changed at first sign-in.
+    Import {
+        /// The file to read
+        file: std::path::PathBuf,
+        /// Check the file and say what would happen, changing nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// The file's format [default: from its extension]
+        #[arg(long, value_enum)]
+        format: Option<ImportFormat>,
+        /// Where to write the temporary passwords (mode 0600, never overwritten); needed
+        /// when any row has no password
+        #[arg(long, value_name = "FILE")]
+        passwords_out: Option<std::path::PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportFormat {
+    Csv,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -256,6 +297,29 @@ pub enum TwoFactorCommand {
         #[arg(value_parser = policy_parser())]
         policy: Policy,
     },
+}
+
+/// Which accounts `user list` shows (all filters must hold).
+#[derive(Debug, Args, Default)]
+pub struct ListArgs {
+    /// Only this role
+    #[arg(long, value_parser = role_parser())]
+    pub role: Option<Role>,
+    /// Only people for whom 2FA is required but who have not set it up
+    #[arg(long)]
+    pub needs_enrolment: bool,
+    /// Only locked accounts
+    #[arg(long)]
+    pub locked: bool,
+    /// Only accounts with a pending one-time bypass
+    #[arg(long)]
+    pub bypass_pending: bool,
+    /// Only accounts whose per-user setting is exempt
+    #[arg(long)]
+    pub exempt: bool,
+    /// CSV for spreadsheets, with a header line
+    #[arg(long)]
+    pub csv: bool,
 }
 
 #[derive(Debug, Args)]

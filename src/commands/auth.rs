@@ -21,7 +21,7 @@ use crate::store::{self, Store, accounts, audit, authenticators, recovery_codes}
 use crate::ui::prompt;
 
 /// The second factor a person offered.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Offered {
     Nothing,
     Totp(Code),

@@ -421,7 +421,7 @@ pub fn change_password(ctx: &Context, args: &OwnAccountArgs) -> anyhow::Result<u
         action: "passwd",
     };
     let outcome = auth::attempt(ctx, &mut store, request, |tx, account| {
-        store::accounts::set_password_hash(tx, account, &phc)?;
+        store::accounts::set_password_hash(tx, account, &phc, false)?;
         record(ctx, tx, account, "passwd", "changed", None)
     })?;
     match outcome {

@@ -11,6 +11,7 @@ use crate::commands::auth::{self, Attempted, Offered};
 use crate::commands::{Context, enrol, input};
 use crate::domain::account::Account;
 use crate::domain::login::{self, DenyReason, SecondFactor, Via};
+use crate::domain::password;
 use crate::domain::recovery::RecoveryCode;
 use crate::domain::username::Username;
 use crate::error::exit;
@@ -23,17 +24,37 @@ pub fn run(ctx: &Context, args: &LoginArgs) -> anyhow::Result<u8> {
     let offered = Offered::from_args(&args.code)?;
     let password = input::current_password(ctx, &args.password)?;
     let mut store = ctx.open_store()?;
-    let request = auth::Request {
+    let request = |rule, offered| auth::Request {
         username: &username,
         password: &password,
         offered,
-        rule: login::decide,
+        rule,
         action: "login",
     };
-    let outcome = auth::attempt(ctx, &mut store, request, |tx, account| {
-        accounts::record_login(tx, account, ctx.now)?;
-        Ok(account.recovery_codes_left)
-    })?;
+    let outcome =
+        auth::attempt(ctx, &mut store, request(login::decide, offered.clone()), |tx, account| {
+            accounts::record_login(tx, account, ctx.now)?;
+            Ok(account.recovery_codes_left)
+        })?;
+    let outcome = match outcome {
+        // A temporary password: at a terminal, choose one now and carry on signing in,
+        // the change and the sign-in in one transaction.
+        Attempted::Denied { reason: DenyReason::PasswordChangeRequired, account: Some(_) }
+            if ctx.interactive =>
+        {
+            note(&format!("The password of {username} was set for them: choose your own now."))?;
+            let new = input::changed_password(ctx, &args.password, &username, Some(&password))?;
+            let phc = password::hash(&new)?;
+            drop(new);
+            let rule = login::decide_with_new_password;
+            auth::attempt(ctx, &mut store, request(rule, offered), |tx, account| {
+                accounts::set_password_hash(tx, account, &phc, false)?;
+                accounts::record_login(tx, account, ctx.now)?;
+                Ok(account.recovery_codes_left)
+            })?
+        }
+        other => other,
+    };
     match outcome {
         Attempted::Passed { account, via, enrolment_required, value: codes_left_before } => {
             if matches!(via, Via::RecoveryCode(_)) {

@@ -6,8 +6,10 @@ mod auth;
 mod clinic;
 mod completions;
 mod enrol;
+mod import;
 mod input;
 mod login;
+mod report;
 mod user;
 
 use std::io::IsTerminal;
@@ -53,9 +55,10 @@ impl Context {
 
 /// Runs the command and returns its exit code; errors are left to `main` to print.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
-    if let Command::Completions { shell } = cli.command {
-        completions::print(shell)?;
-        return Ok(exit::SUCCESS);
+    match cli.command {
+        Command::Completions { shell } => return completions::print(shell).map(|()| exit::SUCCESS),
+        Command::Man => return completions::man().map(|()| exit::SUCCESS),
+        _ => {}
     }
     let ctx = Context::new(&cli.global)?;
     match cli.command {
@@ -67,7 +70,8 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Unenrol(args) => enrol::unenrol(&ctx, &args),
         Command::RecoveryCodes(args) => enrol::regenerate(&ctx, &args),
         Command::Passwd(args) => enrol::change_password(&ctx, &args),
-        Command::Completions { .. } => unreachable!("handled above"),
+        Command::Report { csv } => report::report(&ctx, csv),
+        Command::Completions { .. } | Command::Man => unreachable!("handled above"),
     }
 }
 

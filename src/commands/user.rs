@@ -1,7 +1,7 @@
 //! `user add | list | show | remove | disable | enable | set-password | set-role`.
 
 use crate::store::Db;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::cli::{TwoFactorCommand, UserCommand};
 use crate::commands::{Context, audit_admin, input};
@@ -31,6 +31,7 @@ pub fn run(ctx: &Context, cmd: UserCommand) -> anyhow::Result<u8> {
                         role,
                         policy: two_factor,
                         password_hash: &phc,
+                        temporary_password: false,
                         created_at: ctx.now,
                     },
                 )?;
@@ -45,16 +46,8 @@ pub fn run(ctx: &Context, cmd: UserCommand) -> anyhow::Result<u8> {
                 &format!("Added {username} ({role}, 2FA: {two_factor})."),
             )
         }
-        UserCommand::List => {
-            let store = ctx.open_store()?;
-            let clinic = store::clinic::get(store.conn())?;
-            let all = accounts::list(store.conn())?;
-            let json = Value::Array(
-                all.iter().map(|a| views::account_json(a, &clinic, ctx.now)).collect(),
-            );
-            ctx.out.result(&json, || views::accounts_table(&all, &clinic, ctx.now))?;
-            Ok(exit::SUCCESS)
-        }
+        UserCommand::List(args) => crate::commands::report::list(ctx, &args),
+        UserCommand::Explain { username } => crate::commands::report::explain(ctx, &username),
         UserCommand::Show { username } => {
             let username = Username::parse(&username)?;
             let store = ctx.open_store()?;
@@ -88,11 +81,14 @@ pub fn run(ctx: &Context, cmd: UserCommand) -> anyhow::Result<u8> {
             let secret = input::new_password(ctx, &password, &username)?;
             let phc = password::hash(&secret)?;
             let account = store.write(|tx| {
-                accounts::set_password_hash(tx, &account, &phc)?;
+                accounts::set_password_hash(tx, &account, &phc, true)?;
                 audit_admin(ctx, tx, "user.set-password", Some(username.as_str()), None)?;
                 accounts::get(tx, &username)
             })?;
-            show_changed(ctx, &store, &account, &format!("Password of {username} reset."))
+            let text = format!(
+                "Password of {username} reset. It is temporary: at their next sign-in they choose their own."
+            );
+            show_changed(ctx, &store, &account, &text)
         }
         UserCommand::Unlock { username } => change(
             ctx,
@@ -110,6 +106,15 @@ pub fn run(ctx: &Context, cmd: UserCommand) -> anyhow::Result<u8> {
         }
         UserCommand::GrantBypass { username, expires_in } => {
             grant_bypass(ctx, &username, expires_in.as_deref())
+        }
+        UserCommand::Import { file, dry_run, format, passwords_out } => {
+            let request = crate::commands::import::Request {
+                file: &file,
+                dry_run,
+                format,
+                passwords_out: passwords_out.as_deref(),
+            };
+            crate::commands::import::run(ctx, &request)
         }
         UserCommand::RevokeBypass { username } => {
             let apply = |tx: &Db<'_>, a: &Account| accounts::set_bypass(tx, a, None);

@@ -55,6 +55,9 @@ pub struct Account {
     /// Whether an authenticator is active (a confirmed TOTP secret).
     pub enrolled: bool,
     pub recovery_codes_left: u32,
+    /// The password was set by someone else (import, admin reset): the person must
+    /// choose their own at their next sign-in.
+    pub must_change_password: bool,
     /// A one-time login without 2FA, granted by an admin, good until this moment.
     pub bypass_until: Option<Timestamp>,
     /// Consecutive failed sign-ins since the last success or lockout.

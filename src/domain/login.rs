@@ -137,6 +137,26 @@ pub fn decide(attempt: &Attempt<'_>) -> Decision {
         Err(denied) => return denied,
     };
 
+    // A password someone else chose (import, admin reset) is good for one thing only:
+    // choosing a new one (`passwd`, which also asks for a code if enrolled). Refused
+    // here, before anything is spent: no bypass, no code step.
+    if account.must_change_password {
+        return Decision::denied(DenyReason::PasswordChangeRequired, false);
+    }
+    decide_second_factor(attempt, account)
+}
+
+/// Login at a terminal after the person has typed a new password to replace a
+/// temporary one: the same rules, the change being made in the same transaction.
+pub fn decide_with_new_password(attempt: &Attempt<'_>) -> Decision {
+    match check_credentials(attempt) {
+        Ok(account) => decide_second_factor(attempt, account),
+        Err(denied) => denied,
+    }
+}
+
+/// Rules 3 to 6.
+fn decide_second_factor(attempt: &Attempt<'_>, account: &Account) -> Decision {
     // 3. A pending, unexpired bypass: one login without 2FA. Using it removes the old
     //    authenticator, so where 2FA applies the person must set up a new one.
     if account.bypass_at(attempt.now).is_some() {
@@ -223,41 +243,8 @@ pub fn lockout_after(failures: u32, clinic: &Clinic, now: Timestamp) -> Option<T
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::account::Role;
+    use crate::domain::fixtures::{NOW, account, clinic};
     use crate::domain::policy::Policy;
-    use crate::domain::username::Username;
-
-    const NOW: Timestamp = Timestamp::from_unix_const(1_795_798_800);
-
-    fn clinic(require_2fa: bool) -> Clinic {
-        Clinic {
-            name: "Clinic".into(),
-            require_2fa,
-            lockout_threshold: 5,
-            lockout_minutes: 15,
-            totp_window: 1,
-            bypass_hours: 24,
-        }
-    }
-
-    fn account() -> Account {
-        Account {
-            id: 1,
-            username: Username::parse("alice").unwrap(),
-            name: None,
-            role: Role::Staff,
-            disabled: false,
-            policy: Policy::ClinicDefault,
-            password_hash: String::new(),
-            enrolled: false,
-            recovery_codes_left: 0,
-            bypass_until: None,
-            failed_logins: 0,
-            locked_until: None,
-            created_at: NOW,
-            last_login_at: None,
-        }
-    }
 
     fn decide_for(account: Option<&Account>, password_ok: bool, clinic: &Clinic) -> Decision {
         decide(&Attempt { account, password_ok, proof: Proof::Nothing, clinic, now: NOW })
@@ -356,6 +343,42 @@ mod tests {
             decide_with(&expired, Proof::Nothing, &clinic(true)),
             denied(DenyReason::CodeRequired, false)
         );
+    }
+
+    #[test]
+    fn a_temporary_password_must_be_changed_before_anything_is_spent() {
+        let temporary = Account {
+            must_change_password: true,
+            enrolled: true,
+            bypass_until: Some(NOW.plus_seconds(60)),
+            ..account()
+        };
+        let c = clinic(true);
+        let change = denied(DenyReason::PasswordChangeRequired, false);
+        assert_eq!(decide_with(&temporary, Proof::Totp(Some(9)), &c), change);
+        // Wrong password and lockout still come first.
+        let attempt = Attempt {
+            account: Some(&temporary),
+            password_ok: false,
+            proof: Proof::Nothing,
+            clinic: &c,
+            now: NOW,
+        };
+        assert_eq!(decide(&attempt), denied(DenyReason::InvalidCredentials, true));
+        // With the new password typed, the usual rules follow (here: the bypass).
+        let attempt = Attempt {
+            account: Some(&temporary),
+            password_ok: true,
+            proof: Proof::Nothing,
+            clinic: &c,
+            now: NOW,
+        };
+        assert_eq!(
+            decide_with_new_password(&attempt),
+            Decision::Success { via: Via::Bypass, enrolment_required: true }
+        );
+        // passwd (verify_identity) is how it is changed, so it is not blocked there.
+        assert_eq!(verify_identity(&attempt), denied(DenyReason::CodeRequired, false));
     }
 
     #[test]

@@ -4,6 +4,10 @@
 pub mod account;
 pub mod audit;
 pub mod duration;
+pub mod explain;
+#[cfg(test)]
+pub mod fixtures;
+pub mod import;
 pub mod keys;
 pub mod login;
 pub mod password;

@@ -46,6 +46,36 @@ fn is_common(password: &str) -> bool {
         || passwords::analyzer::is_common_password(password.to_lowercase())
 }
 
+/// Checks a hash given in an import: an argon2id PHC string at least as strong as
+/// ours, so accounts moved in are not weaker than accounts made here.
+pub fn check_phc(phc: &str) -> Result<(), Error> {
+    let refuse = |why: &str| Err(Error::Usage(format!("password_hash refused: {why}")));
+    let Ok(parsed) = argon2::password_hash::phc::PasswordHash::new(phc) else {
+        return refuse("not a PHC string like $argon2id$v=19$m=19456,t=2,p=1$...");
+    };
+    if parsed.algorithm.as_str() != "argon2id" {
+        return refuse("only argon2id hashes are accepted");
+    }
+    match Params::try_from(&parsed) {
+        Ok(p) if p.m_cost() >= MEMORY_KIB && p.t_cost() >= PASSES => Ok(()),
+        Ok(_) => refuse(&format!("parameters weaker than m={MEMORY_KIB},t={PASSES}")),
+        Err(_) => refuse("unreadable argon2 parameters"),
+    }
+}
+
+/// A temporary password for an account made in bulk: 100 random bits as four groups
+/// of five letters and digits, easy to read out and type once.
+pub fn generate_temporary() -> anyhow::Result<Password> {
+    const ALPHABET: &[u8; 32] = b"abcdefghijkmnpqrstuvwxyz23456789";
+    let mut bytes = zeroize::Zeroizing::new([0u8; 20]);
+    getrandom::fill(bytes.as_mut())
+        .map_err(|e| anyhow::anyhow!("the system's random source failed: {e}"))?;
+    let chars: Vec<char> =
+        bytes.iter().map(|b| char::from(ALPHABET[usize::from(b & 31)])).collect();
+    let groups: Vec<String> = chars.chunks(5).map(|c| c.iter().collect()).collect();
+    Ok(Zeroizing::new(groups.join("-")))
+}
+
 fn hasher() -> Argon2<'static> {
     let params = Params::new(MEMORY_KIB, PASSES, LANES, None).expect("valid argon2 parameters");
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
@@ -109,6 +139,22 @@ mod tests {
         assert!(verify("correct horse battery", &phc));
         assert!(!verify("correct horse batterY", &phc));
         assert_ne!(phc, hash("correct horse battery").unwrap(), "salts must differ");
+    }
+
+    #[test]
+    fn temporary_passwords_are_long_random_and_pass_the_rules() {
+        let a = generate_temporary().unwrap();
+        assert_eq!(a.len(), 23);
+        assert_ne!(a, generate_temporary().unwrap());
+        assert!(check_new(&a, &alice()).is_ok());
+    }
+
+    #[test]
+    fn imported_hashes_must_be_argon2id_at_our_strength() {
+        assert!(check_phc(&hash("correct horse battery").unwrap()).is_ok());
+        assert!(check_phc("$argon2i$v=19$m=19456,t=2,p=1$6bW7o1k0r1b5n0f2ZJx3yA$Yl0m7c1rGeYB0JmK0g3a1n7GZk3y1G3lq7m2mJ8mX1E").is_err());
+        assert!(check_phc("$argon2id$v=19$m=4096,t=2,p=1$6bW7o1k0r1b5n0f2ZJx3yA$Yl0m7c1rGeYB0JmK0g3a1n7GZk3y1G3lq7m2mJ8mX1E").is_err());
+        assert!(check_phc("plaintext").is_err());
     }
 
     #[test]

@@ -13,7 +13,8 @@ use crate::error::Error;
 const COLUMNS: &str = "id, username, name, role, disabled, policy, password_hash, \
      bypass_until, failed_logins, locked_until, created_at, last_login_at, \
      EXISTS (SELECT 1 FROM authenticators t WHERE t.account_id = accounts.id), \
-     (SELECT count(*) FROM recovery_codes r WHERE r.account_id = accounts.id AND r.used_at IS NULL)";
+     (SELECT count(*) FROM recovery_codes r WHERE r.account_id = accounts.id AND r.used_at IS NULL), \
+     must_change_password";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Account> {
     let text_err = |i: usize, e: String| {
@@ -35,6 +36,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Account> {
         password_hash: row.get(6)?,
         enrolled: row.get(12)?,
         recovery_codes_left: row.get(13)?,
+        must_change_password: row.get(14)?,
         bypass_until: time(7)?,
         failed_logins: row.get(8)?,
         locked_until: time(9)?,
@@ -63,9 +65,25 @@ pub fn get(conn: &Connection, username: &Username) -> anyhow::Result<Account> {
 
 /// All accounts, by username.
 pub fn list(conn: &Connection) -> anyhow::Result<Vec<Account>> {
+    let mut all = Vec::new();
+    for_each(conn, |account| {
+        all.push(account);
+        Ok(())
+    })?;
+    Ok(all)
+}
+
+/// Every account, by username, one at a time: lists of any length in little memory.
+pub fn for_each(
+    conn: &Connection,
+    mut visit: impl FnMut(Account) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM accounts ORDER BY username"))?;
-    let rows = stmt.query_map([], from_row)?;
-    rows.collect::<rusqlite::Result<_>>().context("could not read the accounts")
+    let mut rows = stmt.query([]).context("could not read the accounts")?;
+    while let Some(row) = rows.next().context("could not read the accounts")? {
+        visit(from_row(row).context("could not read an account")?)?;
+    }
+    Ok(())
 }
 
 #[derive(Debug)]
@@ -75,6 +93,8 @@ pub struct NewAccount<'a> {
     pub role: Role,
     pub policy: Policy,
     pub password_hash: &'a str,
+    /// The password was made up for them: change it at first sign-in.
+    pub temporary_password: bool,
     pub created_at: Timestamp,
 }
 
@@ -93,15 +113,16 @@ pub fn ensure_free(conn: &Connection, username: &Username) -> anyhow::Result<()>
 pub fn insert(conn: &Connection, new: &NewAccount<'_>) -> anyhow::Result<Account> {
     ensure_free(conn, new.username)?;
     conn.execute(
-        "INSERT INTO accounts (username, name, role, policy, password_hash, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO accounts (username, name, role, policy, password_hash, created_at, must_change_password)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![
             new.username.as_str(),
             new.name,
             new.role.as_str(),
             new.policy.as_str(),
             new.password_hash,
-            new.created_at.unix()
+            new.created_at.unix(),
+            new.temporary_password
         ],
     )
     .with_context(|| format!("could not add the account {}", new.username))?;
@@ -122,8 +143,20 @@ pub fn set_role(conn: &Connection, account: &Account, role: Role) -> anyhow::Res
     update(conn, account, "role = ?2", role.as_str())
 }
 
-pub fn set_password_hash(conn: &Connection, account: &Account, phc: &str) -> anyhow::Result<()> {
-    update(conn, account, "password_hash = ?2", phc)
+/// Sets the password. `temporary`: chosen by someone else, so it must be changed at
+/// the next sign-in.
+pub fn set_password_hash(
+    conn: &Connection,
+    account: &Account,
+    phc: &str,
+    temporary: bool,
+) -> anyhow::Result<()> {
+    conn.execute(
+        "UPDATE accounts SET password_hash = ?2, must_change_password = ?3 WHERE id = ?1",
+        params![account.id, phc, temporary],
+    )
+    .with_context(|| format!("could not change the password of {}", account.username))?;
+    Ok(())
 }
 
 fn update(

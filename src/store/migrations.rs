@@ -94,6 +94,9 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE clinic ADD COLUMN audit_head BLOB;
     ALTER TABLE audit_log ADD COLUMN seq INTEGER;
     ALTER TABLE audit_log ADD COLUMN seal BLOB;",
+    // 4: a password set by someone else (import, admin reset) must be changed at first use.
+    "ALTER TABLE accounts ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0
+         CHECK (must_change_password IN (0, 1));",
 ];
 
 /// The schema version this binary writes.

@@ -147,3 +147,121 @@ pub fn audit_table(entries: &[crate::store::audit::Listed]) -> String {
     }
     table.to_string()
 }
+
+pub const ACCOUNT_CSV_HEADER: [&str; 13] = [
+    "username",
+    "name",
+    "role",
+    "disabled",
+    "policy",
+    "required",
+    "enrolled",
+    "recovery_codes_left",
+    "bypass_expires_at",
+    "locked_until",
+    "password_change_required",
+    "created_at",
+    "last_login_at",
+];
+
+/// One account as a CSV record, in [`ACCOUNT_CSV_HEADER`] order.
+pub fn account_csv(a: &Account, clinic: &Clinic, now: Timestamp) -> Vec<String> {
+    let time = |t: Option<Timestamp>| t.map(Timestamp::rfc3339).unwrap_or_default();
+    vec![
+        a.username.to_string(),
+        a.name.clone().unwrap_or_default(),
+        a.role.to_string(),
+        a.disabled.to_string(),
+        a.policy.to_string(),
+        a.requires_2fa(clinic).to_string(),
+        a.enrolled.to_string(),
+        a.recovery_codes_left.to_string(),
+        time(a.bypass_at(now)),
+        time(a.locked_at(now)),
+        a.must_change_password.to_string(),
+        a.created_at.rfc3339(),
+        time(a.last_login_at),
+    ]
+}
+
+/// An account's compliance in one word, most pressing first.
+pub fn status(a: &Account, clinic: &Clinic, now: Timestamp) -> &'static str {
+    if a.disabled {
+        "disabled"
+    } else if a.locked_at(now).is_some() {
+        "locked"
+    } else if a.bypass_at(now).is_some() {
+        "bypass-pending"
+    } else if a.requires_2fa(clinic) && !a.enrolled {
+        "must-enrol"
+    } else if a.policy == crate::domain::policy::Policy::Exempt {
+        "exempt"
+    } else {
+        "ok"
+    }
+}
+
+/// The people's `report`, from its JSON document.
+pub fn report_text(report: &Value) -> String {
+    let counts = &report["counts"];
+    let mut table = key_value_table();
+    for (label, key) in [
+        ("accounts", "accounts"),
+        ("enrolled", "enrolled"),
+        ("2FA required", "required"),
+        ("required, not enrolled", "required_not_enrolled"),
+        ("exempt", "exempt"),
+        ("bypass pending", "bypass_pending"),
+        ("locked", "locked"),
+        ("disabled", "disabled"),
+    ] {
+        table.add_row(vec![label.to_owned(), counts[key].to_string()]);
+    }
+    let names = |key: &str| -> Vec<String> {
+        report[key]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|v| match v {
+                        Value::String(s) => s.clone(),
+                        other => format!(
+                            "{} (until {})",
+                            other["username"].as_str().unwrap_or_default(),
+                            other
+                                .get("expires_at")
+                                .or(other.get("locked_until"))
+                                .and_then(Value::as_str)
+                                .unwrap_or_default()
+                        ),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut text = format!(
+        "{}: clinic-wide 2FA requirement {}\n{table}",
+        report["clinic"].as_str().unwrap_or_default(),
+        if report["require_2fa"] == true { "on" } else { "off" }
+    );
+    // A screenful: the rest is one filtered `user list` away.
+    const SHOWN: usize = 20;
+    for (title, key, filter) in [
+        ("Must set up 2FA at their next login", "must_enrol", "--needs-enrolment"),
+        ("Exempt from 2FA", "exempt", "--exempt"),
+        ("One-time bypass pending", "bypass_pending", "--bypass-pending"),
+        ("Locked", "locked", "--locked"),
+    ] {
+        let list = names(key);
+        if list.is_empty() {
+            continue;
+        }
+        text.push_str(&format!("\n{title}: {}", list[..list.len().min(SHOWN)].join(", ")));
+        if list.len() > SHOWN {
+            text.push_str(&format!(
+                " and {} more (`clinic2fa user list {filter}`)",
+                list.len() - SHOWN
+            ));
+        }
+    }
+    text
+}

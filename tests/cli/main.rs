@@ -9,6 +9,7 @@ mod completions;
 mod login;
 mod passwd;
 mod policy;
+mod provisioning;
 mod qr;
 mod recovery;
 mod security;

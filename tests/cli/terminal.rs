@@ -293,3 +293,27 @@ fn a_bypass_login_at_a_terminal_goes_straight_into_enrolment() {
     assert_eq!(user["two_factor"]["bypass"], serde_json::Value::Null);
     assert_eq!(user["two_factor"]["policy"], "required");
 }
+
+#[test]
+fn a_temporary_password_is_replaced_at_the_first_login_which_then_signs_in() {
+    let clinic = Clinic::new();
+    clinic.add_user("alice", &[]);
+    clinic.ok(
+        &["user", "set-password", "alice", "--password-stdin"],
+        Some("temporary passphrase 1\n"),
+    );
+    let mut login = Screen::new(spawn(&clinic, &["login", "alice"]));
+    login.expect("Password");
+    login.type_hidden("temporary passphrase 1");
+    login.expect("choose your own now");
+    login.expect("New password for alice");
+    login.type_hidden("alice's very own passphrase");
+    login.expect("Repeat it");
+    login.type_hidden("alice's very own passphrase");
+    login.expect("Signed in as alice");
+    let (code, screen) = login.finish();
+    assert_eq!(code, 0, "{screen}");
+    assert!(!screen.contains("very own"), "echoed: {screen}");
+    clinic.login("alice", "temporary passphrase 1", &[]).code(3);
+    clinic.login("alice", "alice's very own passphrase", &[]).code(0);
+}

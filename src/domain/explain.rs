@@ -1,0 +1,120 @@
+//! "Why is 2FA (not) required for this person, and what will their next login ask?"
+//!
+//! The answer about the next login comes from running the real login rules
+//! ([`login::decide`]) on "right password, no code", so it cannot drift from them.
+
+use crate::domain::account::Account;
+use crate::domain::login::{self, Attempt, Decision, DenyReason, Proof, Via};
+use crate::domain::policy::Policy;
+use crate::domain::settings::Clinic;
+use crate::domain::time::Timestamp;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Explanation {
+    pub required: bool,
+    /// Which setting decided: `"per-user setting"` or `"clinic-wide setting"`.
+    pub decided_by: &'static str,
+    /// Why, in a sentence.
+    pub reason: String,
+    /// What the next sign-in with the right password will ask for, in a sentence.
+    pub next_login: String,
+}
+
+pub fn explain(account: &Account, clinic: &Clinic, now: Timestamp) -> Explanation {
+    let required = account.requires_2fa(clinic);
+    let clinic_rule = if clinic.require_2fa { "on" } else { "off" };
+    let (decided_by, reason) = match account.policy {
+        Policy::Required => (
+            "per-user setting",
+            "required: the per-user setting is \"required\", which applies whatever the clinic-wide setting".to_owned(),
+        ),
+        Policy::Exempt => (
+            "per-user setting",
+            format!(
+                "not required: the per-user setting is \"exempt\", which overrides the clinic-wide requirement (now {clinic_rule})"
+            ),
+        ),
+        Policy::ClinicDefault => (
+            "clinic-wide setting",
+            format!(
+                "{}: the per-user setting is \"clinic-default\" and the clinic-wide requirement is {clinic_rule}",
+                if required { "required" } else { "not required" }
+            ),
+        ),
+    };
+    let attempt =
+        Attempt { account: Some(account), password_ok: true, proof: Proof::Nothing, clinic, now };
+    let next_login = match login::decide(&attempt) {
+        Decision::Denied { reason: DenyReason::InvalidCredentials, .. } => {
+            "refused: the account is disabled (`clinic2fa user enable` lets them in again)".to_owned()
+        }
+        Decision::Denied { reason: DenyReason::Locked, .. } => format!(
+            "refused until {}: locked after too many failed sign-ins (`clinic2fa user unlock` ends it now)",
+            account.locked_at(now).map(|t| t.to_string()).unwrap_or_default()
+        ),
+        Decision::Denied { reason: DenyReason::PasswordChangeRequired, .. } => {
+            "the password, then a new password of their own: the current one was set for them".to_owned()
+        }
+        Decision::Denied { reason: DenyReason::CodeRequired | DenyReason::InvalidCode, .. } => format!(
+            "the password and a code from their authenticator app (or one of their {} recovery codes)",
+            account.recovery_codes_left
+        ),
+        Decision::Denied { reason: DenyReason::EnrolmentRequired, .. } => {
+            "the password, then setting up an authenticator app (at a terminal it follows at once; from a script, `clinic2fa enrol` first)".to_owned()
+        }
+        Decision::Success { via: Via::Bypass, enrolment_required } => {
+            let until = account.bypass_at(now).map(|t| t.to_string()).unwrap_or_default();
+            let then = if enrolment_required {
+                "; their old authenticator is then removed and they set up a new one"
+            } else {
+                ""
+            };
+            format!("the password alone, once: a bypass is pending until {until}{then}")
+        }
+        Decision::Success { .. } => "the password alone".to_owned(),
+    };
+    Explanation { required, decided_by, reason, next_login }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::fixtures::{self, NOW, clinic};
+
+    fn account(policy: Policy) -> Account {
+        Account { policy, ..fixtures::account() }
+    }
+
+    #[test]
+    fn says_which_setting_decided() {
+        let e = explain(&account(Policy::Exempt), &clinic(true), NOW);
+        assert!(
+            !e.required && e.decided_by == "per-user setting" && e.reason.contains("overrides"),
+            "{e:?}"
+        );
+        let e = explain(&account(Policy::ClinicDefault), &clinic(true), NOW);
+        assert!(e.required && e.decided_by == "clinic-wide setting", "{e:?}");
+        assert!(e.next_login.contains("setting up an authenticator"), "{e:?}");
+        let e = explain(&account(Policy::Required), &clinic(false), NOW);
+        assert!(e.required && e.reason.contains("whatever the clinic-wide"), "{e:?}");
+    }
+
+    #[test]
+    fn the_next_login_follows_the_login_rules() {
+        let enrolled =
+            Account { enrolled: true, recovery_codes_left: 7, ..account(Policy::ClinicDefault) };
+        assert!(explain(&enrolled, &clinic(true), NOW).next_login.contains("7 recovery codes"));
+        let bypass = Account { bypass_until: Some(NOW.plus_seconds(60)), ..enrolled.clone() };
+        assert!(
+            explain(&bypass, &clinic(true), NOW)
+                .next_login
+                .contains("once: a bypass is pending until 2026-11-27T17:01:00Z")
+        );
+        let locked = Account { locked_until: Some(NOW.plus_seconds(60)), ..bypass };
+        assert!(explain(&locked, &clinic(true), NOW).next_login.starts_with("refused until"));
+        assert_eq!(
+            explain(&account(Policy::Exempt), &clinic(true), NOW).next_login,
+            "the password alone"
+        );
+    }
+}

@@ -1,0 +1,43 @@
+//! Accounts and clinics for the domain's unit tests.
+
+use crate::domain::account::{Account, Role};
+use crate::domain::policy::Policy;
+use crate::domain::settings::Clinic;
+use crate::domain::time::Timestamp;
+use crate::domain::username::Username;
+
+/// 2026-11-27T17:00:00Z.
+pub const NOW: Timestamp = Timestamp::from_unix_const(1_795_798_800);
+
+/// The clinic with its default settings.
+pub fn clinic(require_2fa: bool) -> Clinic {
+    Clinic {
+        name: "Clinic".into(),
+        require_2fa,
+        lockout_threshold: 5,
+        lockout_minutes: 15,
+        totp_window: 1,
+        bypass_hours: 24,
+    }
+}
+
+/// An enabled, unenrolled staff account on the clinic default.
+pub fn account() -> Account {
+    Account {
+        id: 1,
+        username: Username::parse("alice").unwrap(),
+        name: None,
+        role: Role::Staff,
+        disabled: false,
+        policy: Policy::ClinicDefault,
+        password_hash: String::new(),
+        enrolled: false,
+        recovery_codes_left: 0,
+        must_change_password: false,
+        bypass_until: None,
+        failed_logins: 0,
+        locked_until: None,
+        created_at: NOW,
+        last_login_at: None,
+    }
+}

@@ -1,0 +1,256 @@
+//! Provisioning and reporting: bulk import, temporary passwords, report, list filters,
+//! explain.
+
+use std::fmt::Write as _;
+use std::os::unix::fs::PermissionsExt;
+
+use serde_json::{Value, json};
+
+use crate::harness::{Clinic, NOW, PASSWORD};
+
+fn write(clinic: &Clinic, name: &str, text: &str) -> String {
+    let path = clinic.dir().join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+fn count(clinic: &Clinic) -> usize {
+    clinic.json(&["user", "list"], None).as_array().unwrap().len()
+}
+
+/// `n` CSV rows with a password each, starting at line 2.
+fn csv_rows(n: usize, password_column: &str, value: impl Fn(usize) -> String) -> String {
+    let mut text = format!("username,name,role,2fa,{password_column}\n");
+    for i in 0..n {
+        writeln!(text, "user{i:05},User {i},staff,clinic-default,{}", value(i)).unwrap();
+    }
+    text
+}
+
+#[test]
+fn one_bad_row_in_a_thousand_imports_nothing_and_is_named() {
+    let clinic = Clinic::new();
+    let mut text = csv_rows(1000, "password", |i| format!("passphrase number {i}"));
+    // Line 500 is the 499th data row.
+    text = text.replace("user00498,User 498,staff,", "user00498,User 498,surgeon,");
+    let file = write(&clinic, "staff.csv", &text);
+    let run = clinic.run(&["user", "import", &file], None).code(2);
+    let err = run.stderr();
+    assert!(err.contains("line 500: unknown role \"surgeon\""), "{err}");
+    assert!(
+        err.contains("1 of 1000 rows are wrong") && err.contains("nothing was imported"),
+        "{err}"
+    );
+    assert_eq!(count(&clinic), 0);
+}
+
+#[test]
+fn ten_thousand_rows_import_in_one_go() {
+    let clinic = Clinic::new();
+    clinic.add_user("template", &[]);
+    let hash: String = clinic.sql("SELECT password_hash FROM accounts");
+    // A PHC string holds commas: quoted, as CSV has it.
+    let file =
+        write(&clinic, "big.csv", &csv_rows(10_000, "password_hash", |_| format!("\"{hash}\"")));
+    let summary = clinic.json(&["user", "import", &file], None);
+    assert_eq!(summary["imported"], 10_000);
+    assert_eq!(count(&clinic), 10_001);
+    clinic.login("user09999", PASSWORD, &[]).code(0);
+    let audited: i64 = clinic.sql("SELECT count(*) FROM audit_log WHERE action = 'user.add'");
+    assert_eq!(audited, 10_001);
+    clinic.ok(&["audit", "verify"], None);
+}
+
+#[test]
+fn dry_run_checks_everything_and_changes_nothing() {
+    let clinic = Clinic::new();
+    let file = write(&clinic, "staff.csv", "username,name\nann,Ann\nbob,Bob\n");
+    let out = clinic.dir().join("pw.csv");
+    let plan = clinic.json(
+        &["user", "import", &file, "--dry-run", "--passwords-out", out.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(plan, json!({"dry_run": true, "would_import": 2, "temporary_passwords": 2}));
+    assert_eq!(count(&clinic), 0);
+    assert!(!out.exists());
+    let audited: i64 = clinic.sql("SELECT count(*) FROM audit_log");
+    assert_eq!(audited, 0);
+}
+
+#[test]
+fn rows_without_a_password_get_a_temporary_one_in_a_private_file() {
+    let clinic = Clinic::new();
+    let file = write(
+        &clinic,
+        "staff.csv",
+        "username,name,role,2fa,password\nann,Ann,admin,,\nbob,Bob,,exempt,correct horse battery\n",
+    );
+    clinic.run(&["user", "import", &file], None).code(2).error_line(&["--passwords-out"]);
+    let out = clinic.dir().join("pw.csv");
+    let summary =
+        clinic.json(&["user", "import", &file, "--passwords-out", out.to_str().unwrap()], None);
+    assert_eq!(summary["imported"], 2);
+    assert_eq!(summary["temporary_passwords"], 1);
+    assert_eq!(std::fs::metadata(&out).unwrap().permissions().mode() & 0o777, 0o600);
+    let text = std::fs::read_to_string(&out).unwrap();
+    let line = text.lines().nth(1).unwrap();
+    assert_eq!(text.lines().count(), 2, "{text}");
+    let temporary = line.strip_prefix("ann,").unwrap().to_owned();
+    assert_eq!(clinic.user("ann")["role"], "admin");
+    assert_eq!(clinic.user("bob")["two_factor"]["policy"], "exempt");
+    // The temporary password only lets them choose their own.
+    let run = clinic.login("ann", &temporary, &[]).code(5);
+    assert_eq!(run.json()["reason"], "password-change-required");
+    run.error_line(&["clinic2fa passwd ann"]);
+    clinic.ok(
+        &["passwd", "ann", "--password-stdin"],
+        Some(&format!("{temporary}\nann's own passphrase\n")),
+    );
+    clinic.login("ann", "ann's own passphrase", &[]).code(0);
+    // Bob's own password from the file works at once.
+    clinic.login("bob", "correct horse battery", &[]).code(0);
+    // The passwords file is never overwritten.
+    let again = write(&clinic, "more.csv", "username\ncarl\n");
+    clinic
+        .run(&["user", "import", &again, "--passwords-out", out.to_str().unwrap()], None)
+        .code(2)
+        .error_line(&["never overwritten"]);
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), text);
+}
+
+#[test]
+fn json_files_duplicates_and_existing_accounts() {
+    let clinic = Clinic::new();
+    clinic.add_user("carol", &[]);
+    let file = write(
+        &clinic,
+        "staff.json",
+        r#"[{"username": "ann", "password": "correct horse battery"},
+            {"username": "Carol", "password": "correct horse battery"},
+            {"username": "ANN", "password": "correct horse battery"},
+            {"username": "dan", "2fa": "sometimes", "password": "correct horse battery"}]"#,
+    );
+    let run = clinic.run(&["--json", "user", "import", &file], None).code(2);
+    assert_eq!(
+        run.json()["errors"],
+        json!([
+            {"index": 1, "reason": "user \"carol\" already exists"},
+            {"index": 2, "reason": "\"ann\" is also on index 0"},
+            {"index": 3, "reason": "unknown 2FA policy \"sometimes\": use clinic-default, required or exempt"},
+        ])
+    );
+    assert_eq!(count(&clinic), 1);
+    let unknown = write(&clinic, "staff.txt", "username\nann\n");
+    clinic.run(&["user", "import", &unknown], None).code(2).error_line(&["--format"]);
+    clinic.ok(&["user", "import", &unknown, "--format", "csv", "--passwords-out", "pw.csv"], None);
+    clinic.run(&["user", "import", "missing.csv"], None).code(1).error_line(&["missing.csv"]);
+}
+
+#[test]
+fn report_counts_and_lists_what_needs_acting_on() {
+    let clinic = Clinic::new();
+    clinic.ok(&["clinic", "require-2fa", "on"], None);
+    clinic.add_user("ann", &[]);
+    clinic.add_user("bob", &["--2fa", "exempt"]);
+    clinic.add_user("cat", &[]);
+    clinic.enrol("cat");
+    clinic.add_user("dan", &[]);
+    clinic.ok(&["user", "disable", "dan"], None);
+    clinic.add_user("eve", &[]);
+    clinic.ok(&["user", "grant-bypass", "eve"], None);
+    clinic.ok(&["clinic", "set", "lockout-threshold", "1"], None);
+    clinic.login("ann", "wrong password!", &[]).code(3);
+    let report = clinic.json(&["report"], None);
+    assert_eq!(
+        report["counts"],
+        json!({"accounts": 5, "enrolled": 1, "required": 4, "required_not_enrolled": 2,
+               "exempt": 1, "bypass_pending": 1, "locked": 1, "disabled": 1})
+    );
+    assert_eq!(report["must_enrol"], json!(["ann", "eve"]));
+    assert_eq!(report["exempt"], json!(["bob"]));
+    assert_eq!(
+        report["bypass_pending"],
+        json!([{"username": "eve", "expires_at": "2026-11-28T17:00:00Z"}])
+    );
+    assert_eq!(
+        report["locked"],
+        json!([{"username": "ann", "locked_until": "2026-11-27T17:15:00Z"}])
+    );
+    let text = clinic.ok(&["report"], None).stdout();
+    assert!(
+        text.contains("required, not enrolled")
+            && text.contains("Must set up 2FA at their next login: ann, eve"),
+        "{text}"
+    );
+    let csv = clinic.ok(&["report", "--csv"], None).stdout();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].starts_with("username,name,role") && lines[0].ends_with(",status"), "{csv}");
+    let status: Vec<&str> = lines[1..].iter().map(|l| l.rsplit(',').next().unwrap()).collect();
+    assert_eq!(status, ["locked", "exempt", "ok", "disabled", "bypass-pending"]);
+    clinic.run(&["--json", "report", "--csv"], None).code(2);
+}
+
+#[test]
+fn user_list_filters_combine_and_csv_has_a_header() {
+    let clinic = Clinic::new();
+    clinic.ok(&["clinic", "require-2fa", "on"], None);
+    clinic.add_user("ann", &["--role", "admin"]);
+    clinic.add_user("bob", &["--2fa", "exempt"]);
+    clinic.add_user("cat", &[]);
+    clinic.enrol("cat");
+    clinic.ok(&["user", "grant-bypass", "cat"], None);
+    let names = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["user", "list"];
+        all.extend_from_slice(args);
+        clinic
+            .json(&all, None)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["username"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(names(&[]), ["ann", "bob", "cat"]);
+    assert_eq!(names(&["--role", "staff"]), ["bob", "cat"]);
+    assert_eq!(names(&["--needs-enrolment"]), ["ann"]);
+    assert_eq!(names(&["--exempt"]), ["bob"]);
+    assert_eq!(names(&["--bypass-pending"]), ["cat"]);
+    assert_eq!(names(&["--locked"]), Vec::<String>::new());
+    assert_eq!(names(&["--role", "admin", "--exempt"]), Vec::<String>::new());
+    let csv = clinic.ok(&["user", "list", "--csv", "--exempt"], None).stdout();
+    assert_eq!(csv.lines().count(), 2, "{csv}");
+    assert!(
+        csv.lines().nth(1).unwrap().starts_with("bob,,staff,false,exempt,false,false,0,"),
+        "{csv}"
+    );
+}
+
+#[test]
+fn explain_says_why_and_what_the_next_login_asks() {
+    let clinic = Clinic::new();
+    clinic.add_user("ann", &[]);
+    clinic.add_user("bob", &["--2fa", "exempt"]);
+    clinic.ok(&["clinic", "require-2fa", "on"], None);
+    let ann = clinic.json(&["user", "explain", "ann"], None);
+    assert_eq!(ann["required"], true);
+    assert_eq!(ann["decided_by"], "clinic-wide setting");
+    assert!(ann["next_login"].as_str().unwrap().contains("setting up an authenticator"), "{ann}");
+    let bob = clinic.json(&["user", "explain", "bob"], None);
+    assert_eq!(
+        (bob["required"].clone(), bob["decided_by"].clone()),
+        (json!(false), json!("per-user setting"))
+    );
+    let text = clinic.ok(&["user", "explain", "bob"], None).stdout();
+    assert!(
+        text.contains("overrides the clinic-wide requirement")
+            && text.contains("the password alone"),
+        "{text}"
+    );
+    clinic.ok(&["user", "grant-bypass", "ann"], None);
+    let ann = clinic.json(&["user", "explain", "ann"], None);
+    assert_eq!(ann["bypass"], json!({"expires_at": "2026-11-28T17:00:00Z"}));
+    assert!(ann["next_login"].as_str().unwrap().contains("once"), "{ann}");
+    clinic.run(&["user", "explain", "ghost"], None).code(1);
+    assert_eq!(clinic.user("ann")["two_factor"]["policy"], Value::from("clinic-default"));
+    let _ = NOW;
+}
