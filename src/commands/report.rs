@@ -50,7 +50,7 @@ pub fn list(ctx: &Context, args: &ListArgs) -> anyhow::Result<u8> {
                     out.write_all(b",")?;
                 }
                 first = false;
-                serde_json::to_writer(&mut out, &views::account_json(&a, &clinic, now))?;
+                serde_json::to_writer(&mut out, &views::AccountView::new(&a, &clinic, now))?;
             }
             Ok(())
         })?;

@@ -12,6 +12,8 @@ pub mod keys;
 pub mod login;
 pub mod password;
 pub mod policy;
+#[cfg(test)]
+mod properties;
 pub mod recovery;
 pub mod settings;
 pub mod time;

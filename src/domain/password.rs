@@ -39,11 +39,32 @@ pub fn check_new(password: &str, username: &Username) -> Result<(), Error> {
     Ok(())
 }
 
-/// Whether the password, or its lower-case form, is on the shipped list of ~100,000
-/// commonly used passwords.
+/// ~100,000 commonly used passwords, one per line, in byte order (see data/README.md).
+/// One string, not an array of strings, so starting the program costs nothing for it.
+static COMMON: &str = include_str!("../../data/common-passwords.txt");
+
+/// Whether the password, or its lower-case form, is on the shipped list of commonly
+/// used passwords.
 fn is_common(password: &str) -> bool {
-    passwords::analyzer::is_common_password(password)
-        || passwords::analyzer::is_common_password(password.to_lowercase())
+    is_listed(COMMON, password) || is_listed(COMMON, &password.to_lowercase())
+}
+
+/// Binary search over newline-separated, byte-ordered lines, without an index: each
+/// probe widens to the line around the middle of the remaining range.
+fn is_listed(list: &str, candidate: &str) -> bool {
+    let bytes = list.as_bytes();
+    let (mut lo, mut hi) = (0, bytes.len());
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let start = bytes[lo..mid].iter().rposition(|&b| b == b'\n').map_or(lo, |p| lo + p + 1);
+        let end = bytes[mid..hi].iter().position(|&b| b == b'\n').map_or(hi, |p| mid + p);
+        match bytes[start..end].cmp(candidate.as_bytes()) {
+            std::cmp::Ordering::Equal => return !candidate.is_empty(),
+            std::cmp::Ordering::Less => lo = end + 1,
+            std::cmp::Ordering::Greater => hi = start,
+        }
+    }
+    false
 }
 
 /// Checks a hash given in an import: an argon2id PHC string at least as strong as
@@ -139,6 +160,23 @@ mod tests {
         assert!(verify("correct horse battery", &phc));
         assert!(!verify("correct horse batterY", &phc));
         assert_ne!(phc, hash("correct horse battery").unwrap(), "salts must differ");
+    }
+
+    #[test]
+    fn the_shipped_list_is_in_byte_order_and_every_entry_is_found() {
+        let lines: Vec<&str> = COMMON.lines().collect();
+        assert!(lines.len() > 99_000);
+        assert!(
+            lines.windows(2).all(|w| w[0].as_bytes() < w[1].as_bytes()),
+            "sorted, no duplicates"
+        );
+        for word in lines.iter().step_by(97).chain([lines[0], lines[lines.len() - 1]].iter()) {
+            assert!(is_listed(COMMON, word), "{word:?}");
+        }
+        for absent in ["", "zzzzzzzzzzzzzzzzzzzz~", "correct horse battery", "\u{0}"] {
+            assert!(!is_listed(COMMON, absent), "{absent:?}");
+        }
+        assert!(is_listed("a\nb\nc\n", "c") && !is_listed("a\nb\nc\n", "bb"));
     }
 
     #[test]

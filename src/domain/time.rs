@@ -33,12 +33,23 @@ impl Timestamp {
         Timestamp::from_unix(self.0.saturating_add(seconds))
     }
 
-    /// `2026-11-27T17:00:00Z`
+    /// `2026-11-27T17:00:00Z`. Computed directly (the civil-from-days algorithm of
+    /// Howard Hinnant's date library): listing 100,000 accounts formats 300,000 times.
     pub fn rfc3339(self) -> String {
-        OffsetDateTime::from_unix_timestamp(self.0)
-            .ok()
-            .and_then(|t| t.format(&Rfc3339).ok())
-            .unwrap_or_else(|| self.0.to_string())
+        let (days, second_of_day) = (self.0.div_euclid(86_400), self.0.rem_euclid(86_400));
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let day_of_era = z - era * 146_097;
+        let year_of_era =
+            (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+        let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+        let shifted_month = (5 * day_of_year + 2) / 153;
+        let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
+        let month = if shifted_month < 10 { shifted_month + 3 } else { shifted_month - 9 };
+        let year = year_of_era + era * 400 + i64::from(month <= 2);
+        let (hour, minute, second) =
+            (second_of_day / 3600, second_of_day % 3600 / 60, second_of_day % 60);
+        format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}Z")
     }
 
     /// Reads a time as an admin types it: RFC 3339 (`2026-11-27T09:00:00Z`) or a date
@@ -87,6 +98,14 @@ mod tests {
         assert_eq!(Timestamp::parse("2026-11-27").unwrap().unix(), 1_795_798_800 - 17 * 3600);
         for bad in ["yesterday", "27/11/2026", "2026-13-01", ""] {
             assert!(Timestamp::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn formatting_agrees_with_the_time_crate(seconds in 0..=MAX_SECONDS) {
+            let expected = OffsetDateTime::from_unix_timestamp(seconds).unwrap().format(&Rfc3339).unwrap();
+            proptest::prop_assert_eq!(Timestamp::from_unix(seconds).rfc3339(), expected);
         }
     }
 

@@ -74,7 +74,7 @@ impl Store {
         // Read-only checks first: a refused file must stay byte-for-byte as it was.
         let version: i64 = conn
             .query_row("PRAGMA user_version", [], |row| row.get(0))
-            .map_err(|e| not_a_database(path, &e))?;
+            .map_err(|e| storage_error(path, e.into()))?;
         migrations::check_known(version, path)?;
         let master = if key_path.exists() {
             keyfile::load(key_path)?
@@ -123,13 +123,17 @@ impl Store {
         &mut self,
         change: impl FnOnce(&Db<'_>) -> anyhow::Result<T>,
     ) -> anyhow::Result<T> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .context("could not start a database transaction")?;
-        let value = change(&Db { conn: &tx, keys: &self.keys })?;
-        tx.commit().context("could not save the change to the database")?;
-        Ok(value)
+        let path = self.path.clone();
+        let run = || {
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .context("could not start a database transaction")?;
+            let value = change(&Db { conn: &tx, keys: &self.keys })?;
+            tx.commit().context("could not save the change to the database")?;
+            Ok(value)
+        };
+        run().map_err(|e| storage_error(&path, e))
     }
 }
 
@@ -154,6 +158,35 @@ fn check_is_sqlite(path: &Path) -> anyhow::Result<()> {
         return Err(not_a_database(path, &"wrong file header").into());
     }
     Ok(())
+}
+
+/// Says what a storage failure means for the person at the keyboard, and what to do;
+/// anything not recognised passes through unchanged.
+fn storage_error(path: &Path, err: anyhow::Error) -> anyhow::Error {
+    use rusqlite::ErrorCode::*;
+    let code = err.chain().find_map(|c| match c.downcast_ref::<rusqlite::Error>() {
+        Some(rusqlite::Error::SqliteFailure(e, _)) => Some(e.code),
+        _ => None,
+    });
+    let shown = path.display();
+    let message = match code {
+        Some(NotADatabase) => return not_a_database(path, &"not SQLite").into(),
+        Some(ReadOnly) | Some(CannotOpen) | Some(PermissionDenied) => format!(
+            "the database {shown} cannot be written: check that you may write the file and its folder (nothing was changed)"
+        ),
+        Some(DiskFull) => format!(
+            "the disk holding {shown} is full: free some space and try again (nothing was changed)"
+        ),
+        Some(SystemIoFailure) => format!(
+            "writing to {shown} failed (the disk may be full or failing): nothing was changed; check the disk and try again"
+        ),
+        Some(DatabaseBusy) | Some(DatabaseLocked) => format!(
+            "the database {shown} stayed busy for {} s: another clinic2fa is holding it; try again",
+            BUSY_TIMEOUT.as_secs()
+        ),
+        _ => return err,
+    };
+    Error::Database(message).into()
 }
 
 fn not_a_database(path: &Path, cause: &dyn std::fmt::Display) -> Error {

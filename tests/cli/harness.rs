@@ -31,14 +31,23 @@ impl Clinic {
     /// The binary with a cleared environment, the test's database and clock, and
     /// RUST_BACKTRACE=1 as on these machines (no backtrace may ever reach a user).
     pub fn command(&self) -> assert_cmd::Command {
-        let mut cmd = assert_cmd::Command::cargo_bin("clinic2fa").expect("binary built");
+        assert_cmd::Command::from_std(self.command_std(&[]))
+    }
+
+    /// The same as a plain `std::process::Command` (stdout and stderr piped), for
+    /// spawning and killing.
+    pub fn command_std(&self, args: &[&str]) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("clinic2fa"));
         cmd.env_clear()
             .env("HOME", self.dir())
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("CLINIC2FA_DB", self.db())
             .env("CLINIC2FA_NOW", NOW.to_string())
             .env("RUST_BACKTRACE", "1")
-            .current_dir(self.dir());
+            .current_dir(self.dir())
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
         cmd
     }
 

@@ -12,6 +12,7 @@ mod policy;
 mod provisioning;
 mod qr;
 mod recovery;
+mod reliability;
 mod security;
 mod storage;
 mod terminal;

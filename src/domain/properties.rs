@@ -1,0 +1,186 @@
+//! Property tests: the login decision against the contract's rule list for any state,
+//! and the input parsers for any input.
+
+use proptest::prelude::*;
+
+use crate::domain::account::Account;
+use crate::domain::duration::parse_bypass_duration;
+use crate::domain::fixtures::{self, NOW};
+use crate::domain::login::{Attempt, Decision, DenyReason, Proof, Via, decide};
+use crate::domain::policy::Policy;
+use crate::domain::recovery::RecoveryCode;
+use crate::domain::settings::Clinic;
+use crate::domain::time::Timestamp;
+use crate::domain::totp::Code;
+use crate::domain::username::Username;
+
+/// The contract's rule list, written out again as plainly as it reads.
+fn contract(
+    account: Option<&Account>,
+    password_ok: bool,
+    proof: Proof,
+    clinic: &Clinic,
+) -> Decision {
+    let denied = |reason, counts_as_failure| Decision::Denied { reason, counts_as_failure };
+    // 1. Unknown user, disabled user or wrong password (counted for an existing user).
+    let Some(a) = account else { return denied(DenyReason::InvalidCredentials, false) };
+    if !password_ok {
+        return denied(DenyReason::InvalidCredentials, true);
+    }
+    if a.disabled {
+        return denied(DenyReason::InvalidCredentials, false);
+    }
+    // 2. Locked.
+    if a.locked_until.is_some_and(|t| t > NOW) {
+        return denied(DenyReason::Locked, false);
+    }
+    // (A temporary password must be replaced first.)
+    if a.must_change_password {
+        return denied(DenyReason::PasswordChangeRequired, false);
+    }
+    let required = match a.policy {
+        Policy::Required => true,
+        Policy::Exempt => false,
+        Policy::ClinicDefault => clinic.require_2fa,
+    };
+    // 3. A pending, unexpired bypass.
+    if a.bypass_until.is_some_and(|t| t > NOW) {
+        return Decision::Success { via: Via::Bypass, enrolment_required: required };
+    }
+    // 4. Enrolled: a valid code.
+    if a.enrolled {
+        return match proof {
+            Proof::Nothing => denied(DenyReason::CodeRequired, false),
+            Proof::Totp(Some(step)) => {
+                Decision::Success { via: Via::Totp(step), enrolment_required: false }
+            }
+            Proof::RecoveryCode(Some(id)) => {
+                Decision::Success { via: Via::RecoveryCode(id), enrolment_required: false }
+            }
+            _ => denied(DenyReason::InvalidCode, true),
+        };
+    }
+    // 5. Not enrolled and required.
+    if required {
+        return denied(DenyReason::EnrolmentRequired, false);
+    }
+    // 6. Not enrolled and not required.
+    Decision::Success { via: Via::Password, enrolment_required: false }
+}
+
+fn moment() -> impl Strategy<Value = Option<Timestamp>> {
+    prop_oneof![Just(None), (-3600i64..3600).prop_map(|d| Some(NOW.plus_seconds(d)))]
+}
+
+fn account() -> impl Strategy<Value = Account> {
+    (
+        any::<bool>(),
+        prop_oneof![Just(Policy::ClinicDefault), Just(Policy::Required), Just(Policy::Exempt)],
+        any::<bool>(),
+        any::<bool>(),
+        moment(),
+        moment(),
+    )
+        .prop_map(
+            |(disabled, policy, enrolled, must_change_password, bypass_until, locked_until)| {
+                Account {
+                    disabled,
+                    policy,
+                    enrolled,
+                    must_change_password,
+                    bypass_until,
+                    locked_until,
+                    ..fixtures::account()
+                }
+            },
+        )
+}
+
+fn proof() -> impl Strategy<Value = Proof> {
+    prop_oneof![
+        Just(Proof::Nothing),
+        proptest::option::of(0u64..100).prop_map(Proof::Totp),
+        proptest::option::of(0i64..10).prop_map(Proof::RecoveryCode),
+    ]
+}
+
+proptest! {
+    #[test]
+    fn decide_follows_the_contract_rule_list(
+        exists in any::<bool>(),
+        account in account(),
+        password_ok in any::<bool>(),
+        proof in proof(),
+        require_2fa in any::<bool>(),
+    ) {
+        let clinic = fixtures::clinic(require_2fa);
+        let account = exists.then_some(&account);
+        let attempt = Attempt { account, password_ok, proof, clinic: &clinic, now: NOW };
+        prop_assert_eq!(decide(&attempt), contract(account, password_ok, proof, &clinic));
+    }
+
+    #[test]
+    fn a_wrong_password_never_lets_in_and_spends_nothing(account in account(), proof in proof(), require in any::<bool>()) {
+        let clinic = fixtures::clinic(require);
+        let attempt = Attempt { account: Some(&account), password_ok: false, proof, clinic: &clinic, now: NOW };
+        prop_assert_eq!(decide(&attempt), Decision::Denied { reason: DenyReason::InvalidCredentials, counts_as_failure: true });
+    }
+
+    #[test]
+    fn only_wrong_passwords_and_wrong_codes_count_toward_lockout(account in account(), ok in any::<bool>(), proof in proof()) {
+        let clinic = fixtures::clinic(true);
+        let attempt = Attempt { account: Some(&account), password_ok: ok, proof, clinic: &clinic, now: NOW };
+        if let Decision::Denied { reason, counts_as_failure: true } = decide(&attempt) {
+            prop_assert!(matches!(reason, DenyReason::InvalidCredentials | DenyReason::InvalidCode));
+        }
+    }
+
+    #[test]
+    fn usernames_parse_to_the_rule_or_fail_without_panicking(input in "\\PC{0,70}") {
+        if let Ok(name) = Username::parse(&input) {
+            let s = name.as_str();
+            prop_assert!((1..=64).contains(&s.len()));
+            prop_assert!(s.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit()));
+            prop_assert!(s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || ".-_".contains(c)));
+            prop_assert_eq!(s, input.to_lowercase());
+        }
+    }
+
+    #[test]
+    fn every_username_the_rule_allows_parses_in_any_case(name in "[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}") {
+        let parsed = Username::parse(&name).unwrap();
+        prop_assert_eq!(parsed.as_str(), name.to_lowercase());
+    }
+
+    #[test]
+    fn codes_are_six_digits_with_any_spaces_and_dashes(digits in "[0-9]{6}", seps in proptest::collection::vec("[ -]{0,2}", 7)) {
+        let typed: String = seps.iter().zip(digits.chars().map(String::from).chain([String::new()]))
+            .map(|(s, d)| format!("{s}{d}")).collect();
+        prop_assert!(Code::parse(&typed).is_ok(), "{typed:?}");
+    }
+
+    #[test]
+    fn anything_else_is_not_a_code(input in "\\PC{0,12}") {
+        let kept: String = input.chars().filter(|c| *c != ' ' && *c != '-').collect();
+        let valid = kept.len() == 6 && kept.bytes().all(|b| b.is_ascii_digit());
+        prop_assert_eq!(Code::parse(&input).is_ok(), valid);
+    }
+
+    #[test]
+    fn durations_in_range_parse_exactly(minutes in 1i64..=10_080) {
+        prop_assert_eq!(parse_bypass_duration(&format!("{minutes}m")).unwrap(), minutes * 60);
+    }
+
+    #[test]
+    fn durations_never_panic_and_stay_in_range(input in "\\PC{0,24}") {
+        if let Ok(seconds) = parse_bypass_duration(&input) {
+            prop_assert!((60..=7 * 86_400).contains(&seconds));
+        }
+    }
+
+    #[test]
+    fn recovery_codes_and_times_never_panic(input in "\\PC{0,40}") {
+        let _ = RecoveryCode::parse(&input);
+        let _ = Timestamp::parse(&input);
+    }
+}

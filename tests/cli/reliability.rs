@@ -1,0 +1,183 @@
+//! A bad day: many processes at once, a killed import, a read-only file, a full disk.
+
+use std::fmt::Write as _;
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::process::CommandExt;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use crate::harness::{Clinic, PASSWORD};
+
+fn integrity_ok(clinic: &Clinic) {
+    let check: String = clinic.sql("PRAGMA integrity_check");
+    assert_eq!(check, "ok");
+    clinic.ok(&["audit", "verify"], None);
+}
+
+fn accounts(clinic: &Clinic) -> i64 {
+    clinic.sql("SELECT count(*) FROM accounts")
+}
+
+#[test]
+fn sixteen_processes_mixing_logins_and_admin_edits_lose_nothing() {
+    let clinic = Clinic::new();
+    clinic.ok(&["clinic", "set", "lockout-threshold", "100"], None);
+    for i in 0..8 {
+        clinic.add_user(&format!("nurse{i}"), &[]);
+    }
+    let audit_before: i64 = clinic.sql("SELECT count(*) FROM audit_log");
+    const ROUNDS: usize = 3;
+    let stderr: Vec<String> = std::thread::scope(|scope| {
+        let mut runs = Vec::new();
+        for i in 0..8 {
+            let clinic = &clinic;
+            // Wrong passwords: each one must be counted.
+            runs.push(scope.spawn(move || {
+                (0..ROUNDS)
+                    .map(|_| {
+                        clinic.login(&format!("nurse{i}"), "wrong password!", &[]).code(3).stderr()
+                    })
+                    .collect::<String>()
+            }));
+            // Admin edits on the same accounts, at the same time.
+            runs.push(scope.spawn(move || {
+                let user = format!("nurse{i}");
+                let mut err = String::new();
+                for round in 0..ROUNDS {
+                    let role = if round % 2 == 0 { "admin" } else { "staff" };
+                    err += &clinic.ok(&["user", "set-role", &user, role], None).stderr();
+                    err += &clinic
+                        .ok(&["user", "grant-bypass", &user, "--expires-in", "1h"], None)
+                        .stderr();
+                    err += &clinic.ok(&["user", "revoke-bypass", &user], None).stderr();
+                }
+                err
+            }));
+        }
+        runs.into_iter().map(|r| r.join().unwrap()).collect()
+    });
+    for err in &stderr {
+        assert!(!err.contains("locked") && !err.contains("busy"), "{err}");
+    }
+    for i in 0..8 {
+        let failures: i64 =
+            clinic.sql(&format!("SELECT failed_logins FROM accounts WHERE username = 'nurse{i}'"));
+        assert_eq!(failures, ROUNDS as i64, "nurse{i}");
+        let last_role = if (ROUNDS - 1).is_multiple_of(2) { "admin" } else { "staff" };
+        assert_eq!(clinic.user(&format!("nurse{i}"))["role"], last_role);
+    }
+    let audit_after: i64 = clinic.sql("SELECT count(*) FROM audit_log");
+    assert_eq!(audit_after - audit_before, 8 * ROUNDS as i64 * 4, "every action is in the trail");
+    integrity_ok(&clinic);
+}
+
+#[test]
+fn a_killed_import_leaves_all_rows_or_none() {
+    let template = Clinic::new();
+    template.add_user("template", &[]);
+    let hash: String = template.sql("SELECT password_hash FROM accounts");
+    let mut text = String::from("username,password_hash\n");
+    for i in 0..20_000 {
+        writeln!(text, "user{i:05},\"{hash}\"").unwrap();
+    }
+    // Kill at different moments: while reading, while writing, after committing.
+    for delay_ms in [30u64, 120, 300, 700, 1500] {
+        let clinic = Clinic::new();
+        clinic.ok(&["clinic", "show"], None);
+        let file = clinic.dir().join("big.csv");
+        std::fs::write(&file, &text).unwrap();
+        let mut child =
+            clinic.command_std(&["user", "import", file.to_str().unwrap()]).spawn().unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        let count = accounts(&clinic);
+        assert!(count == 0 || count == 20_000, "after {delay_ms} ms: {count} accounts");
+        integrity_ok(&clinic);
+    }
+}
+
+#[test]
+fn a_read_only_database_is_a_clear_error_and_stays_as_it_was() {
+    let clinic = Clinic::new();
+    clinic.add_user("alice", &[]);
+    let key = clinic.db().with_file_name("clinic.db.key");
+    let folder = clinic.db().parent().unwrap().to_owned();
+    // Readable by everyone, writable by no one but root: run as `nobody`, since root
+    // ignores permissions.
+    for (path, mode) in [(&folder, 0o755), (&clinic.db(), 0o644), (&key, 0o644)] {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+    std::fs::set_permissions(clinic.dir(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let before = clinic.db_bytes();
+    let mut cmd = clinic.command_std(&["user", "add", "bob", "--password-stdin"]);
+    if nix::unistd::geteuid().is_root() {
+        cmd.uid(65534).gid(65534);
+    } else {
+        std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o555)).unwrap();
+        std::fs::set_permissions(clinic.db(), std::fs::Permissions::from_mode(0o444)).unwrap();
+    }
+    let mut child = cmd.stdin(Stdio::piped()).spawn().unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(format!("{PASSWORD}\n").as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let last = err.lines().last().unwrap_or_default();
+    assert!(last.starts_with("clinic2fa: ") && last.contains("cannot be written"), "{err}");
+    assert!(last.contains("clinic.db") && last.contains("nothing was changed"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o700)).unwrap();
+    std::fs::set_permissions(clinic.db(), std::fs::Permissions::from_mode(0o600)).unwrap();
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+    assert_eq!(clinic.db_bytes(), before);
+    assert_eq!(accounts(&clinic), 1);
+}
+
+#[test]
+fn a_full_disk_during_a_write_is_a_clear_error_and_the_database_is_intact() {
+    let clinic = Clinic::new();
+    clinic.add_user("template", &[]);
+    let hash: String = clinic.sql("SELECT password_hash FROM accounts");
+    let mut text = String::from("username,password_hash\n");
+    for i in 0..5_000 {
+        writeln!(text, "user{i:05},\"{hash}\"").unwrap();
+    }
+    let file = clinic.dir().join("big.csv");
+    std::fs::write(&file, &text).unwrap();
+    // No file this process writes may grow past ~256 KiB: the import's write-ahead log
+    // hits the limit part-way, as on a full disk. SIGXFSZ is ignored so the write
+    // fails with an error instead of killing the process.
+    let script = format!("trap '' XFSZ; ulimit -f 512; exec \"$0\" user import {}", file.display());
+    let out = clinic.command_std(&[]).output_via_shell(&script);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.starts_with("clinic2fa: ") && err.lines().count() == 1, "{err}");
+    assert!(err.contains("disk may be full") && err.contains("nothing was changed"), "{err}");
+    assert_eq!(accounts(&clinic), 1);
+    integrity_ok(&clinic);
+    assert_eq!(clinic.user("template")["username"], "template");
+}
+
+/// Runs the binary through `sh -c SCRIPT`, the binary's path as `$0`.
+trait ViaShell {
+    fn output_via_shell(&mut self, script: &str) -> std::process::Output;
+}
+
+impl ViaShell for Command {
+    fn output_via_shell(&mut self, script: &str) -> std::process::Output {
+        let binary = self.get_program().to_owned();
+        let mut shell = Command::new("sh");
+        shell.arg("-c").arg(script).arg(binary);
+        shell.env_clear();
+        for (k, v) in self.get_envs() {
+            if let Some(v) = v {
+                shell.env(k, v);
+            }
+        }
+        if let Some(dir) = self.get_current_dir() {
+            shell.current_dir(dir);
+        }
+        shell.stdin(Stdio::null()).output().expect("sh runs")
+    }
+}
