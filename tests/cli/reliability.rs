@@ -112,7 +112,20 @@ fn a_read_only_database_is_a_clear_error_and_stays_as_it_was() {
     let before = clinic.db_bytes();
     let mut cmd = clinic.command_std(&["user", "add", "bob", "--password-stdin"]);
     if nix::unistd::geteuid().is_root() {
-        cmd.uid(65534).gid(65534);
+        // `nobody` may not reach the build folder (CI may clone under /root): run a
+        // copy from the test's own folder, which it can.
+        let copy = clinic.dir().join("clinic2fa");
+        std::fs::copy(cmd.get_program(), &copy).unwrap();
+        std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let mut as_nobody = Command::new(&copy);
+        as_nobody.env_clear().args(cmd.get_args()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        for (k, v) in cmd.get_envs() {
+            if let Some(v) = v {
+                as_nobody.env(k, v);
+            }
+        }
+        as_nobody.uid(65534).gid(65534);
+        cmd = as_nobody;
     } else {
         std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o555)).unwrap();
         std::fs::set_permissions(clinic.db(), std::fs::Permissions::from_mode(0o444)).unwrap();
