@@ -103,6 +103,17 @@ fn recovery_codes_command_issues_a_fresh_set_and_voids_the_old() {
     assert_eq!(clinic.user("alice")["two_factor"]["recovery_codes_left"], 10);
     clinic.login_at("alice", at, &["--recovery-code", &old[1]]).code(3);
     clinic.login_at("alice", at, &["--recovery-code", &new[1]]).code(0);
+    // A recovery code is accepted here too, and is spent by it.
+    let again = clinic
+        .at(
+            at,
+            &["--json", "recovery-codes", "alice", "--password-stdin", "--recovery-code", &new[2]],
+            Some(PASSWORD),
+        )
+        .code(0)
+        .json();
+    assert_eq!(again["recovery_codes"].as_array().unwrap().len(), 10);
+    clinic.login_at("alice", at, &["--recovery-code", &new[3]]).code(3);
     clinic
         .at(at, &["recovery-codes", "alice", "--password-stdin"], Some(PASSWORD))
         .code(2)
