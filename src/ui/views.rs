@@ -89,7 +89,12 @@ fn on_off(b: bool) -> &'static str {
 
 fn key_value_table() -> Table {
     let mut table = Table::new();
-    table.load_style(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
+    table.load_style(UTF8_FULL_CONDENSED);
+    // Fit the terminal's width, but only one that reports a real width: a pseudo-terminal
+    // whose size was never set says 0, and fitting that would wrap every letter.
+    if table.width().is_some_and(|width| width >= 40) {
+        table.set_content_arrangement(ContentArrangement::Dynamic);
+    }
     table
 }
 

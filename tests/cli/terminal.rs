@@ -317,3 +317,14 @@ fn a_temporary_password_is_replaced_at_the_first_login_which_then_signs_in() {
     clinic.login("alice", "temporary passphrase 1", &[]).code(3);
     clinic.login("alice", "alice's very own passphrase", &[]).code(0);
 }
+
+#[test]
+fn a_terminal_that_reports_no_width_still_gets_readable_tables() {
+    // rexpect's pseudo-terminals start with no size set (0 columns).
+    let clinic = Clinic::new();
+    let mut show = Screen::new(spawn(&clinic, &["clinic", "show"]));
+    show.expect("lockout-threshold");
+    let (code, screen) = show.finish();
+    assert_eq!(code, 0, "{screen}");
+    assert!(screen.contains("lockout-minutes") && screen.contains("Clinic"), "{screen}");
+}
