@@ -230,12 +230,22 @@ fn apply<T>(
         (Decision::Success { .. }, None) => unreachable!("a success needs an account"),
     };
     // Consume what let them in. Inside the immediate transaction these cannot lose a
-    // race, but the guarded updates make "exactly once" hold even if that changes.
+    // race, but the guarded updates make "exactly once" hold even if that changes: a
+    // code used meanwhile is a used code; a bypass spent meanwhile is a conflict to
+    // retry (the person offered no code, so "invalid-code" would be untrue).
     let consumed = match via {
         Via::Password => true,
         Via::Totp(step) => authenticators::use_step(tx, &account, step)?,
         Via::RecoveryCode(id) => recovery_codes::spend(tx, &account, id, ctx.now)?,
-        Via::Bypass => spend_bypass(ctx, tx, &account)?,
+        Via::Bypass => {
+            if !spend_bypass(ctx, tx, &account)? {
+                return Err(Error::Conflict(format!(
+                    "the one-time bypass of {username} was used by another sign-in at the same moment: sign in again"
+                ))
+                .into());
+            }
+            true
+        }
     };
     if !consumed {
         log("denied", DenyReason::InvalidCode.as_str())?;

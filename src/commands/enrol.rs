@@ -176,12 +176,9 @@ fn confirm_enrolment(
 ) -> anyhow::Result<u8> {
     // Hashing ten recovery codes is slow: do it before taking the write lock, when a
     // look ahead says the code will match.
-    let seen = store::accounts::find(store.conn(), username)?;
-    let prepared = match &seen {
-        Some(account) if pending_matches(ctx, &store.db(), account, code)? => {
-            Some(Prepared::new()?)
-        }
-        _ => None,
+    let prepared = match store::accounts::find(store.conn(), username)? {
+        Some(account) => prepare_if_matching(ctx, &store.db(), &account, code)?,
+        None => None,
     };
     let outcome = auth::attempt(
         ctx,
@@ -251,17 +248,20 @@ fn hash_all(codes: &[RecoveryCode]) -> anyhow::Result<Vec<String>> {
     })
 }
 
-fn pending_matches(
+/// Recovery codes made and hashed ahead, when a look at the pending secret says `code`
+/// will confirm it: hashing ten of them is slow, and [`finish_in`] holds the write lock.
+fn prepare_if_matching(
     ctx: &Context,
-    conn: &Db<'_>,
+    db: &Db<'_>,
     account: &Account,
     code: &Code,
-) -> anyhow::Result<bool> {
-    let window = store::clinic::get(conn)?.totp_window;
-    Ok(authenticators::pending(conn, account)?.is_some_and(|p| {
+) -> anyhow::Result<Option<Prepared>> {
+    let window = store::clinic::get(db)?.totp_window;
+    let matches = authenticators::pending(db, account)?.is_some_and(|p| {
         p.expires_at > ctx.now
             && totp::matching_step(&p.secret, code, ctx.now, window, None).is_some()
-    }))
+    });
+    matches.then(Prepared::new).transpose()
 }
 
 /// Confirms the pending secret interactively, in a transaction of its own.
@@ -271,11 +271,7 @@ fn finish(
     account: &Account,
     code: &Code,
 ) -> anyhow::Result<Finished> {
-    let prepared = if pending_matches(ctx, &store.db(), account, code)? {
-        Some(Prepared::new()?)
-    } else {
-        None
-    };
+    let prepared = prepare_if_matching(ctx, &store.db(), account, code)?;
     store.write(|tx| finish_in(ctx, tx, account, code, prepared))
 }
 

@@ -27,7 +27,7 @@ fn one_format(ctx: &Context, csv: bool) -> Result<(), Error> {
 
 fn keep(args: &ListArgs, a: &Account, clinic: &Clinic, now: Timestamp) -> bool {
     args.role.is_none_or(|r| r == a.role)
-        && (!args.needs_enrolment || (a.requires_2fa(clinic) && !a.enrolled))
+        && (!args.needs_enrolment || a.needs_enrolment(clinic))
         && (!args.locked || a.locked_at(now).is_some())
         && (!args.bypass_pending || a.bypass_at(now).is_some())
         && (!args.exempt || a.policy == Policy::Exempt)
@@ -129,7 +129,7 @@ impl Compliance {
         }
         if a.disabled {
             self.disabled.push(name.clone());
-        } else if a.requires_2fa(clinic) && !a.enrolled {
+        } else if a.needs_enrolment(clinic) {
             self.must_enrol.push(name.clone());
         }
         if let Some(until) = a.bypass_at(now) {

@@ -73,6 +73,11 @@ impl Account {
         self.policy.requires_2fa(clinic.require_2fa)
     }
 
+    /// 2FA applies and no authenticator is set up: their next login enrols them.
+    pub fn needs_enrolment(&self, clinic: &Clinic) -> bool {
+        self.requires_2fa(clinic) && !self.enrolled
+    }
+
     /// The end of a lockout still in force at `now`.
     pub fn locked_at(&self, now: Timestamp) -> Option<Timestamp> {
         self.locked_until.filter(|until| *until > now)

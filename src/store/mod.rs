@@ -114,10 +114,6 @@ impl Store {
         Db { conn: &self.conn, keys: &self.keys }
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// Runs `change` in one immediate transaction; commits only if it returns `Ok`.
     pub fn write<T>(
         &mut self,

@@ -227,7 +227,7 @@ pub fn status(a: &Account, clinic: &Clinic, now: Timestamp) -> &'static str {
         "locked"
     } else if a.bypass_at(now).is_some() {
         "bypass-pending"
-    } else if a.requires_2fa(clinic) && !a.enrolled {
+    } else if a.needs_enrolment(clinic) {
         "must-enrol"
     } else if a.policy == crate::domain::policy::Policy::Exempt {
         "exempt"

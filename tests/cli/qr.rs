@@ -89,25 +89,54 @@ fn the_coloured_qr_code_decodes_to_exactly_the_uri() {
     assert_eq!(decode_terminal_qr(&text), uri);
 }
 
-#[test]
-fn a_closed_pipe_ends_enrol_quietly_without_a_panic() {
-    let clinic = Clinic::new();
-    clinic.add_user("alice", &[]);
+/// Runs the binary with its stdout's reader gone before anything is written, as in
+/// `clinic2fa ... | head -0`; returns the exit code and stderr.
+fn with_closed_stdout(clinic: &Clinic, args: &[&str], stdin: &str) -> (Option<i32>, String) {
     let mut child = Command::new(assert_cmd::cargo::cargo_bin!("clinic2fa"))
         .env_clear()
         .env("CLINIC2FA_DB", clinic.db())
         .env("CLINIC2FA_NOW", NOW.to_string())
         .env("RUST_BACKTRACE", "1")
-        .args(["enrol", "alice", "--password-stdin"])
+        .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    drop(child.stdout.take()); // the reader is gone before anything is written
-    child.stdin.take().unwrap().write_all(format!("{PASSWORD}\n").as_bytes()).unwrap();
+    drop(child.stdout.take());
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
     let out = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn a_closed_pipe_ends_every_output_quietly_without_a_panic() {
+    // Enough accounts that the output outgrows the 8 KiB buffer: the pipe error then
+    // arrives wrapped by the CSV or JSON writer, not at the final flush.
+    let clinic = Clinic::new();
+    clinic.add_user("user00", &[]);
+    let hash: String = clinic.sql("SELECT password_hash FROM accounts");
+    let rows: String = (1..400).map(|i| format!("user{i:03},\"{hash}\"\n")).collect();
+    let file = clinic.dir().join("many.csv");
+    std::fs::write(&file, format!("username,password_hash\n{rows}")).unwrap();
+    clinic.ok(&["user", "import", file.to_str().unwrap()], None);
+    let password = format!("{PASSWORD}\n");
+    for args in [
+        &["enrol", "user00", "--password-stdin"][..],
+        &["user", "list"],
+        &["user", "list", "--csv"],
+        &["--json", "user", "list"],
+        &["report", "--csv"],
+        &["--json", "report"],
+        &["audit"],
+        &["completions", "bash"],
+        &["man"],
+    ] {
+        let (code, stderr) = with_closed_stdout(&clinic, args, &password);
+        assert!(
+            !stderr.contains("panicked") && !stderr.contains("Broken pipe"),
+            "{args:?}: {stderr}"
+        );
+        assert_eq!(code, Some(0), "{args:?}: {stderr}");
+    }
 }
