@@ -29,6 +29,17 @@ fn verify(phc: &PasswordHash) -> bool {
     argon2().verify_password(PASSWORD, phc).is_ok()
 }
 
+/// Milliseconds each of `runs` calls of `f` took.
+fn time_each(runs: usize, f: impl Fn()) -> Vec<f64> {
+    (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect()
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let line = match args.first().map(String::as_str) {
@@ -41,22 +52,12 @@ fn main() {
         runs => {
             let runs: usize = runs.and_then(|n| n.parse().ok()).unwrap_or(40);
             let phc = argon2().hash_password(PASSWORD).expect("hash");
+            let phc_string = phc.to_string();
+            let ours = || assert!(password::verify("correct horse battery", &phc_string));
             assert!(verify(&phc)); // warms the allocator's 19 MiB
-            let times: Vec<f64> = (0..runs)
-                .map(|_| {
-                    let start = Instant::now();
-                    assert!(verify(&phc));
-                    start.elapsed().as_secs_f64() * 1000.0
-                })
-                .collect();
-            assert!(password::verify("correct horse battery", &phc.to_string())); // warms ours
-            let ours: Vec<f64> = (0..runs)
-                .map(|_| {
-                    let start = Instant::now();
-                    assert!(password::verify("correct horse battery", &phc.to_string()));
-                    start.elapsed().as_secs_f64() * 1000.0
-                })
-                .collect();
+            let times = time_each(runs, || assert!(verify(&phc)));
+            ours(); // warms ours
+            let ours = time_each(runs, ours);
             let mut sorted = times.clone();
             sorted.sort_by(f64::total_cmp);
             let list =

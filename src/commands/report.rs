@@ -156,7 +156,7 @@ pub fn report(ctx: &Context, csv: bool) -> anyhow::Result<u8> {
         writer.write_record(&header)?;
         accounts::for_each(store.conn(), |a| {
             let mut record = views::account_csv(&a, &clinic, now);
-            record.push(views::status(&a, &clinic, now).to_owned());
+            record.push(a.status(&clinic, now).to_owned());
             writer.write_record(&record)?;
             Ok(())
         })?;

@@ -87,4 +87,48 @@ impl Account {
     pub fn bypass_at(&self, now: Timestamp) -> Option<Timestamp> {
         self.bypass_until.filter(|until| *until > now)
     }
+
+    /// Where this person stands in one word (the `status` of `report --csv`): the
+    /// most pressing of what applies, in the order an admin would deal with it.
+    pub fn status(&self, clinic: &Clinic, now: Timestamp) -> &'static str {
+        if self.disabled {
+            "disabled"
+        } else if self.locked_at(now).is_some() {
+            "locked"
+        } else if self.bypass_at(now).is_some() {
+            "bypass-pending"
+        } else if self.needs_enrolment(clinic) {
+            "must-enrol"
+        } else if self.policy == Policy::Exempt {
+            "exempt"
+        } else {
+            "ok"
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::fixtures::{NOW, account, clinic};
+
+    #[test]
+    fn status_names_the_most_pressing_thing_first() {
+        let later = NOW.plus_seconds(60);
+        let mut a = account();
+        a.enrolled = true;
+        assert_eq!(a.status(&clinic(true), NOW), "ok");
+        a.policy = Policy::Exempt;
+        assert_eq!(a.status(&clinic(true), NOW), "exempt");
+        a.enrolled = false;
+        a.policy = Policy::Required;
+        assert_eq!(a.status(&clinic(false), NOW), "must-enrol");
+        a.bypass_until = Some(later);
+        assert_eq!(a.status(&clinic(false), NOW), "bypass-pending");
+        assert_eq!(a.status(&clinic(false), later), "must-enrol", "an expired bypass is gone");
+        a.locked_until = Some(later);
+        assert_eq!(a.status(&clinic(false), NOW), "locked");
+        a.disabled = true;
+        assert_eq!(a.status(&clinic(false), NOW), "disabled");
+    }
 }

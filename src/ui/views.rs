@@ -219,23 +219,6 @@ pub fn account_csv(a: &Account, clinic: &Clinic, now: Timestamp) -> Vec<String> 
     ]
 }
 
-/// An account's compliance in one word, most pressing first.
-pub fn status(a: &Account, clinic: &Clinic, now: Timestamp) -> &'static str {
-    if a.disabled {
-        "disabled"
-    } else if a.locked_at(now).is_some() {
-        "locked"
-    } else if a.bypass_at(now).is_some() {
-        "bypass-pending"
-    } else if a.needs_enrolment(clinic) {
-        "must-enrol"
-    } else if a.policy == crate::domain::policy::Policy::Exempt {
-        "exempt"
-    } else {
-        "ok"
-    }
-}
-
 /// The people's `report`, from its JSON document.
 pub fn report_text(report: &Value) -> String {
     let counts = &report["counts"];

@@ -18,6 +18,21 @@ fn accounts(clinic: &Clinic) -> i64 {
     clinic.sql("SELECT count(*) FROM accounts")
 }
 
+/// An import of `rows` accounts with a pre-hashed password column, written into the
+/// clinic's folder: big enough to take a while, with no argon2 per row.
+fn prehashed_import(clinic: &Clinic, rows: usize) -> std::path::PathBuf {
+    let template = Clinic::new();
+    template.add_user("template", &[]);
+    let hash: String = template.sql("SELECT password_hash FROM accounts");
+    let mut text = String::from("username,password_hash\n");
+    for i in 0..rows {
+        writeln!(text, "user{i:05},\"{hash}\"").unwrap();
+    }
+    let file = clinic.dir().join("big.csv");
+    std::fs::write(&file, &text).unwrap();
+    file
+}
+
 #[test]
 fn sixteen_processes_mixing_logins_and_admin_edits_lose_nothing() {
     let clinic = Clinic::new();
@@ -79,17 +94,9 @@ fn sixteen_processes_mixing_logins_and_admin_edits_lose_nothing() {
 fn a_killed_import_leaves_all_rows_or_none() {
     use nix::sys::signal::{Signal, kill};
     use nix::unistd::Pid;
-    let template = Clinic::new();
-    template.add_user("template", &[]);
-    let hash: String = template.sql("SELECT password_hash FROM accounts");
-    let mut text = String::from("username,password_hash\n");
-    for i in 0..10_000 {
-        writeln!(text, "user{i:05},\"{hash}\"").unwrap();
-    }
     let clinic = Clinic::new();
     clinic.ok(&["clinic", "show"], None);
-    let file = clinic.dir().join("big.csv");
-    std::fs::write(&file, &text).unwrap();
+    let file = prehashed_import(&clinic, 10_000);
     let wal = clinic.db().with_file_name("clinic.db-wal");
     let mut child =
         clinic.command_std(&["user", "import", file.to_str().unwrap()]).spawn().unwrap();
@@ -115,67 +122,76 @@ fn a_killed_import_leaves_all_rows_or_none() {
     integrity_ok(&clinic);
 }
 
+/// Read-only in each way the issue names, for the user running clinic2fa: the file
+/// (in a folder they may write), the folder (holding a file they may write), and both.
+/// Each time: exit 1, one clear line, and the database as it was.
 #[test]
-fn a_read_only_database_is_a_clear_error_and_stays_as_it_was() {
-    let clinic = Clinic::new();
-    clinic.add_user("alice", &[]);
-    let key = clinic.db().with_file_name("clinic.db.key");
-    let folder = clinic.db().parent().unwrap().to_owned();
-    // Readable by everyone, writable by no one but root: run as `nobody`, since root
-    // ignores permissions.
-    for (path, mode) in [(&folder, 0o755), (&clinic.db(), 0o644), (&key, 0o644)] {
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
-    }
-    std::fs::set_permissions(clinic.dir(), std::fs::Permissions::from_mode(0o755)).unwrap();
-    let before = clinic.db_bytes();
-    let mut cmd = clinic.command_std(&["user", "add", "bob", "--password-stdin"]);
-    if nix::unistd::geteuid().is_root() {
-        // `nobody` may not reach the build folder (CI may clone under /root): run a
-        // copy from the test's own folder, which it can.
-        let copy = clinic.dir().join("clinic2fa");
-        std::fs::copy(cmd.get_program(), &copy).unwrap();
-        std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).unwrap();
-        let mut as_nobody = Command::new(&copy);
-        as_nobody.env_clear().args(cmd.get_args()).stdout(Stdio::piped()).stderr(Stdio::piped());
-        for (k, v) in cmd.get_envs() {
-            if let Some(v) = v {
-                as_nobody.env(k, v);
-            }
-        }
-        as_nobody.uid(65534).gid(65534);
-        cmd = as_nobody;
+fn a_read_only_database_file_or_folder_is_a_clear_error_and_stays_as_it_was() {
+    // (what is read-only, folder mode, database mode), for a user who is not the owner.
+    // Root ignores permissions, so as root the command runs as `nobody`; otherwise the
+    // owner's own write bits are taken away instead.
+    let as_root = nix::unistd::geteuid().is_root();
+    let cases = if as_root {
+        [("file", 0o777, 0o644), ("folder", 0o755, 0o666), ("file and folder", 0o755, 0o644)]
     } else {
-        std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o555)).unwrap();
-        std::fs::set_permissions(clinic.db(), std::fs::Permissions::from_mode(0o444)).unwrap();
+        [("file", 0o700, 0o444), ("folder", 0o500, 0o644), ("file and folder", 0o500, 0o444)]
+    };
+    for (what, folder_mode, db_mode) in cases {
+        let clinic = Clinic::new();
+        clinic.add_user("alice", &[]);
+        let key = clinic.db().with_file_name("clinic.db.key");
+        let folder = clinic.db().parent().unwrap().to_owned();
+        std::fs::set_permissions(clinic.dir(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+        std::fs::set_permissions(clinic.db(), std::fs::Permissions::from_mode(db_mode)).unwrap();
+        std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(folder_mode)).unwrap();
+        let before = clinic.db_bytes();
+
+        let mut cmd = clinic.command_std(&["user", "add", "bob", "--password-stdin"]);
+        if as_root {
+            cmd = as_nobody(&clinic, &cmd);
+        }
+        let mut child = cmd.stdin(Stdio::piped()).spawn().unwrap();
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(format!("{PASSWORD}\n").as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "read-only {what}: {err}");
+        let last = err.lines().last().unwrap_or_default();
+        assert!(last.starts_with("clinic2fa: ") && last.contains("cannot be written"), "{err}");
+        assert!(last.contains("clinic.db") && last.contains("nothing was changed"), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+
+        std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o700)).unwrap();
+        std::fs::set_permissions(clinic.db(), std::fs::Permissions::from_mode(0o600)).unwrap();
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert_eq!(clinic.db_bytes(), before, "read-only {what}");
+        assert_eq!(accounts(&clinic), 1, "read-only {what}");
     }
-    let mut child = cmd.stdin(Stdio::piped()).spawn().unwrap();
-    use std::io::Write;
-    child.stdin.take().unwrap().write_all(format!("{PASSWORD}\n").as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{err}");
-    let last = err.lines().last().unwrap_or_default();
-    assert!(last.starts_with("clinic2fa: ") && last.contains("cannot be written"), "{err}");
-    assert!(last.contains("clinic.db") && last.contains("nothing was changed"), "{err}");
-    assert!(!err.contains("panicked"), "{err}");
-    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o700)).unwrap();
-    std::fs::set_permissions(clinic.db(), std::fs::Permissions::from_mode(0o600)).unwrap();
-    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
-    assert_eq!(clinic.db_bytes(), before);
-    assert_eq!(accounts(&clinic), 1);
+}
+
+/// `cmd` as the user `nobody`, from a copy of the binary in the test's own folder:
+/// `nobody` may not reach the build folder (CI may clone under /root).
+fn as_nobody(clinic: &Clinic, cmd: &Command) -> Command {
+    let copy = clinic.dir().join("clinic2fa");
+    std::fs::copy(cmd.get_program(), &copy).unwrap();
+    std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut as_nobody = Command::new(&copy);
+    as_nobody.env_clear().args(cmd.get_args()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    for (k, v) in cmd.get_envs() {
+        if let Some(v) = v {
+            as_nobody.env(k, v);
+        }
+    }
+    as_nobody.uid(65534).gid(65534);
+    as_nobody
 }
 
 #[test]
 fn a_full_disk_during_a_write_is_a_clear_error_and_the_database_is_intact() {
     let clinic = Clinic::new();
-    clinic.add_user("template", &[]);
-    let hash: String = clinic.sql("SELECT password_hash FROM accounts");
-    let mut text = String::from("username,password_hash\n");
-    for i in 0..5_000 {
-        writeln!(text, "user{i:05},\"{hash}\"").unwrap();
-    }
-    let file = clinic.dir().join("big.csv");
-    std::fs::write(&file, &text).unwrap();
+    clinic.add_user("alice", &[]);
+    let file = prehashed_import(&clinic, 5_000);
     // No file this process writes may grow past ~256 KiB: the import's write-ahead log
     // hits the limit part-way, as on a full disk. SIGXFSZ is ignored so the write
     // fails with an error instead of killing the process.
@@ -187,7 +203,7 @@ fn a_full_disk_during_a_write_is_a_clear_error_and_the_database_is_intact() {
     assert!(err.contains("disk may be full") && err.contains("nothing was changed"), "{err}");
     assert_eq!(accounts(&clinic), 1);
     integrity_ok(&clinic);
-    assert_eq!(clinic.user("template")["username"], "template");
+    assert_eq!(clinic.user("alice")["username"], "alice");
 }
 
 /// Runs the binary through `sh -c SCRIPT`, the binary's path as `$0`.
