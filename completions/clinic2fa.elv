@@ -323,7 +323,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;login'= {
             cand --code 'A 6-digit code from the authenticator app'
-            cand --recovery-code 'One of the recovery codes issued at enrolment (each works once)'
+            cand --recovery-code 'One of the recovery codes issued at enrolment (each works once); `-` reads it from the next line of stdin, keeping it out of the process list'
             cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --password-stdin 'Read the password from the first line of stdin instead of prompting'
@@ -334,7 +334,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;enrol'= {
             cand --code 'A 6-digit code from the authenticator app'
-            cand --recovery-code 'One of the recovery codes issued at enrolment (each works once)'
+            cand --recovery-code 'One of the recovery codes issued at enrolment (each works once); `-` reads it from the next line of stdin, keeping it out of the process list'
             cand --confirm 'Finish an enrolment: a code from the newly added app'
             cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
@@ -346,7 +346,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;unenrol'= {
             cand --code 'A 6-digit code from the authenticator app'
-            cand --recovery-code 'One of the recovery codes issued at enrolment (each works once)'
+            cand --recovery-code 'One of the recovery codes issued at enrolment (each works once); `-` reads it from the next line of stdin, keeping it out of the process list'
             cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --password-stdin 'Read the password from the first line of stdin instead of prompting'
@@ -357,7 +357,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;recovery-codes'= {
             cand --code 'A 6-digit code from the authenticator app'
-            cand --recovery-code 'One of the recovery codes issued at enrolment (each works once)'
+            cand --recovery-code 'One of the recovery codes issued at enrolment (each works once); `-` reads it from the next line of stdin, keeping it out of the process list'
             cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --password-stdin 'Read the password from the first line of stdin instead of prompting'
@@ -368,7 +368,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;passwd'= {
             cand --code 'A 6-digit code from the authenticator app'
-            cand --recovery-code 'One of the recovery codes issued at enrolment (each works once)'
+            cand --recovery-code 'One of the recovery codes issued at enrolment (each works once); `-` reads it from the next line of stdin, keeping it out of the process list'
             cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --password-stdin 'Read the password from the first line of stdin instead of prompting'

@@ -249,7 +249,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_see
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "import" -d 'Add many accounts from a CSV or JSON file, all or none'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand login" -l code -d 'A 6-digit code from the authenticator app' -r
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand login" -l recovery-code -d 'One of the recovery codes issued at enrolment (each works once)' -r
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand login" -l recovery-code -d 'One of the recovery codes issued at enrolment (each works once); `-` reads it from the next line of stdin, keeping it out of the process list' -r
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand login" -l db -d 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand login" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
@@ -259,7 +259,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand login" -l json -d 'P
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand login" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand login" -s h -l help -d 'Print help'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand enrol" -l code -d 'A 6-digit code from the authenticator app' -r
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand enrol" -l recovery-code -d 'One of the recovery codes issued at enrolment (each works once)' -r
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand enrol" -l recovery-code -d 'One of the recovery codes issued at enrolment (each works once); `-` reads it from the next line of stdin, keeping it out of the process list' -r
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand enrol" -l confirm -d 'Finish an enrolment: a code from the newly added app' -r
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand enrol" -l db -d 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand enrol" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
@@ -270,7 +270,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand enrol" -l json -d 'P
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand enrol" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand enrol" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand unenrol" -l code -d 'A 6-digit code from the authenticator app' -r
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand unenrol" -l recovery-code -d 'One of the recovery codes issued at enrolment (each works once)' -r
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand unenrol" -l recovery-code -d 'One of the recovery codes issued at enrolment (each works once); `-` reads it from the next line of stdin, keeping it out of the process list' -r
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand unenrol" -l db -d 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand unenrol" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
@@ -280,7 +280,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand unenrol" -l json -d 
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand unenrol" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand unenrol" -s h -l help -d 'Print help'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand recovery-codes" -l code -d 'A 6-digit code from the authenticator app' -r
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand recovery-codes" -l recovery-code -d 'One of the recovery codes issued at enrolment (each works once)' -r
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand recovery-codes" -l recovery-code -d 'One of the recovery codes issued at enrolment (each works once); `-` reads it from the next line of stdin, keeping it out of the process list' -r
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand recovery-codes" -l db -d 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand recovery-codes" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
@@ -290,7 +290,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand recovery-codes" -l j
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand recovery-codes" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand recovery-codes" -s h -l help -d 'Print help'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand passwd" -l code -d 'A 6-digit code from the authenticator app' -r
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand passwd" -l recovery-code -d 'One of the recovery codes issued at enrolment (each works once)' -r
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand passwd" -l recovery-code -d 'One of the recovery codes issued at enrolment (each works once); `-` reads it from the next line of stdin, keeping it out of the process list' -r
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand passwd" -l db -d 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand passwd" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''

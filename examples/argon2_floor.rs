@@ -1,22 +1,19 @@
 //! The floor for a login: one argon2id verification with clinic2fa's parameters, done
-//! by argon2's own `verify_password` (its own allocation), not by clinic2fa's code.
-//! Used by bench/run.sh and bench/login.py.
+//! by argon2's own `verify_password`, not by clinic2fa's code. Used by bench/login.py
+//! and bench/run.sh.
 //!
-//! - `argon2_floor [N]`: one verification to warm the memory, then N timed ones in the
-//!   same process; prints their median and minimum, and each time, in milliseconds.
-//!   Then (`ours=`) N timings of clinic2fa's own `password::verify` (huge pages that
-//!   the thread keeps; the first call faults them in). The faster of the two is the
-//!   floor: a login minus it is what is not hashing.
 //! - `argon2_floor hash`: prints a PHC string for the benchmark password.
-//! - `argon2_floor verify-once PHC`: one verification in a fresh process (its 19 MiB
-//!   still untouched), timed from outside.
+//! - `argon2_floor verify-once PHC`: one verification in a fresh process, timed from
+//!   outside as a whole process, like a login.
+//! - `argon2_floor [N]`: N verifications in one process, for context; prints their
+//!   median and minimum in milliseconds.
 
 use std::io::Write;
 use std::time::Instant;
 
 use argon2::password_hash::phc::PasswordHash;
 use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
-use clinic2fa::domain::password::{self, LANES, MEMORY_KIB, PASSES};
+use clinic2fa::domain::password::{LANES, MEMORY_KIB, PASSES};
 
 const PASSWORD: &[u8] = b"correct horse battery";
 
@@ -27,17 +24,6 @@ fn argon2() -> Argon2<'static> {
 
 fn verify(phc: &PasswordHash) -> bool {
     argon2().verify_password(PASSWORD, phc).is_ok()
-}
-
-/// Milliseconds each of `runs` calls of `f` took.
-fn time_each(runs: usize, f: impl Fn()) -> Vec<f64> {
-    (0..runs)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed().as_secs_f64() * 1000.0
-        })
-        .collect()
 }
 
 fn main() {
@@ -52,23 +38,15 @@ fn main() {
         runs => {
             let runs: usize = runs.and_then(|n| n.parse().ok()).unwrap_or(40);
             let phc = argon2().hash_password(PASSWORD).expect("hash");
-            let phc_string = phc.to_string();
-            let ours = || assert!(password::verify("correct horse battery", &phc_string));
-            assert!(verify(&phc)); // warms the allocator's 19 MiB
-            let times = time_each(runs, || assert!(verify(&phc)));
-            ours(); // warms ours
-            let ours = time_each(runs, ours);
-            let mut sorted = times.clone();
-            sorted.sort_by(f64::total_cmp);
-            let list =
-                |v: &[f64]| v.iter().map(|t| format!("{t:.3}")).collect::<Vec<_>>().join(",");
-            format!(
-                "median_ms={:.3} min_ms={:.3} runs={runs} each={} ours={}",
-                sorted[runs / 2],
-                sorted[0],
-                list(&times),
-                list(&ours)
-            )
+            let mut times: Vec<f64> = (0..runs)
+                .map(|_| {
+                    let start = Instant::now();
+                    assert!(verify(&phc));
+                    start.elapsed().as_secs_f64() * 1000.0
+                })
+                .collect();
+            times.sort_by(f64::total_cmp);
+            format!("median_ms={:.3} min_ms={:.3} runs={runs}", times[runs / 2], times[0])
         }
     };
     writeln!(std::io::stdout().lock(), "{line}").expect("stdout");

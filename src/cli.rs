@@ -335,7 +335,8 @@ pub struct CodeInput {
     /// A 6-digit code from the authenticator app
     #[arg(long, value_name = "CODE", conflicts_with = "recovery_code")]
     pub code: Option<String>,
-    /// One of the recovery codes issued at enrolment (each works once)
+    /// One of the recovery codes issued at enrolment (each works once); `-` reads it
+    /// from the next line of stdin, keeping it out of the process list
     #[arg(long, value_name = "CODE")]
     pub recovery_code: Option<String>,
 }

@@ -61,7 +61,7 @@ fn require_2fa_dry_run(ctx: &Context, store: &Store, on: bool) -> anyhow::Result
     let clinic = Clinic { require_2fa: on, ..store::clinic::get(store.conn())? };
     let must_enrol: Vec<String> = store::accounts::list(store.conn())?
         .into_iter()
-        .filter(|a| !a.disabled && a.needs_enrolment(&clinic))
+        .filter(|a| a.needs_enrolment(&clinic))
         .map(|a| a.username.to_string())
         .collect();
     let state = if on { "on" } else { "off" };

@@ -1,117 +1,138 @@
-//! `login USERNAME`: one sign-in, by the rules of `domain::login::decide`.
+//! `login USERNAME`: one sign-in, by the rules of `domain::signin::decide`.
 //!
-//! At a terminal, a person who must set up an authenticator (2FA required and none
-//! set up, or a bypass just spent) goes straight through enrolment; from a script they
-//! are told to run `clinic2fa enrol`.
-
-use serde_json::json;
+//! At a terminal the sign-in goes on where the rules say so: a temporary password is
+//! replaced at once, and a person who must set up an authenticator (2FA required and
+//! none set up, or a bypass just spent) does so before the command ends.
 
 use crate::cli::LoginArgs;
-use crate::commands::auth::{self, Attempted, Offered};
-use crate::commands::{Context, enrol, input};
-use crate::domain::account::Account;
-use crate::domain::login::{self, DenyReason, SecondFactor, Via};
+use crate::commands::enrol::{self, SetUp};
+use crate::commands::signin::{self, Attempted, Credential, Materials, Request, Started};
+use crate::commands::{Context, input};
 use crate::domain::password;
 use crate::domain::recovery::RecoveryCode;
+use crate::domain::signin::{DenyReason, Purpose, SecondFactor, Verdict, Via};
 use crate::domain::username::Username;
 use crate::error::exit;
-use crate::store::{Store, accounts, audit};
-use crate::ui::enrolment;
+use crate::store::Store;
 use crate::ui::output::note;
+use crate::ui::{enrolment, signin as shown};
 
 pub fn run(ctx: &Context, args: &LoginArgs) -> anyhow::Result<u8> {
     let username = Username::parse(&args.username)?;
-    let offered = Offered::from_args(&args.code)?;
+    let offered = signin::Offered::from_args(&args.code)?;
     let password = input::current_password(ctx, &args.password)?;
+    let offered = input::offered(ctx, offered)?;
     let mut store = ctx.open_store()?;
-    let request = |rule, offered| auth::Request {
-        username: &username,
-        password: &password,
-        offered,
-        rule,
-        action: "login",
-    };
-    let outcome =
-        auth::attempt(ctx, &mut store, request(login::decide, offered.clone()), |tx, account| {
-            accounts::record_login(tx, account, ctx.now)?;
-            Ok(account.recovery_codes_left)
-        })?;
-    let outcome = match outcome {
-        // A temporary password: at a terminal, choose one now and carry on signing in,
-        // the change and the sign-in in one transaction.
-        Attempted::Denied { reason: DenyReason::PasswordChangeRequired, account: Some(_) }
-            if ctx.interactive =>
-        {
-            note(&format!("The password of {username} was set for them: choose your own now."))?;
-            let new = input::changed_password(ctx, &args.password, &username, Some(&password))?;
-            let phc = password::hash(&new)?;
-            drop(new);
-            let rule = login::decide_with_new_password;
-            auth::attempt(ctx, &mut store, request(rule, offered), |tx, account| {
-                accounts::set_password_hash(tx, account, &phc, false)?;
-                accounts::record_login(tx, account, ctx.now)?;
-                Ok(account.recovery_codes_left)
-            })?
-        }
-        other => other,
-    };
-    match outcome {
-        Attempted::Passed { account, via, enrolment_required, value: codes_left_before } => {
-            if matches!(via, Via::RecoveryCode(_)) {
-                warn_about_recovery_codes(&username, codes_left_before.saturating_sub(1))?;
+    // At a terminal, set-up may follow at once: its secret is made ahead.
+    let started = || ctx.interactive.then(|| Started::new(ctx.now)).transpose();
+    let mut attempted = signin::attempt(
+        ctx,
+        &mut store,
+        Request {
+            purpose: Purpose::Login,
+            username: &username,
+            credential: Credential::Password(&password),
+            offered: offered.clone(),
+            materials: Materials { started: started()?, ..Materials::default() },
+        },
+    )?;
+    // A temporary password: at a terminal, choose one now and carry on signing in.
+    if attempted.verdict == Verdict::Denied(DenyReason::PasswordChangeRequired) && ctx.interactive {
+        note(&format!("The password of {username} was set for them: choose your own now."))?;
+        let new = input::changed_password(ctx, &args.password, &username, Some(&password))?;
+        let checked = attempted.password_hash.clone().unwrap_or_default();
+        attempted = signin::attempt(
+            ctx,
+            &mut store,
+            Request {
+                purpose: Purpose::LoginReplacingPassword,
+                username: &username,
+                credential: Credential::Verified(&checked),
+                offered,
+                materials: Materials {
+                    new_password_hash: Some(password::hash(&new)?),
+                    started: started()?,
+                    ..Materials::default()
+                },
+            },
+        )?;
+    }
+    finish(ctx, &mut store, &username, attempted)
+}
+
+/// Shows the sign-in's result, going through set-up first where it was started.
+fn finish(
+    ctx: &Context,
+    store: &mut Store,
+    username: &Username,
+    attempted: Attempted,
+) -> anyhow::Result<u8> {
+    match attempted.verdict {
+        Verdict::Allowed { via, enrolment_required } => {
+            if let (Via::RecoveryCode(_), Some(account)) = (via, &attempted.account) {
+                warn_about_recovery_codes(username, account.recovery_codes_left.saturating_sub(1))?;
             }
             // A bypass spent where 2FA applies: set up the new phone now, at a terminal.
-            let mut still_required = enrolment_required;
-            let mut codes = None;
-            if enrolment_required && ctx.interactive {
-                codes = enrol::enrol_at_login(ctx, &mut store, &account)?;
-                still_required = codes.is_none();
-            }
-            signed_in(ctx, &username, via.second_factor(), still_required, codes.as_deref())
+            let (still_required, codes) = match set_up(ctx, store, username, &attempted)? {
+                Some(SetUp::Done(codes)) => (false, Some(codes)),
+                _ => (enrolment_required, None),
+            };
+            signed_in(ctx, username, via.second_factor(), still_required, codes.as_deref())
         }
-        Attempted::Denied { reason: DenyReason::EnrolmentRequired, account: Some(account) }
-            if ctx.interactive =>
-        {
-            match enrol::enrol_at_login(ctx, &mut store, &account)? {
-                Some(codes) => {
-                    record_login_after_enrolment(ctx, &mut store, &account)?;
-                    signed_in(ctx, &username, SecondFactor::Totp, false, Some(&codes))
+        Verdict::Denied(DenyReason::EnrolmentRequired) => {
+            match set_up(ctx, store, username, &attempted)? {
+                Some(SetUp::Done(codes)) => {
+                    signed_in(ctx, username, SecondFactor::Totp, false, Some(&codes))
                 }
-                None => auth::report_denied(
+                Some(SetUp::Failed(Some(reason))) => {
+                    Ok(signin::report_denied(ctx, username, reason, attempted.account.as_ref()))
+                }
+                Some(SetUp::Failed(None)) | None => Ok(signin::report_denied(
                     ctx,
-                    &username,
+                    username,
                     DenyReason::EnrolmentRequired,
-                    Some(&account),
-                ),
+                    attempted.account.as_ref(),
+                )),
             }
         }
-        Attempted::Denied { reason, account } => {
-            auth::report_denied(ctx, &username, reason, account.as_ref())
+        Verdict::Denied(reason) => {
+            Ok(signin::report_denied(ctx, username, reason, attempted.account.as_ref()))
         }
+        Verdict::Refused(refusal) => Err(signin::refused(username, refusal)),
     }
 }
 
-/// The sign-in that rule 5 refused until the person enrolled: they have now proved a
-/// code from their new authenticator, so it succeeds.
-fn record_login_after_enrolment(
+/// The set-up the decision started (at a terminal only), shown and confirmed.
+fn set_up(
     ctx: &Context,
     store: &mut Store,
-    account: &Account,
-) -> anyhow::Result<()> {
-    store.write(|tx| {
-        accounts::record_login(tx, account, ctx.now)?;
-        audit::record(
-            tx,
-            &audit::Entry {
-                at: ctx.now,
-                actor: account.username.as_str(),
-                action: "login",
-                subject: Some(account.username.as_str()),
-                outcome: "success",
-                detail: Some("totp (enrolled at login)"),
-            },
-        )
-    })
+    username: &Username,
+    attempted: &Attempted,
+) -> anyhow::Result<Option<SetUp>> {
+    let (Some(started), Some(checked)) = (&attempted.started, &attempted.password_hash) else {
+        return Ok(None);
+    };
+    // Not shown is not signed in: a closed output here is a failure, never the quiet
+    // exit 0 that a success's closed pipe gets.
+    let shown = ctx
+        .out
+        .text(&format!(
+            "Two-factor authentication is required for {username}. Set up your authenticator app now.\n"
+        ))
+        .map_err(anyhow::Error::from)
+        .and_then(|()| enrol::show_started(ctx, &attempted.clinic.name, username, started));
+    if let Err(e) = shown {
+        anyhow::bail!("could not show the authenticator set-up: {e}");
+    }
+    enrol::confirm_at_terminal(
+        ctx,
+        store,
+        Purpose::EnrolAtLogin,
+        username,
+        checked,
+        &attempted.clinic.name,
+    )
+    .map(Some)
 }
 
 fn signed_in(
@@ -121,12 +142,7 @@ fn signed_in(
     enrolment_required: bool,
     recovery_codes: Option<&[RecoveryCode]>,
 ) -> anyhow::Result<u8> {
-    let json = json!({
-        "username": username.as_str(),
-        "result": "success",
-        "second_factor": second_factor.as_str(),
-        "enrolment_required": enrolment_required,
-    });
+    let json = shown::signed_in_json(username, second_factor, enrolment_required);
     ctx.out.result(&json, || {
         let mut text = format!("Signed in as {username}.");
         if let Some(codes) = recovery_codes {

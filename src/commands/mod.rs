@@ -2,24 +2,25 @@
 //! one store transaction and prints the result; the rules themselves live in `domain`.
 
 mod audit;
-mod auth;
 mod clinic;
 mod completions;
 mod enrol;
 mod import;
 mod input;
 mod login;
+mod passwd;
 mod report;
+mod signin;
 mod user;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use crate::cli::{Cli, Command, GlobalOptions};
+use crate::cli::{Cli, ColorChoice, Command, GlobalOptions};
 use crate::domain::time::Timestamp;
 use crate::error::{Error, exit};
 use crate::store::{Db, Store};
-use crate::ui::output::Output;
+use crate::ui::output::{Output, note};
 
 /// What every command needs to know about this run.
 #[derive(Debug)]
@@ -41,15 +42,37 @@ impl Context {
         Ok(Context {
             key_path: key_path(&db_path),
             db_path,
-            out: Output::new(global.json, global.color),
+            out: Output::new(global.json, chosen_color(global.color)),
             interactive: !global.no_input && std::io::stdin().is_terminal(),
             now: clock()?,
             operator: operator(),
         })
     }
 
+    /// Opens the database, and tells the person what opening it found.
     pub fn open_store(&self) -> anyhow::Result<Store> {
-        Store::open(&self.db_path, &self.key_path)
+        let store = Store::open(&self.db_path, &self.key_path)?;
+        for warning in &store.notices.warnings {
+            note(warning)?;
+        }
+        if let Some(key) = &store.notices.created_key
+            && std::io::stderr().is_terminal()
+        {
+            note(&format!(
+                "note: created the key file {}. It encrypts 2FA secrets: back it up, separately from the database.",
+                key.display()
+            ))?;
+        }
+        Ok(store)
+    }
+}
+
+/// `--color always|never`; `None` leaves it to the terminal (`auto`).
+fn chosen_color(choice: ColorChoice) -> Option<bool> {
+    match choice {
+        ColorChoice::Always => Some(true),
+        ColorChoice::Never => Some(false),
+        ColorChoice::Auto => None,
     }
 }
 
@@ -69,7 +92,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Enrol(args) => enrol::run(&ctx, &args),
         Command::Unenrol(args) => enrol::unenrol(&ctx, &args),
         Command::RecoveryCodes(args) => enrol::regenerate(&ctx, &args),
-        Command::Passwd(args) => enrol::change_password(&ctx, &args),
+        Command::Passwd(args) => passwd::run(&ctx, &args),
         Command::Report { csv } => report::report(&ctx, csv),
         Command::Completions { .. } | Command::Man => unreachable!("handled above"),
     }

@@ -93,6 +93,7 @@ pub fn explain(ctx: &Context, username: &str) -> anyhow::Result<u8> {
         "clinic_require_2fa": clinic.require_2fa,
         "reason": e.reason,
         "enrolled": account.enrolled,
+        "must_enrol": e.must_enrol,
         "next_login": e.next_login,
         "bypass": account.bypass_at(ctx.now).map(|t| json!({"expires_at": t.rfc3339()})),
         "locked_until": account.locked_at(ctx.now).map(Timestamp::rfc3339),

@@ -73,9 +73,13 @@ impl Account {
         self.policy.requires_2fa(clinic.require_2fa)
     }
 
-    /// 2FA applies and no authenticator is set up: their next login enrols them.
+    /// Must set up an authenticator: 2FA applies, none is set up, and the account can
+    /// sign in. The one "must enrol" rule: login's rule 5, `report`, `user list
+    /// --needs-enrolment`, `clinic require-2fa --dry-run` and `user explain` all ask it.
+    /// A disabled account cannot sign in, so it is counted as disabled, not as owing an
+    /// enrolment; enabling it makes it owe one again.
     pub fn needs_enrolment(&self, clinic: &Clinic) -> bool {
-        self.requires_2fa(clinic) && !self.enrolled
+        !self.disabled && self.requires_2fa(clinic) && !self.enrolled
     }
 
     /// The end of a lockout still in force at `now`.
@@ -130,5 +134,14 @@ mod tests {
         assert_eq!(a.status(&clinic(false), NOW), "locked");
         a.disabled = true;
         assert_eq!(a.status(&clinic(false), NOW), "disabled");
+    }
+
+    #[test]
+    fn a_disabled_account_owes_no_enrolment_until_enabled() {
+        let mut a = account();
+        assert!(a.needs_enrolment(&clinic(true)));
+        a.disabled = true;
+        assert!(!a.needs_enrolment(&clinic(true)));
+        assert!(a.requires_2fa(&clinic(true)), "2FA still applies to it");
     }
 }

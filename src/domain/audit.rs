@@ -21,6 +21,13 @@ pub struct Record {
     pub detail: Option<String>,
 }
 
+/// An entry as shown by `audit`.
+#[derive(Debug)]
+pub struct Listed {
+    pub seq: Option<i64>,
+    pub record: Record,
+}
+
 /// The seal before the first entry.
 pub const GENESIS: [u8; 32] = [0; 32];
 

@@ -1,17 +1,19 @@
 //! "Why is 2FA (not) required for this person, and what will their next login ask?"
 //!
-//! The answer about the next login comes from running the real login rules
-//! ([`login::decide`]) on "right password, no code", so it cannot drift from them.
+//! The answer about the next login comes from running the real sign-in rules
+//! ([`signin::decide`]) on "right password, no code", so it cannot drift from them.
 
 use crate::domain::account::Account;
-use crate::domain::login::{self, Attempt, Decision, DenyReason, Proof, Via};
 use crate::domain::policy::Policy;
 use crate::domain::settings::Clinic;
+use crate::domain::signin::{self, DenyReason, Facts, Proof, Purpose, Verdict, Via};
 use crate::domain::time::Timestamp;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Explanation {
     pub required: bool,
+    /// Owes an enrolment (the one "must enrol" rule, [`Account::needs_enrolment`]).
+    pub must_enrol: bool,
     /// Which setting decided: `"per-user setting"` or `"clinic-wide setting"`.
     pub decided_by: &'static str,
     /// Why, in a sentence.
@@ -42,27 +44,35 @@ pub fn explain(account: &Account, clinic: &Clinic, now: Timestamp) -> Explanatio
             ),
         ),
     };
-    let attempt =
-        Attempt { account: Some(account), password_ok: true, proof: Proof::Nothing, clinic, now };
-    let next_login = match login::decide(&attempt) {
-        Decision::Denied { reason: DenyReason::InvalidCredentials, .. } => {
+    let facts = Facts {
+        purpose: Purpose::Login,
+        account: Some(account),
+        password_ok: true,
+        password_outdated: false,
+        proof: Proof::Nothing,
+        at_terminal: false,
+        clinic,
+        now,
+    };
+    let next_login = match signin::decide(&facts).verdict {
+        Verdict::Denied(DenyReason::InvalidCredentials) => {
             "refused: the account is disabled (`clinic2fa user enable` lets them in again)".to_owned()
         }
-        Decision::Denied { reason: DenyReason::Locked, .. } => format!(
+        Verdict::Denied(DenyReason::Locked) => format!(
             "refused until {}: locked after too many failed sign-ins (`clinic2fa user unlock` ends it now)",
             account.locked_at(now).map(|t| t.to_string()).unwrap_or_default()
         ),
-        Decision::Denied { reason: DenyReason::PasswordChangeRequired, .. } => {
+        Verdict::Denied(DenyReason::PasswordChangeRequired) => {
             "the password, then a new password of their own: the current one was set for them".to_owned()
         }
-        Decision::Denied { reason: DenyReason::CodeRequired | DenyReason::InvalidCode, .. } => format!(
+        Verdict::Denied(DenyReason::CodeRequired | DenyReason::InvalidCode) => format!(
             "the password and a code from their authenticator app (or one of their {} recovery codes)",
             account.recovery_codes_left
         ),
-        Decision::Denied { reason: DenyReason::EnrolmentRequired, .. } => {
+        Verdict::Denied(DenyReason::EnrolmentRequired) => {
             "the password, then setting up an authenticator app (at a terminal it follows at once; from a script, `clinic2fa enrol` first)".to_owned()
         }
-        Decision::Success { via: Via::Bypass, enrolment_required } => {
+        Verdict::Allowed { via: Via::Bypass, enrolment_required } => {
             let until = account.bypass_at(now).map(|t| t.to_string()).unwrap_or_default();
             let then = if enrolment_required {
                 "; their old authenticator is then removed and they set up a new one"
@@ -71,9 +81,16 @@ pub fn explain(account: &Account, clinic: &Clinic, now: Timestamp) -> Explanatio
             };
             format!("the password alone, once: a bypass is pending until {until}{then}")
         }
-        Decision::Success { .. } => "the password alone".to_owned(),
+        // Login refuses nothing as "not applicable": only the other purposes do.
+        Verdict::Allowed { .. } | Verdict::Refused(_) => "the password alone".to_owned(),
     };
-    Explanation { required, decided_by, reason, next_login }
+    Explanation {
+        required,
+        must_enrol: account.needs_enrolment(clinic),
+        decided_by,
+        reason,
+        next_login,
+    }
 }
 
 #[cfg(test)]

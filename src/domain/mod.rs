@@ -9,13 +9,13 @@ pub mod explain;
 pub mod fixtures;
 pub mod import;
 pub mod keys;
-pub mod login;
 pub mod password;
 pub mod policy;
 #[cfg(test)]
 mod properties;
 pub mod recovery;
 pub mod settings;
+pub mod signin;
 pub mod time;
 pub mod totp;
 pub mod username;

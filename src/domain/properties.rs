@@ -6,37 +6,36 @@ use proptest::prelude::*;
 use crate::domain::account::Account;
 use crate::domain::duration::parse_bypass_duration;
 use crate::domain::fixtures::{self, NOW};
-use crate::domain::login::{Attempt, Decision, DenyReason, Proof, Via, decide};
 use crate::domain::policy::Policy;
 use crate::domain::recovery::RecoveryCode;
 use crate::domain::settings::Clinic;
+use crate::domain::signin::{
+    DenyReason, Effect, Facts, NewCode, Proof, Purpose, Verdict, Via, decide,
+};
 use crate::domain::time::Timestamp;
 use crate::domain::totp::Code;
 use crate::domain::username::Username;
 
-/// The contract's rule list, written out again as plainly as it reads.
+/// The contract's login rule list, written out again as plainly as it reads.
 fn contract(
     account: Option<&Account>,
     password_ok: bool,
     proof: Proof,
     clinic: &Clinic,
-) -> Decision {
-    let denied = |reason, counts_as_failure| Decision::Denied { reason, counts_as_failure };
-    // 1. Unknown user, disabled user or wrong password (counted for an existing user).
-    let Some(a) = account else { return denied(DenyReason::InvalidCredentials, false) };
-    if !password_ok {
-        return denied(DenyReason::InvalidCredentials, true);
+) -> Verdict {
+    let denied = Verdict::Denied;
+    let Some(a) = account else { return denied(DenyReason::InvalidCredentials) };
+    // 1. An existing, enabled account that is locked: locked, whatever the password.
+    if !a.disabled && a.locked_until.is_some_and(|t| t > NOW) {
+        return denied(DenyReason::Locked);
     }
-    if a.disabled {
-        return denied(DenyReason::InvalidCredentials, false);
+    // 2. Unknown user, disabled user or wrong password.
+    if a.disabled || !password_ok {
+        return denied(DenyReason::InvalidCredentials);
     }
-    // 2. Locked.
-    if a.locked_until.is_some_and(|t| t > NOW) {
-        return denied(DenyReason::Locked, false);
-    }
-    // (A temporary password must be replaced first.)
+    // 2a. A temporary password must be replaced first.
     if a.must_change_password {
-        return denied(DenyReason::PasswordChangeRequired, false);
+        return denied(DenyReason::PasswordChangeRequired);
     }
     let required = match a.policy {
         Policy::Required => true,
@@ -45,27 +44,50 @@ fn contract(
     };
     // 3. A pending, unexpired bypass.
     if a.bypass_until.is_some_and(|t| t > NOW) {
-        return Decision::Success { via: Via::Bypass, enrolment_required: required };
+        return Verdict::Allowed { via: Via::Bypass, enrolment_required: required };
     }
     // 4. Enrolled: a valid code.
     if a.enrolled {
         return match proof {
-            Proof::Nothing => denied(DenyReason::CodeRequired, false),
+            Proof::Nothing => denied(DenyReason::CodeRequired),
             Proof::Totp(Some(step)) => {
-                Decision::Success { via: Via::Totp(step), enrolment_required: false }
+                Verdict::Allowed { via: Via::Totp(step), enrolment_required: false }
             }
             Proof::RecoveryCode(Some(id)) => {
-                Decision::Success { via: Via::RecoveryCode(id), enrolment_required: false }
+                Verdict::Allowed { via: Via::RecoveryCode(id), enrolment_required: false }
             }
-            _ => denied(DenyReason::InvalidCode, true),
+            _ => denied(DenyReason::InvalidCode),
         };
     }
     // 5. Not enrolled and required.
     if required {
-        return denied(DenyReason::EnrolmentRequired, false);
+        return denied(DenyReason::EnrolmentRequired);
     }
     // 6. Not enrolled and not required.
-    Decision::Success { via: Via::Password, enrolment_required: false }
+    Verdict::Allowed { via: Via::Password, enrolment_required: false }
+}
+
+fn facts<'a>(
+    purpose: Purpose,
+    account: Option<&'a Account>,
+    password_ok: bool,
+    proof: Proof,
+    clinic: &'a Clinic,
+) -> Facts<'a> {
+    Facts {
+        purpose,
+        account,
+        password_ok,
+        password_outdated: false,
+        proof,
+        at_terminal: false,
+        clinic,
+        now: NOW,
+    }
+}
+
+fn purpose() -> impl Strategy<Value = Purpose> {
+    proptest::sample::select(Purpose::ALL.to_vec())
 }
 
 fn moment() -> impl Strategy<Value = Option<Timestamp>> {
@@ -101,37 +123,76 @@ fn proof() -> impl Strategy<Value = Proof> {
         Just(Proof::Nothing),
         proptest::option::of(0u64..100).prop_map(Proof::Totp),
         proptest::option::of(0i64..10).prop_map(Proof::RecoveryCode),
+        Just(Proof::NewCode(NewCode::Wrong)),
+        (0u64..100).prop_map(|s| Proof::NewCode(NewCode::Matches(s))),
     ]
 }
 
 proptest! {
     #[test]
-    fn decide_follows_the_contract_rule_list(
+    fn login_follows_the_contract_rule_list(
         exists in any::<bool>(),
         account in account(),
         password_ok in any::<bool>(),
-        proof in proof(),
+        proof in prop_oneof![
+            Just(Proof::Nothing),
+            proptest::option::of(0u64..100).prop_map(Proof::Totp),
+            proptest::option::of(0i64..10).prop_map(Proof::RecoveryCode),
+        ],
         require_2fa in any::<bool>(),
     ) {
         let clinic = fixtures::clinic(require_2fa);
         let account = exists.then_some(&account);
-        let attempt = Attempt { account, password_ok, proof, clinic: &clinic, now: NOW };
-        prop_assert_eq!(decide(&attempt), contract(account, password_ok, proof, &clinic));
+        let verdict = decide(&facts(Purpose::Login, account, password_ok, proof, &clinic)).verdict;
+        prop_assert_eq!(verdict, contract(account, password_ok, proof, &clinic));
     }
 
     #[test]
-    fn a_wrong_password_never_lets_in_and_spends_nothing(account in account(), proof in proof(), require in any::<bool>()) {
+    fn a_wrong_password_never_lets_in_and_spends_or_resets_nothing(
+        purpose in purpose(), account in account(), proof in proof(), require in any::<bool>()
+    ) {
         let clinic = fixtures::clinic(require);
-        let attempt = Attempt { account: Some(&account), password_ok: false, proof, clinic: &clinic, now: NOW };
-        prop_assert_eq!(decide(&attempt), Decision::Denied { reason: DenyReason::InvalidCredentials, counts_as_failure: true });
+        let outcome = decide(&facts(purpose, Some(&account), false, proof, &clinic));
+        prop_assert!(matches!(outcome.verdict, Verdict::Denied(DenyReason::InvalidCredentials | DenyReason::Locked)));
+        for effect in &outcome.effects {
+            prop_assert!(matches!(effect, Effect::CountFailure | Effect::Lock { .. } | Effect::Audit(_)), "{:?}", effect);
+        }
     }
 
     #[test]
-    fn only_wrong_passwords_and_wrong_codes_count_toward_lockout(account in account(), ok in any::<bool>(), proof in proof()) {
+    fn a_locked_account_answers_locked_and_nothing_else_happens(
+        purpose in purpose(), account in account(), ok in any::<bool>(), proof in proof()
+    ) {
         let clinic = fixtures::clinic(true);
-        let attempt = Attempt { account: Some(&account), password_ok: ok, proof, clinic: &clinic, now: NOW };
-        if let Decision::Denied { reason, counts_as_failure: true } = decide(&attempt) {
-            prop_assert!(matches!(reason, DenyReason::InvalidCredentials | DenyReason::InvalidCode));
+        let locked = Account { disabled: false, locked_until: Some(NOW.plus_seconds(60)), ..account };
+        let outcome = decide(&facts(purpose, Some(&locked), ok, proof, &clinic));
+        prop_assert_eq!(outcome.verdict, Verdict::Denied(DenyReason::Locked));
+        prop_assert!(outcome.effects.iter().all(|e| matches!(e, Effect::Audit(_))));
+    }
+
+    #[test]
+    fn only_wrong_passwords_and_wrong_codes_count_and_only_successes_reset(
+        purpose in purpose(), account in account(), ok in any::<bool>(), proof in proof(), terminal in any::<bool>()
+    ) {
+        let clinic = fixtures::clinic(true);
+        let f = Facts { at_terminal: terminal, ..facts(purpose, Some(&account), ok, proof, &clinic) };
+        let outcome = decide(&f);
+        let counts = outcome.effects.contains(&Effect::CountFailure);
+        let resets = outcome.effects.contains(&Effect::ResetFailures);
+        prop_assert!(!(counts && resets));
+        if counts {
+            prop_assert!(matches!(outcome.verdict, Verdict::Denied(DenyReason::InvalidCredentials | DenyReason::InvalidCode)));
+        }
+        if resets {
+            let allowed = matches!(outcome.verdict, Verdict::Allowed { .. });
+            prop_assert!(allowed);
+            // A whole sign-in: when an authenticator is active, its code (or the
+            // admin's bypass at login) was part of this very attempt.
+            if account.enrolled {
+                let proved_active = matches!(proof, Proof::Totp(Some(_)) | Proof::RecoveryCode(Some(_)))
+                    || matches!(outcome.verdict, Verdict::Allowed { via: Via::Bypass, .. });
+                prop_assert!(proved_active, "{:?} reset with {:?}", purpose, proof);
+            }
         }
     }
 

@@ -7,7 +7,7 @@
 use anyhow::Context as _;
 use rusqlite::{Connection, Row, params};
 
-use crate::domain::audit::{self as chain, GENESIS, Head, Record, Stored};
+use crate::domain::audit::{self as chain, GENESIS, Head, Listed, Record, Stored};
 use crate::domain::time::Timestamp;
 use crate::store::Db;
 
@@ -124,13 +124,6 @@ pub fn all_stored(conn: &Connection) -> anyhow::Result<Vec<Stored>> {
         Ok(Stored { seq: r.get(0)?, seal: r.get(1)?, record: record_at(r, 2)? })
     })?;
     rows.collect::<rusqlite::Result<_>>().context("could not read the audit trail")
-}
-
-/// An entry as shown by `audit`.
-#[derive(Debug)]
-pub struct Listed {
-    pub seq: Option<i64>,
-    pub record: Record,
 }
 
 /// Which entries `audit` shows.

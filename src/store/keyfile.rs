@@ -10,7 +10,6 @@ use anyhow::Context as _;
 
 use crate::domain::keys::MasterKey;
 use crate::error::Error;
-use crate::ui::output::note;
 
 /// Reads the key file; a missing or malformed one is an error naming it.
 pub fn load(path: &Path) -> anyhow::Result<MasterKey> {
@@ -52,25 +51,18 @@ pub fn create(path: &Path) -> anyhow::Result<MasterKey> {
     file.write_all(key.to_file_text().as_bytes())
         .and_then(|()| file.sync_all())
         .with_context(|| format!("could not write the key file {}", path.display()))?;
-    if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-        note(&format!(
-            "note: created the key file {}. It encrypts 2FA secrets: back it up, separately from the database.",
-            path.display()
-        ))?;
-    }
     Ok(key)
 }
 
-/// Warns when a file holding secrets is readable by group or others.
-pub fn warn_if_exposed(path: &Path, what: &str) {
-    if let Ok(meta) = fs::metadata(path) {
-        let mode = meta.permissions().mode() & 0o777;
-        if mode & 0o077 != 0 {
-            let _ = note(&format!(
-                "warning: the {what} {} can be read by other users (mode {mode:03o}): run `chmod 600 {}`",
-                path.display(),
-                path.display()
-            ));
-        }
-    }
+/// A warning when a file holding secrets is readable by group or others; the caller
+/// shows it (the store never prints).
+pub fn exposure(path: &Path, what: &str) -> Option<String> {
+    let mode = fs::metadata(path).ok()?.permissions().mode() & 0o777;
+    (mode & 0o077 != 0).then(|| {
+        format!(
+            "warning: the {what} {} can be read by other users (mode {mode:03o}): run `chmod 600 {}`",
+            path.display(),
+            path.display()
+        )
+    })
 }

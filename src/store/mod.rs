@@ -34,6 +34,18 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     keys: Keys,
+    /// What opening found worth telling the person (files others can read, a key
+    /// file made): the store never prints; the command shows these.
+    pub notices: Notices,
+}
+
+/// What [`Store::open`] has to tell.
+#[derive(Debug, Default)]
+pub struct Notices {
+    /// Warnings for anyone running the command.
+    pub warnings: Vec<String>,
+    /// A new key file was made here.
+    pub created_key: Option<PathBuf>,
 }
 
 /// A connection (or transaction) together with the keys: what store functions that
@@ -76,10 +88,13 @@ impl Store {
             .query_row("PRAGMA user_version", [], |row| row.get(0))
             .map_err(|e| storage_error(path, e.into()))?;
         migrations::check_known(version, path)?;
+        let mut notices = Notices::default();
         let master = if key_path.exists() {
             keyfile::load(key_path)?
         } else if version < migrations::ENCRYPTION {
-            keyfile::create(key_path)?
+            let key = keyfile::create(key_path)?;
+            notices.created_key = Some(key_path.to_owned());
+            key
         } else {
             return Err(keyfile::missing(key_path).into());
         };
@@ -87,7 +102,7 @@ impl Store {
         drop(master);
 
         set_pragmas(&conn).with_context(|| format!("could not set up the database {shown}"))?;
-        let mut store = Store { conn, path: path.to_owned(), keys };
+        let mut store = Store { conn, path: path.to_owned(), keys, notices };
         migrations::apply(&mut store.conn, &store.keys)
             .with_context(|| format!("could not update the schema of {shown}"))?;
         let check: Option<Vec<u8>> =
@@ -99,8 +114,11 @@ impl Store {
             ))
             .into());
         }
-        keyfile::warn_if_exposed(path, "database");
-        keyfile::warn_if_exposed(key_path, "key file");
+        store.notices.warnings.extend(
+            [keyfile::exposure(path, "database"), keyfile::exposure(key_path, "key file")]
+                .into_iter()
+                .flatten(),
+        );
         Ok(store)
     }
 

@@ -5,4 +5,5 @@ pub mod enrolment;
 pub mod output;
 pub mod prompt;
 pub mod qr;
+pub mod signin;
 pub mod views;

@@ -6,8 +6,6 @@ use std::io::{self, IsTerminal, Write};
 
 use serde_json::Value;
 
-use crate::cli::ColorChoice;
-
 #[derive(Debug, Clone, Copy)]
 pub struct Output {
     pub json: bool,
@@ -16,8 +14,9 @@ pub struct Output {
 }
 
 impl Output {
-    pub fn new(json: bool, choice: ColorChoice) -> Self {
-        Output { json, color: color_enabled(choice, io::stdout().is_terminal()) }
+    /// `color`: `Some` when the user chose (`--color always|never`), `None` for auto.
+    pub fn new(json: bool, color: Option<bool>) -> Self {
+        Output { json, color: color.unwrap_or_else(|| auto_color(io::stdout().is_terminal())) }
     }
 
     /// Prints a command's result: the JSON document under `--json`, else the text.
@@ -49,21 +48,19 @@ pub fn document(value: &Value) -> io::Result<()> {
     out.flush()
 }
 
-/// A message for a person on stderr: hints, warnings, progress.
+/// A message for a person on stderr: hints, warnings, progress. Advisory: a reader
+/// that went away (a closed pipe) does not stop the command or change its exit code.
 pub fn note(text: &str) -> io::Result<()> {
     let mut err = io::stderr().lock();
-    writeln!(err, "{}", text.trim_end_matches('\n'))
+    match writeln!(err, "{}", text.trim_end_matches('\n')) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
 }
 
-/// `--color always` wins; `never` loses; `auto` means a terminal and no `NO_COLOR`.
-pub fn color_enabled(choice: ColorChoice, is_terminal: bool) -> bool {
-    match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            is_terminal
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
-        }
-    }
+/// Colour when nobody chose: a terminal, no `NO_COLOR`, and not a dumb terminal.
+pub fn auto_color(is_terminal: bool) -> bool {
+    is_terminal
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
 }

@@ -149,7 +149,7 @@ pub fn account_text(a: &Account, clinic: &Clinic, now: Timestamp) -> String {
 }
 
 /// An audit entry as `audit --json` shows it.
-pub fn audit_entry_json(entry: &crate::store::audit::Listed) -> Value {
+pub fn audit_entry_json(entry: &crate::domain::audit::Listed) -> Value {
     let r = &entry.record;
     json!({
         "seq": entry.seq,
@@ -162,7 +162,7 @@ pub fn audit_entry_json(entry: &crate::store::audit::Listed) -> Value {
     })
 }
 
-pub fn audit_table(entries: &[crate::store::audit::Listed]) -> String {
+pub fn audit_table(entries: &[crate::domain::audit::Listed]) -> String {
     if entries.is_empty() {
         return "No audit entries match.".to_owned();
     }

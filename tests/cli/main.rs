@@ -14,6 +14,7 @@ mod qr;
 mod recovery;
 mod reliability;
 mod security;
+mod signin;
 mod storage;
 mod terminal;
 mod totp;

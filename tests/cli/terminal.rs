@@ -328,3 +328,65 @@ fn a_terminal_that_reports_no_width_still_gets_readable_tables() {
     assert_eq!(code, 0, "{screen}");
     assert!(screen.contains("lockout-minutes") && screen.contains("Clinic"), "{screen}");
 }
+
+#[test]
+fn password_stdin_on_a_terminal_is_refused_before_anything_is_typed() {
+    let clinic = Clinic::new();
+    clinic.add_user("alice", &[]);
+    let mut login = Screen::new(spawn(&clinic, &["login", "alice", "--password-stdin"]));
+    login.expect("stdin is a terminal");
+    let (code, screen) = login.finish();
+    assert_eq!(code, 2, "{screen}");
+    assert!(screen.contains("leave out --password-stdin"), "{screen}");
+}
+
+fn failed_logins(clinic: &Clinic) -> i64 {
+    clinic.sql("SELECT failed_logins FROM accounts WHERE username = 'alice'")
+}
+
+#[test]
+fn setting_up_at_login_counts_wrong_codes_and_a_confirmed_set_up_resets_the_count() {
+    let clinic = Clinic::new();
+    clinic.add_user("alice", &["--2fa", "required"]);
+    clinic.login("alice", "a wrong guess", &[]).code(3);
+    let mut login = Screen::new(spawn(&clinic, &["login", "alice"]));
+    login.expect("Password");
+    login.type_hidden(PASSWORD);
+    let secret = setup_key(&mut login);
+    login.expect("Code shown in the app");
+    login.type_line(&totp_code(&secret, NOW + 600));
+    login.expect("does not match");
+    login.expect("Code shown in the app");
+    // Two failures now: the wrong password and the wrong code.
+    assert_eq!(failed_logins(&clinic), 2);
+    login.type_line(&totp_code(&secret, NOW));
+    login.expect("Signed in as alice");
+    assert_eq!(login.finish().0, 0);
+    assert_eq!(failed_logins(&clinic), 0, "a confirmed set-up at login is a whole sign-in");
+}
+
+#[test]
+fn a_temporary_password_replaced_at_login_is_kept_through_set_up() {
+    let clinic = Clinic::new();
+    clinic.add_user("alice", &["--2fa", "required"]);
+    clinic.ok(
+        &["user", "set-password", "alice", "--password-stdin"],
+        Some("temporary passphrase 1\n"),
+    );
+    let mut login = Screen::new(spawn(&clinic, &["login", "alice"]));
+    login.expect("Password");
+    login.type_hidden("temporary passphrase 1");
+    login.expect("New password for alice");
+    login.type_hidden("alice's very own passphrase");
+    login.expect("Repeat it");
+    login.type_hidden("alice's very own passphrase");
+    let secret = setup_key(&mut login);
+    login.expect("Code shown in the app");
+    login.type_line(&totp_code(&secret, NOW));
+    login.expect("Signed in as alice");
+    assert_eq!(login.finish().0, 0);
+    let code = totp_code(&secret, NOW + 30);
+    clinic.login_at("alice", NOW + 30, &[]).code(3);
+    let args = ["--json", "login", "alice", "--password-stdin", "--code", &code];
+    clinic.at(NOW + 30, &args, Some("alice's very own passphrase")).code(0);
+}

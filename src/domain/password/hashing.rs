@@ -1,14 +1,10 @@
-//! argon2id: hashing new passwords to PHC strings and verifying against stored ones,
-//! in memory that each thread keeps (see `memory`).
-
-use std::cell::RefCell;
+//! argon2id: hashing new passwords to PHC strings and verifying against stored ones.
 
 use argon2::password_hash::phc::{Output, ParamsString, PasswordHash, Salt};
 use argon2::{ARGON2ID_IDENT, Algorithm, Argon2, Params, Version};
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
-use super::memory::HashMemory;
 use crate::error::Error;
 
 /// argon2id with OWASP's recommended floor: 19 MiB, 2 passes, 1 lane.
@@ -42,7 +38,12 @@ pub fn hash(password: &str) -> anyhow::Result<String> {
     let salt = Salt::new(&salt).map_err(|e| failed(&e))?;
     let mut out = Zeroizing::new([0u8; Params::DEFAULT_OUTPUT_LEN]);
     let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
-    compute(&argon2, password.as_bytes(), &salt, out.as_mut()).map_err(|e| failed(&e))?;
+    argon2.hash_password_into(password.as_bytes(), salt.as_ref(), out.as_mut()).map_err(
+        |e| match e {
+            argon2::Error::OutOfMemory => out_of_memory(MEMORY_KIB),
+            other => failed(&other),
+        },
+    )?;
     let phc = PasswordHash {
         algorithm: ARGON2ID_IDENT,
         version: Some(Version::V0x13.into()),
@@ -54,68 +55,49 @@ pub fn hash(password: &str) -> anyhow::Result<String> {
 }
 
 /// Whether `password` matches the stored PHC string. The string's own parameters are
-/// used, so hashes made with older parameters (or imported ones) still verify. The
-/// same steps as argon2's own `verify_password`, in [`compute`]'s memory.
-pub fn verify(password: &str, phc: &str) -> bool {
-    let Ok(stored) = PasswordHash::new(phc) else { return false };
-    let (Some(salt), Some(expected)) = (&stored.salt, &stored.hash) else { return false };
+/// used, so hashes made with older parameters (or imported ones) still verify; the same
+/// steps as argon2's own `verify_password`, in argon2's own memory (freed, with the
+/// crate's `zeroize` wiping what it keeps on the stack).
+///
+/// A malformed string matches nothing. Memory that cannot be had is an error, never a
+/// wrong password: it must not count toward anyone's lockout.
+pub fn verify(password: &str, phc: &str) -> anyhow::Result<bool> {
+    let Ok(stored) = PasswordHash::new(phc) else { return Ok(false) };
+    let (Some(salt), Some(expected)) = (&stored.salt, &stored.hash) else { return Ok(false) };
     let (Ok(algorithm), Ok(params)) =
         (Algorithm::try_from(stored.algorithm.as_str()), Params::try_from(&stored))
     else {
-        return false;
+        return Ok(false);
     };
-    let Ok(version) = stored.version.map(Version::try_from).transpose() else { return false };
+    let Ok(version) = stored.version.map(Version::try_from).transpose() else { return Ok(false) };
     let argon2 = Argon2::new(algorithm, version.unwrap_or_default(), params);
     let mut computed = Zeroizing::new(vec![0u8; expected.len()]);
-    compute(&argon2, password.as_bytes(), salt, &mut computed).is_ok()
-        && bool::from(computed.ct_eq(expected.as_bytes()))
-}
-
-thread_local! {
-    /// The memory argon2 works in, kept by each thread from one hash to the next: an
-    /// import's workers hash thousands of passwords, and pages already faulted in
-    /// spare the kernel zeroing 19 MiB each time. argon2 writes every block in its
-    /// first pass before it reads it, so what an earlier hash left there never counts.
-    /// (What it holds is derived from a password the way a stored hash is, and tells
-    /// no more than the stored hash does.)
-    static MEMORY: RefCell<Option<HashMemory>> = const { RefCell::new(None) };
-}
-
-/// Runs `argon2` into `out`, in this thread's [`HashMemory`]. A hash that needs more
-/// than ours (an imported one with a larger `m`) gets memory of its own, not kept.
-/// Where no memory can be mapped, argon2 allocates its own as usual.
-fn compute(
-    argon2: &Argon2<'_>,
-    password: &[u8],
-    salt: &[u8],
-    out: &mut [u8],
-) -> argon2::Result<()> {
-    let needed = argon2.params().block_count();
-    let ours = usize::try_from(MEMORY_KIB).unwrap_or(usize::MAX);
-    if needed > ours {
-        return fill(HashMemory::new(needed).as_mut(), argon2, password, salt, out);
+    match argon2.hash_password_into(password.as_bytes(), salt, &mut computed) {
+        Ok(()) => Ok(bool::from(computed.ct_eq(expected.as_bytes()))),
+        Err(argon2::Error::OutOfMemory) => Err(out_of_memory(argon2.params().m_cost())),
+        Err(_) => Ok(false),
     }
-    MEMORY.with_borrow_mut(|kept| {
-        if kept.is_none() {
-            *kept = HashMemory::new(ours);
-        }
-        fill(kept.as_mut(), argon2, password, salt, out)
-    })
 }
 
-fn fill(
-    memory: Option<&mut HashMemory>,
-    argon2: &Argon2<'_>,
-    password: &[u8],
-    salt: &[u8],
-    out: &mut [u8],
-) -> argon2::Result<()> {
-    match memory {
-        Some(memory) => {
-            memory.run(|blocks| argon2.hash_password_into_with_memory(password, salt, out, blocks))
-        }
-        None => argon2.hash_password_into(password, salt, out),
-    }
+fn out_of_memory(kib: u32) -> anyhow::Error {
+    anyhow::anyhow!(
+        "could not check the password: the system refused the {} MiB it needs; free some memory (or raise this process's memory limit) and try again",
+        kib.div_ceil(1024)
+    )
+}
+
+/// Whether a stored hash was made with other parameters than today's (an older default,
+/// an imported hash): it is then made again at the next successful sign-in, so that the
+/// cost of checking a password is the same for every account.
+pub fn is_outdated(phc: &str) -> bool {
+    let Ok(stored) = PasswordHash::new(phc) else { return true };
+    let current = Params::try_from(&stored)
+        .is_ok_and(|p| p.m_cost() == MEMORY_KIB && p.t_cost() == PASSES && p.p_cost() == LANES);
+    let output_len = stored.hash.as_ref().map(|h| h.len());
+    !(current
+        && stored.algorithm == ARGON2ID_IDENT
+        && stored.version == Some(Version::V0x13.into())
+        && output_len == Some(Params::DEFAULT_OUTPUT_LEN))
 }
 
 /// A hash of a random password nobody knows, with the current parameters. Verifying
@@ -123,10 +105,9 @@ fn fill(
 /// "wrong password", so timing does not reveal which accounts exist.
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$6bW7o1k0r1b5n0f2ZJx3yA$Yl0m7c1rGeYB0JmK0g3a1n7GZk3y1G3lq7m2mJ8mX1E";
 
-/// Spends the same work as [`verify`] and always fails.
-pub fn verify_dummy(password: &str) -> bool {
-    let _ = verify(password, DUMMY_HASH);
-    false
+/// Spends the same work as [`verify`] and always fails (or fails to get memory).
+pub fn verify_dummy(password: &str) -> anyhow::Result<bool> {
+    verify(password, DUMMY_HASH).map(|_| false)
 }
 
 #[cfg(test)]
@@ -138,10 +119,9 @@ mod tests {
         use argon2::password_hash::PasswordVerifier;
         let phc = hash("correct horse battery").unwrap();
         assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
-        assert!(verify("correct horse battery", &phc));
-        assert!(!verify("correct horse batterY", &phc));
+        assert!(verify("correct horse battery", &phc).unwrap());
+        assert!(!verify("correct horse batterY", &phc).unwrap());
         assert_ne!(phc, hash("correct horse battery").unwrap(), "salts must differ");
-        // Made in this thread's kept memory, read by argon2 in its own.
         let parsed = PasswordHash::new(&phc).unwrap();
         assert!(Argon2::default().verify_password(b"correct horse battery", &parsed).is_ok());
         assert_eq!(parsed.salt.unwrap().len(), 16);
@@ -157,7 +137,7 @@ mod tests {
             "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$/HetJC6LZ4lnwgLB+wJSS2a9bFu2Kq4HxwNWzoJq2qU",
             "$argon2i$v=19$m=4096,t=3,p=2$c2FsdHNhbHRzYWx0$m3GD89Iy/mrwslL5pEEq/Ady+iupNaY1",
             "$argon2d$v=16$m=1024,t=1,p=1$c2FsdHNhbHRzYWx0$YHRsQX0VbDmBRuK0zX/Djw",
-            // More memory than ours: mapped for this hash alone.
+            // More memory than ours.
             "$argon2id$v=19$m=32768,t=1,p=1$YmlnZ2Vyc2FsdGJpZ2dlcg$3NoXM8mOkv7yTUgAQgAZ0tqqVmJugub5i3Xuds/EI7Y",
         ];
         let malformed = [
@@ -168,8 +148,8 @@ mod tests {
             "$scrypt$ln=16,r=8,p=1$c29tZXNhbHRzb21lc2FsdA$/HetJC6LZ4lnwgLB+wJSS2a9bFu2Kq4HxwNWzoJq2qU",
         ];
         for phc in reference {
-            assert!(verify("correct horse battery", phc), "{phc}");
-            assert!(!verify("correct horse batter", phc), "{phc}");
+            assert!(verify("correct horse battery", phc).unwrap(), "{phc}");
+            assert!(!verify("correct horse batter", phc).unwrap(), "{phc}");
         }
         let theirs = |password: &str, phc: &str| {
             PasswordHash::new(phc)
@@ -177,7 +157,11 @@ mod tests {
         };
         for phc in reference.iter().chain(&malformed).chain([&DUMMY_HASH]) {
             for password in ["correct horse battery", "correct horse batter", ""] {
-                assert_eq!(verify(password, phc), theirs(password, phc), "{password:?} {phc}");
+                assert_eq!(
+                    verify(password, phc).unwrap(),
+                    theirs(password, phc),
+                    "{password:?} {phc}"
+                );
             }
         }
     }
@@ -197,6 +181,24 @@ mod tests {
         let params = |s: &str| s.split('$').nth(3).map(str::to_owned);
         assert_eq!(params(DUMMY_HASH), params(&live));
         assert!(argon2::password_hash::phc::PasswordHash::new(DUMMY_HASH).is_ok());
-        assert!(!verify_dummy("anything at all"));
+        assert!(!verify_dummy("anything at all").unwrap());
+    }
+}
+
+#[cfg(test)]
+mod upgrade_tests {
+    use super::*;
+
+    #[test]
+    fn only_hashes_with_todays_parameters_are_current() {
+        assert!(!is_outdated(&hash("correct horse battery").unwrap()));
+        for old in [
+            "$argon2id$v=19$m=32768,t=1,p=1$YmlnZ2Vyc2FsdGJpZ2dlcg$3NoXM8mOkv7yTUgAQgAZ0tqqVmJugub5i3Xuds/EI7Y",
+            "$argon2i$v=19$m=4096,t=3,p=2$c2FsdHNhbHRzYWx0$m3GD89Iy/mrwslL5pEEq/Ady+iupNaY1",
+            "$argon2id$v=19$m=19456,t=3,p=1$c29tZXNhbHRzb21lc2FsdA$/HetJC6LZ4lnwgLB+wJSS2a9bFu2Kq4HxwNWzoJq2qU",
+            "not a hash",
+        ] {
+            assert!(is_outdated(old), "{old}");
+        }
     }
 }

@@ -1,13 +1,12 @@
 //! Passwords: the contract's acceptance rules (here), and argon2id hashing to PHC
-//! strings (`hashing`, in the memory of `memory`).
+//! strings (`hashing`).
 //!
 //! Rules follow NIST SP 800-63B: a length floor, no composition rules, and a refusal of
 //! passwords that are known to be common or that equal the username.
 
 mod hashing;
-mod memory;
 
-pub use hashing::{LANES, MEMORY_KIB, PASSES, check_phc, hash, verify, verify_dummy};
+pub use hashing::{LANES, MEMORY_KIB, PASSES, check_phc, hash, is_outdated, verify, verify_dummy};
 
 use zeroize::Zeroizing;
 

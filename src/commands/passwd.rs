@@ -1,0 +1,41 @@
+//! `passwd USERNAME`: the current password (and a code if enrolled), then the new one,
+//! saved by the sign-in pipeline's `SetPassword` effect once the person is proved.
+
+use crate::cli::OwnAccountArgs;
+use crate::commands::signin::{self, Credential, Materials, Offered, Request};
+use crate::commands::{Context, input};
+use crate::domain::password;
+use crate::domain::signin::{Purpose, Verdict};
+use crate::domain::username::Username;
+use crate::error::exit;
+
+pub fn run(ctx: &Context, args: &OwnAccountArgs) -> anyhow::Result<u8> {
+    let username = Username::parse(&args.username)?;
+    let offered = Offered::from_args(&args.code)?;
+    let current = input::current_password(ctx, &args.password)?;
+    let new = input::changed_password(ctx, &args.password, &username, Some(&current))?;
+    let offered = input::offered(ctx, offered)?;
+    // Hashed before the write lock is taken: it is the slow part.
+    let new_password_hash = Some(password::hash(&new)?);
+    drop(new);
+    let mut store = ctx.open_store()?;
+    let request = Request {
+        purpose: Purpose::Passwd,
+        username: &username,
+        credential: Credential::Password(&current),
+        offered,
+        materials: Materials { new_password_hash, ..Materials::default() },
+    };
+    let attempted = signin::attempt(ctx, &mut store, request)?;
+    match attempted.verdict {
+        Verdict::Allowed { .. } => {
+            let json = serde_json::json!({"username": username.as_str(), "password_changed": true});
+            ctx.out.result(&json, || format!("Password changed for {username}."))?;
+            Ok(exit::SUCCESS)
+        }
+        Verdict::Denied(reason) => {
+            Ok(signin::report_denied(ctx, &username, reason, attempted.account.as_ref()))
+        }
+        Verdict::Refused(refusal) => Err(signin::refused(&username, refusal)),
+    }
+}

@@ -1,0 +1,497 @@
+//! What happens when a person proves who they are: the contract's rule list, in order,
+//! as one pure function for every command that authenticates (`login`, `enrol`,
+//! `enrol --confirm`, `unenrol`, `passwd`, `recovery-codes`, and the steps a sign-in at
+//! a terminal goes on to: choosing a new password, setting up an authenticator).
+//!
+//! [`decide`] returns the verdict *and every effect it has*: a failure counted, the
+//! count reset, a code or bypass spent, the person's own change, the audit entries.
+//! The command layer gathers the facts and applies the effects in one transaction; it
+//! writes no bookkeeping of its own, so no path can forget a reset or add one.
+
+use crate::domain::account::Account;
+use crate::domain::settings::Clinic;
+use crate::domain::time::Timestamp;
+use crate::error::exit;
+
+/// What the person is trying to do, which decides what they must prove.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// `login`: rules 1 to 6.
+    Login,
+    /// `login` at a terminal, after the person typed a new password to replace a
+    /// temporary one: rules 1 to 6, the new password saved once their identity is proved.
+    LoginReplacingPassword,
+    /// `enrol` (start): the password, and a current code when an authenticator is active.
+    Enrol,
+    /// `enrol --confirm` (or the second half of `enrol` at a terminal): the password and
+    /// a code from the secret being set up.
+    EnrolConfirm,
+    /// The set-up that a sign-in at a terminal goes on to (rule 5, or after a bypass):
+    /// a code from the new secret finishes the sign-in.
+    EnrolAtLogin,
+    /// `unenrol`: the password and a current code.
+    Unenrol,
+    /// `passwd`: the current password (a temporary one too), and a code when enrolled.
+    Passwd,
+    /// `recovery-codes`: the password and a current code.
+    RecoveryCodes,
+}
+
+impl Purpose {
+    pub const ALL: [Purpose; 8] = [
+        Purpose::Login,
+        Purpose::LoginReplacingPassword,
+        Purpose::Enrol,
+        Purpose::EnrolConfirm,
+        Purpose::EnrolAtLogin,
+        Purpose::Unenrol,
+        Purpose::Passwd,
+        Purpose::RecoveryCodes,
+    ];
+
+    /// The audit trail's name for the attempt.
+    pub fn action(self) -> &'static str {
+        match self {
+            Purpose::Login | Purpose::LoginReplacingPassword => "login",
+            Purpose::Enrol => "enrol.start",
+            Purpose::EnrolConfirm | Purpose::EnrolAtLogin => "enrol.confirm",
+            Purpose::Unenrol => "unenrol",
+            Purpose::Passwd => "passwd",
+            Purpose::RecoveryCodes => "recovery-codes.regenerate",
+        }
+    }
+
+    /// The audit trail's word for what a successful attempt did.
+    fn done(self) -> &'static str {
+        match self {
+            Purpose::Login | Purpose::LoginReplacingPassword => "success",
+            Purpose::Enrol => "pending",
+            Purpose::EnrolConfirm | Purpose::EnrolAtLogin => "enrolled",
+            Purpose::Unenrol => "removed",
+            Purpose::Passwd => "changed",
+            Purpose::RecoveryCodes => "issued",
+        }
+    }
+
+    /// Rule 2a: a password someone else chose is good for choosing a new one, nothing
+    /// else.
+    fn accepts_temporary_password(self) -> bool {
+        matches!(self, Purpose::Passwd | Purpose::LoginReplacingPassword)
+    }
+
+    /// Whether the code that matters is from the secret being set up (not the active one).
+    pub fn proves_new_authenticator(self) -> bool {
+        matches!(self, Purpose::EnrolConfirm | Purpose::EnrolAtLogin)
+    }
+}
+
+/// Why an attempt was refused, with the contract's wire names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DenyReason {
+    InvalidCredentials,
+    Locked,
+    CodeRequired,
+    InvalidCode,
+    EnrolmentRequired,
+    PasswordChangeRequired,
+}
+
+impl DenyReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DenyReason::InvalidCredentials => "invalid-credentials",
+            DenyReason::Locked => "locked",
+            DenyReason::CodeRequired => "code-required",
+            DenyReason::InvalidCode => "invalid-code",
+            DenyReason::EnrolmentRequired => "enrolment-required",
+            DenyReason::PasswordChangeRequired => "password-change-required",
+        }
+    }
+
+    pub fn exit_code(self) -> u8 {
+        match self {
+            DenyReason::InvalidCredentials | DenyReason::CodeRequired | DenyReason::InvalidCode => {
+                exit::DENIED
+            }
+            DenyReason::Locked => exit::LOCKED,
+            DenyReason::EnrolmentRequired | DenyReason::PasswordChangeRequired => {
+                exit::ACTION_REQUIRED
+            }
+        }
+    }
+}
+
+/// A request that cannot apply to the account as it is (exit 1): nothing was guessed,
+/// so nothing is counted, and nothing changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// `unenrol` or `recovery-codes` for someone with no authenticator.
+    NotEnrolled,
+    /// A confirming code but no set-up in progress.
+    NoPending,
+    /// The set-up in progress expired at this moment.
+    PendingExpired(Timestamp),
+    /// The set-up at login met an authenticator made meanwhile by another command:
+    /// replacing it needs a current code, which this step never had.
+    EnrolledMeanwhile,
+}
+
+/// How the second factor was satisfied on a successful sign-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecondFactor {
+    Totp,
+    RecoveryCode,
+    Bypass,
+    None,
+}
+
+impl SecondFactor {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SecondFactor::Totp => "totp",
+            SecondFactor::RecoveryCode => "recovery-code",
+            SecondFactor::Bypass => "bypass",
+            SecondFactor::None => "none",
+        }
+    }
+}
+
+/// A code typed from the authenticator being set up, as checked against the pending
+/// secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NewCode {
+    NoPending,
+    Expired(Timestamp),
+    Wrong,
+    /// It matched this step.
+    Matches(u64),
+}
+
+/// What the person offered as a second factor, already checked by the caller against
+/// the account as it is inside the transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Proof {
+    /// No code was given.
+    Nothing,
+    /// A TOTP code for the active authenticator: `Some(step)` when it matched an unused
+    /// step in the window.
+    Totp(Option<u64>),
+    /// A recovery code: `Some(id)` when it matched an unused one.
+    RecoveryCode(Option<i64>),
+    /// A code from the authenticator being set up.
+    NewCode(NewCode),
+}
+
+/// Everything the rules look at, gathered by the caller inside the transaction.
+#[derive(Debug, Clone, Copy)]
+pub struct Facts<'a> {
+    pub purpose: Purpose,
+    /// `None` when no account has that username.
+    pub account: Option<&'a Account>,
+    /// Whether the password matched (against a dummy hash for unknown users).
+    pub password_ok: bool,
+    /// The stored hash has other parameters than today's, and a new one is ready.
+    pub password_outdated: bool,
+    pub proof: Proof,
+    /// A person is at the terminal: where the rules say so, set-up follows at once.
+    pub at_terminal: bool,
+    pub clinic: &'a Clinic,
+    pub now: Timestamp,
+}
+
+/// How a successful attempt let the person in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    /// The password alone: no authenticator is active (and, at login, 2FA does not apply).
+    Password,
+    /// A code of the active authenticator, at this step.
+    Totp(u64),
+    /// This recovery code.
+    RecoveryCode(i64),
+    /// The admin's one-time bypass.
+    Bypass,
+    /// A code of the authenticator being set up, at this step.
+    NewAuthenticator(u64),
+}
+
+impl Via {
+    pub fn second_factor(self) -> SecondFactor {
+        match self {
+            Via::Password => SecondFactor::None,
+            Via::Totp(_) | Via::NewAuthenticator(_) => SecondFactor::Totp,
+            Via::RecoveryCode(_) => SecondFactor::RecoveryCode,
+            Via::Bypass => SecondFactor::Bypass,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Let in. `enrolment_required`: a bypass was spent where 2FA applies, so the person
+    /// must set up a new authenticator.
+    Allowed {
+        via: Via,
+        enrolment_required: bool,
+    },
+    Denied(DenyReason),
+    Refused(Refusal),
+}
+
+/// One audit entry, by (and about) the person signing in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub action: &'static str,
+    pub outcome: &'static str,
+    pub detail: Option<String>,
+}
+
+/// One change a decision makes, applied in order inside the command's transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// One more consecutive failure.
+    CountFailure,
+    /// The failures reached the threshold: locked until then, the count starting afresh.
+    Lock {
+        until: Timestamp,
+    },
+    /// A whole sign-in: the count of consecutive failures starts afresh.
+    ResetFailures,
+    /// This step of the active authenticator, and every earlier one, is used.
+    SpendTotpStep(u64),
+    SpendRecoveryCode(i64),
+    /// The bypass is used up.
+    SpendBypass,
+    /// The active authenticator, any pending one and all recovery codes are gone.
+    RemoveAuthenticator,
+    /// The prepared password hash replaces the current one, as the person's own.
+    SetPassword,
+    /// The stored hash is replaced by the prepared one with today's parameters.
+    UpgradePasswordHash,
+    /// The prepared secret becomes the pending one (shown for set-up).
+    StartEnrolment,
+    /// The pending secret becomes the active authenticator with this step used, and a
+    /// fresh set of recovery codes replaces the old.
+    ActivateEnrolment {
+        step: u64,
+    },
+    /// A fresh set of recovery codes replaces the old.
+    ReplaceRecoveryCodes,
+    /// The last sign-in time is now.
+    RecordLogin,
+    Audit(Note),
+}
+
+/// A decision and what it changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub verdict: Verdict,
+    pub effects: Vec<Effect>,
+}
+
+/// The rules of the contract, in its order, for any purpose.
+pub fn decide(facts: &Facts<'_>) -> Outcome {
+    let mut out = Outcome { verdict: Verdict::Refused(Refusal::NoPending), effects: Vec::new() };
+    out.verdict = rules(facts, &mut out.effects);
+    out
+}
+
+fn rules(f: &Facts<'_>, effects: &mut Vec<Effect>) -> Verdict {
+    let deny = |effects: &mut Vec<Effect>, reason: DenyReason| {
+        effects.push(denial(f.purpose, reason));
+        Verdict::Denied(reason)
+    };
+
+    // 1. An existing, enabled account that is locked: `locked`, whatever the password.
+    //    Before the password is judged, so a lock stops guessing instead of hiding the
+    //    answer.
+    let account = match f.account {
+        Some(a) if !a.disabled && a.locked_at(f.now).is_some() => {
+            return deny(effects, DenyReason::Locked);
+        }
+        // 2. Unknown user, disabled user or wrong password: one answer for all three.
+        //    Only a wrong password for an account that can sign in counts.
+        None => return deny(effects, DenyReason::InvalidCredentials),
+        Some(a) if a.disabled => return deny(effects, DenyReason::InvalidCredentials),
+        Some(a) if !f.password_ok => {
+            count_failure(f, a, effects);
+            return deny(effects, DenyReason::InvalidCredentials);
+        }
+        Some(a) => a,
+    };
+
+    // 2a. A temporary password is good for choosing a new one, nothing else. Nothing
+    //     is spent.
+    if account.must_change_password && !f.purpose.accepts_temporary_password() {
+        return deny(effects, DenyReason::PasswordChangeRequired);
+    }
+
+    if f.purpose.proves_new_authenticator() {
+        return new_authenticator(f, account, effects);
+    }
+    if matches!(f.purpose, Purpose::Unenrol | Purpose::RecoveryCodes) && !account.enrolled {
+        return Verdict::Refused(Refusal::NotEnrolled);
+    }
+
+    let is_login = matches!(f.purpose, Purpose::Login | Purpose::LoginReplacingPassword);
+    let required = account.requires_2fa(f.clinic);
+
+    // 3. At login, a pending, unexpired bypass: one sign-in without 2FA. The old
+    //    authenticator goes at that moment; where 2FA applies, a new one is due.
+    //    Commands that change one's own 2FA do not spend it: they are how one acts on it.
+    if is_login && account.bypass_at(f.now).is_some() {
+        effects.push(Effect::SpendBypass);
+        effects.push(Effect::Audit(Note {
+            action: "bypass.use",
+            outcome: "spent",
+            detail: Some(
+                if account.enrolled { "authenticator removed" } else { "no authenticator" }
+                    .to_owned(),
+            ),
+        }));
+        effects.push(Effect::RemoveAuthenticator);
+        if required && f.at_terminal {
+            effects.push(Effect::StartEnrolment);
+        }
+        return allow(f, account, Via::Bypass, required, effects);
+    }
+
+    // 4. Enrolled: a code of the active authenticator, fresh, or an unused recovery code.
+    //    A missing one is asked for; a wrong or reused one counts as a failure.
+    if account.enrolled {
+        let (via, spend) = match f.proof {
+            Proof::Totp(Some(step)) => (Via::Totp(step), Effect::SpendTotpStep(step)),
+            Proof::RecoveryCode(Some(id)) => (Via::RecoveryCode(id), Effect::SpendRecoveryCode(id)),
+            Proof::Nothing => return deny(effects, DenyReason::CodeRequired),
+            Proof::Totp(None) | Proof::RecoveryCode(None) | Proof::NewCode(_) => {
+                count_failure(f, account, effects);
+                return deny(effects, DenyReason::InvalidCode);
+            }
+        };
+        effects.push(spend);
+        return allow(f, account, via, false, effects);
+    }
+
+    // 5. At login, not enrolled and 2FA required: set up an authenticator first. At a
+    //    terminal the set-up follows at once (the sign-in succeeds once it is
+    //    confirmed); a new password typed to replace a temporary one is kept, since the
+    //    password alone is all this account has to prove.
+    if is_login && account.needs_enrolment(f.clinic) {
+        if f.purpose == Purpose::LoginReplacingPassword {
+            effects.push(Effect::SetPassword);
+        }
+        if f.at_terminal {
+            effects.push(Effect::StartEnrolment);
+        }
+        return deny(effects, DenyReason::EnrolmentRequired);
+    }
+
+    // 6. Not enrolled (and, at login, not required): the password is everything.
+    allow(f, account, Via::Password, false, effects)
+}
+
+/// A code from the authenticator being set up (`enrol --confirm`, set-up at login).
+fn new_authenticator(f: &Facts<'_>, account: &Account, effects: &mut Vec<Effect>) -> Verdict {
+    if f.purpose == Purpose::EnrolAtLogin && account.enrolled {
+        return Verdict::Refused(Refusal::EnrolledMeanwhile);
+    }
+    match f.proof {
+        Proof::NewCode(NewCode::Matches(step)) => {
+            effects.push(Effect::ActivateEnrolment { step });
+            allow(f, account, Via::NewAuthenticator(step), false, effects)
+        }
+        Proof::NewCode(NewCode::Expired(at)) => Verdict::Refused(Refusal::PendingExpired(at)),
+        Proof::NewCode(NewCode::Wrong) => {
+            count_failure(f, account, effects);
+            effects.push(denial(f.purpose, DenyReason::InvalidCode));
+            Verdict::Denied(DenyReason::InvalidCode)
+        }
+        Proof::NewCode(NewCode::NoPending)
+        | Proof::Nothing
+        | Proof::Totp(_)
+        | Proof::RecoveryCode(_) => Verdict::Refused(Refusal::NoPending),
+    }
+}
+
+/// A success: the person's own change, the reset when every factor the account has was
+/// proved in this one command, the sign-in time, and the audit entry.
+fn allow(
+    f: &Facts<'_>,
+    account: &Account,
+    via: Via,
+    enrolment_required: bool,
+    effects: &mut Vec<Effect>,
+) -> Verdict {
+    let change = match f.purpose {
+        Purpose::Passwd | Purpose::LoginReplacingPassword => Some(Effect::SetPassword),
+        Purpose::Enrol => Some(Effect::StartEnrolment),
+        Purpose::Unenrol => Some(Effect::RemoveAuthenticator),
+        Purpose::RecoveryCodes => Some(Effect::ReplaceRecoveryCodes),
+        Purpose::Login | Purpose::EnrolConfirm | Purpose::EnrolAtLogin => None,
+    };
+    let sets_password = change == Some(Effect::SetPassword);
+    effects.extend(change);
+    if f.password_outdated && !sets_password {
+        effects.push(Effect::UpgradePasswordHash);
+    }
+    // Only a whole sign-in resets the count. Confirming a replacement authenticator
+    // proves the password and the new code, but not the active one (that was checked
+    // by an earlier command).
+    let whole = !(f.purpose == Purpose::EnrolConfirm && account.enrolled);
+    if whole {
+        effects.push(Effect::ResetFailures);
+    }
+    let signs_in = matches!(
+        f.purpose,
+        Purpose::Login | Purpose::LoginReplacingPassword | Purpose::EnrolAtLogin
+    );
+    if signs_in {
+        effects.push(Effect::RecordLogin);
+    }
+    effects.push(Effect::Audit(Note {
+        action: f.purpose.action(),
+        outcome: f.purpose.done(),
+        detail: Some(via.second_factor().as_str().to_owned()),
+    }));
+    // Set up at login: an enrolment, and the sign-in it completes.
+    if f.purpose == Purpose::EnrolAtLogin {
+        effects.push(Effect::Audit(Note {
+            action: "login",
+            outcome: "success",
+            detail: Some("totp (enrolled at login)".to_owned()),
+        }));
+    }
+    Verdict::Allowed { via, enrolment_required }
+}
+
+/// The audit entry of a denial: the attempt's name and the contract's reason.
+fn denial(purpose: Purpose, reason: DenyReason) -> Effect {
+    Effect::Audit(Note {
+        action: purpose.action(),
+        outcome: "denied",
+        detail: Some(reason.as_str().to_owned()),
+    })
+}
+
+/// One more consecutive failure; at the clinic's threshold, a lockout. Decided on the
+/// account as read inside the transaction, so the count is exact under concurrency.
+fn count_failure(f: &Facts<'_>, account: &Account, effects: &mut Vec<Effect>) {
+    effects.push(Effect::CountFailure);
+    if let Some(until) = lockout_after(account.failed_logins + 1, f.clinic, f.now) {
+        effects.push(Effect::Lock { until });
+        effects.push(Effect::Audit(Note {
+            action: "lockout",
+            outcome: "locked",
+            detail: Some(format!("until {until}")),
+        }));
+    }
+}
+
+/// Where a failure leaves the lockout: the moment the account is locked until, when
+/// `failures` consecutive failures reach the clinic's threshold.
+pub fn lockout_after(failures: u32, clinic: &Clinic, now: Timestamp) -> Option<Timestamp> {
+    (failures >= clinic.lockout_threshold)
+        .then(|| now.plus_seconds(i64::from(clinic.lockout_minutes) * 60))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,77 @@
+//! What a person (or a script) is told about a sign-in: the contract's JSON results
+//! and the one-line reasons, each saying what to do next.
+
+use serde_json::{Value, json};
+
+use crate::domain::signin::{DenyReason, Refusal, SecondFactor};
+use crate::domain::time::Timestamp;
+use crate::domain::username::Username;
+
+/// The contract's denied result.
+pub fn denied_json(username: &Username, reason: DenyReason) -> Value {
+    json!({"username": username.as_str(), "result": "denied", "reason": reason.as_str()})
+}
+
+/// The contract's successful result.
+pub fn signed_in_json(
+    username: &Username,
+    second_factor: SecondFactor,
+    enrolment_required: bool,
+) -> Value {
+    json!({
+        "username": username.as_str(),
+        "result": "success",
+        "second_factor": second_factor.as_str(),
+        "enrolment_required": enrolment_required,
+    })
+}
+
+/// One line saying why a person was refused, and what to do about it.
+pub fn denial_message(
+    reason: DenyReason,
+    username: &Username,
+    locked_until: Option<Timestamp>,
+) -> String {
+    match reason {
+        DenyReason::InvalidCredentials => {
+            "sign-in denied: unknown username or wrong password".to_owned()
+        }
+        DenyReason::Locked => {
+            let until = locked_until.map_or_else(String::new, |t| format!(" until {t}"));
+            format!(
+                "sign-in denied: {username} is locked{until} after too many failed attempts; an admin can run `clinic2fa user unlock {username}`"
+            )
+        }
+        DenyReason::CodeRequired => format!(
+            "sign-in denied: {username} needs a code from their authenticator app: pass --code CODE (or --recovery-code CODE)"
+        ),
+        DenyReason::InvalidCode => {
+            "sign-in denied: wrong or already used code; wait for the app's next code and try again"
+                .to_owned()
+        }
+        DenyReason::EnrolmentRequired => format!(
+            "sign-in denied: {username} must set up two-factor authentication first: run `clinic2fa enrol {username}`"
+        ),
+        DenyReason::PasswordChangeRequired => format!(
+            "sign-in denied: {username} must choose a new password first: run `clinic2fa passwd {username}`"
+        ),
+    }
+}
+
+/// Why a request does not apply to the account as it is.
+pub fn refusal_message(username: &Username, refusal: Refusal) -> String {
+    match refusal {
+        Refusal::NotEnrolled => format!(
+            "{username} has no authenticator set up: `clinic2fa enrol {username}` sets one up"
+        ),
+        Refusal::NoPending => format!(
+            "no enrolment in progress for {username}: start one with `clinic2fa enrol {username}`"
+        ),
+        Refusal::PendingExpired(at) => format!(
+            "the enrolment of {username} expired at {at}: start again with `clinic2fa enrol {username}`"
+        ),
+        Refusal::EnrolledMeanwhile => format!(
+            "an authenticator was set up for {username} by another command meanwhile: sign in again"
+        ),
+    }
+}
