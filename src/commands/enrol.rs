@@ -152,33 +152,22 @@ pub fn unenrol(ctx: &Context, args: &OwnAccountArgs) -> anyhow::Result<u8> {
         Ok(attempted) => attempted,
         Err(refused) => return Ok(refused),
     };
-    let json = serde_json::json!({"username": username.as_str(), "status": "not-enrolled"});
-    ctx.out.result(&json, || {
-        format!(
-            "Two-factor authentication is off for {username}; its recovery codes no longer work.\n\
-             Set up the new phone with `clinic2fa enrol {username}`."
-        )
-    })?;
+    ctx.out
+        .result(&enrolment::unenrolled_json(&username), || enrolment::unenrolled_text(&username))?;
     Ok(exit::SUCCESS)
 }
 
 /// `recovery-codes USERNAME`: a fresh set; the old codes stop working.
 pub fn regenerate(ctx: &Context, args: &OwnAccountArgs) -> anyhow::Result<u8> {
     let prepared = Prepared::new()?;
-    let codes: Vec<String> = prepared.codes.iter().map(RecoveryCode::grouped).collect();
+    let codes = prepared.codes.clone();
     let purpose = Purpose::RecoveryCodes;
     let username = match own_account(ctx, args, purpose, "new recovery codes", Some(prepared))? {
         Ok(username) => username,
         Err(refused) => return Ok(refused),
     };
-    let json = serde_json::json!({"username": username.as_str(), "recovery_codes": codes});
-    ctx.out.result(&json, || {
-        let list: Vec<String> = codes.iter().map(|c| format!("    {c}")).collect();
-        format!(
-            "New recovery codes for {username}; the old ones no longer work. Each works once.\n\
-             Keep them somewhere safe. They are shown only now.\n\n{}",
-            list.join("\n")
-        )
+    ctx.out.result(&enrolment::recovery_codes_json(&username, &codes), || {
+        enrolment::recovery_codes_text(&username, &codes)
     })?;
     Ok(exit::SUCCESS)
 }

@@ -8,6 +8,7 @@ use crate::domain::password;
 use crate::domain::signin::{Purpose, Verdict};
 use crate::domain::username::Username;
 use crate::error::exit;
+use crate::ui;
 
 pub fn run(ctx: &Context, args: &OwnAccountArgs) -> anyhow::Result<u8> {
     let username = Username::parse(&args.username)?;
@@ -29,7 +30,7 @@ pub fn run(ctx: &Context, args: &OwnAccountArgs) -> anyhow::Result<u8> {
     let attempted = signin::attempt(ctx, &mut store, request)?;
     match attempted.verdict {
         Verdict::Allowed { .. } => {
-            let json = serde_json::json!({"username": username.as_str(), "password_changed": true});
+            let json = ui::signin::password_changed_json(&username);
             ctx.out.result(&json, || format!("Password changed for {username}."))?;
             Ok(exit::SUCCESS)
         }

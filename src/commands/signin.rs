@@ -92,20 +92,9 @@ pub struct Prepared {
 impl Prepared {
     pub fn new() -> anyhow::Result<Self> {
         let codes = RecoveryCode::generate_set()?;
-        let hashes = hash_all(&codes)?;
+        let hashes = RecoveryCode::hash_all(&codes)?;
         Ok(Prepared { codes, hashes })
     }
-}
-
-/// Hashes on every core: ten argon2 hashes one after another are a noticeable wait.
-fn hash_all(codes: &[RecoveryCode]) -> anyhow::Result<Vec<String>> {
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = codes.iter().map(|c| scope.spawn(move || c.hash())).collect();
-        workers
-            .into_iter()
-            .map(|w| w.join().unwrap_or_else(|_| Err(anyhow::anyhow!("hashing thread failed"))))
-            .collect()
-    })
 }
 
 /// What effects may need, made before the transaction: hashing is slow, and the write
@@ -301,7 +290,12 @@ fn proof(
                 Some(a.last_used_step),
             )
         })),
-        Offered::RecoveryCode(_) => Proof::RecoveryCode(recovery_match),
+        // Matched before the write lock (argon2 per code is slow); still unused now?
+        // A concurrent sign-in may have spent it: then it is a used code.
+        Offered::RecoveryCode(_) => Proof::RecoveryCode(match recovery_match {
+            Some(id) if recovery_codes::is_unused(tx, account, id)? => Some(id),
+            _ => None,
+        }),
     })
 }
 

@@ -23,6 +23,16 @@ pub fn unused(conn: &Connection, account: &Account) -> anyhow::Result<Vec<Unused
         .with_context(|| format!("could not read the recovery codes of {}", account.username))
 }
 
+/// Whether the code `id` of the account is there and unused.
+pub fn is_unused(conn: &Connection, account: &Account, id: i64) -> anyhow::Result<bool> {
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM recovery_codes WHERE id = ?1 AND account_id = ?2 AND used_at IS NULL)",
+        params![id, account.id],
+        |row| row.get(0),
+    )
+    .with_context(|| format!("could not read the recovery codes of {}", account.username))
+}
+
 /// Spends one code, only if it is still unused. Returns whether it was: false means
 /// a concurrent sign-in spent it first.
 pub fn spend(

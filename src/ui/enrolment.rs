@@ -63,3 +63,32 @@ pub fn enrolled_text(username: &Username, codes: &[RecoveryCode]) -> String {
         list.join("\n")
     )
 }
+
+/// `unenrol`: the authenticator is gone.
+pub fn unenrolled_json(username: &Username) -> Value {
+    json!({"username": username.as_str(), "status": "not-enrolled"})
+}
+
+pub fn unenrolled_text(username: &Username) -> String {
+    format!(
+        "Two-factor authentication is off for {username}; its recovery codes no longer work.\n\
+         Set up the new phone with `clinic2fa enrol {username}`."
+    )
+}
+
+/// `recovery-codes`: a fresh set, shown once.
+pub fn recovery_codes_json(username: &Username, codes: &[RecoveryCode]) -> Value {
+    json!({
+        "username": username.as_str(),
+        "recovery_codes": codes.iter().map(RecoveryCode::grouped).collect::<Vec<_>>(),
+    })
+}
+
+pub fn recovery_codes_text(username: &Username, codes: &[RecoveryCode]) -> String {
+    let list: Vec<String> = codes.iter().map(|c| format!("    {}", c.grouped())).collect();
+    format!(
+        "New recovery codes for {username}; the old ones no longer work. Each works once.\n\
+         Keep them somewhere safe. They are shown only now.\n\n{}",
+        list.join("\n")
+    )
+}

@@ -26,6 +26,11 @@ pub fn signed_in_json(
     })
 }
 
+/// `passwd`: done.
+pub fn password_changed_json(username: &Username) -> Value {
+    json!({"username": username.as_str(), "password_changed": true})
+}
+
 /// One line saying why a person was refused, and what to do about it.
 pub fn denial_message(
     reason: DenyReason,

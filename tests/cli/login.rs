@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::harness::{Clinic, NOW, PASSWORD};
+use crate::harness::{Clinic, PASSWORD};
 
 #[test]
 fn a_correct_password_signs_in_and_records_the_time() {
@@ -66,43 +66,6 @@ fn a_required_but_unenrolled_user_is_sent_to_enrol_with_exit_5() {
         clinic.login("bob", "nope nope nope", &[]).code(3).json()["reason"],
         "invalid-credentials"
     );
-}
-
-#[test]
-fn consecutive_wrong_passwords_lock_the_account_even_against_the_right_one() {
-    let clinic = Clinic::new();
-    clinic.add_user("alice", &[]);
-    clinic.ok(&["clinic", "set", "lockout-threshold", "3"], None);
-    for _ in 0..3 {
-        clinic.login("alice", "wrong wrong wrong", &[]).code(3);
-    }
-    let run = clinic.login("alice", PASSWORD, &[]).code(4);
-    assert_eq!(run.json()["reason"], "locked");
-    run.error_line(&["locked until 2026-11-27T17:15:00Z", "user unlock alice"]);
-    assert_eq!(clinic.user("alice")["locked_until"], "2026-11-27T17:15:00Z");
-    // After lockout-minutes the lock lapses by itself.
-    clinic
-        .command()
-        .env("CLINIC2FA_NOW", (NOW + 15 * 60).to_string())
-        .args(["login", "alice", "--password-stdin"])
-        .write_stdin(format!("{PASSWORD}\n"))
-        .assert()
-        .code(0);
-}
-
-#[test]
-fn a_success_resets_the_failure_count() {
-    let clinic = Clinic::new();
-    clinic.add_user("alice", &[]);
-    clinic.ok(&["clinic", "set", "lockout-threshold", "3"], None);
-    for _ in 0..2 {
-        clinic.login("alice", "wrong wrong wrong", &[]).code(3);
-    }
-    clinic.login("alice", PASSWORD, &[]).code(0);
-    for _ in 0..2 {
-        clinic.login("alice", "wrong wrong wrong", &[]).code(3);
-    }
-    clinic.login("alice", PASSWORD, &[]).code(0);
 }
 
 #[test]

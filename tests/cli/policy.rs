@@ -1,5 +1,7 @@
-//! The 2FA policy: the contract's login rules one by one, the per-user override, the
-//! one-time bypass, lockout and unlock.
+//! The 2FA policy end to end: rules 3 and 4 of login, the per-user override, the
+//! one-time bypass, unlock. (Every rule for every command is the table in
+//! `src/domain/signin/tests.rs`; rules 1, 2, 5 and 6 end to end are in `login.rs`
+//! and `signin.rs`.)
 
 use serde_json::{Value, json};
 
@@ -9,31 +11,6 @@ const HOUR: i64 = 3600;
 
 fn policy_of(clinic: &Clinic, user: &str) -> Value {
     clinic.user(user)["two_factor"]["policy"].clone()
-}
-
-// --- The login rules, in the contract's order ----------------------------------------
-
-#[test]
-fn rule_1_unknown_disabled_and_wrong_password_are_invalid_credentials() {
-    let clinic = Clinic::new();
-    clinic.add_user("alice", &[]);
-    clinic.add_user("dora", &[]);
-    clinic.ok(&["user", "disable", "dora"], None);
-    for (user, password) in [("ghost", PASSWORD), ("dora", PASSWORD), ("alice", "wrong password!")]
-    {
-        let run = clinic.login(user, password, &[]).code(3);
-        assert_eq!(run.json()["reason"], "invalid-credentials", "{user}");
-    }
-}
-
-#[test]
-fn rule_2_locked_is_refused_even_with_correct_credentials() {
-    let clinic = Clinic::new();
-    clinic.add_user("alice", &[]);
-    clinic.ok(&["clinic", "set", "lockout-threshold", "2"], None);
-    clinic.login("alice", "wrong password!", &[]).code(3);
-    clinic.login("alice", "wrong password!", &[]).code(3);
-    assert_eq!(clinic.login("alice", PASSWORD, &[]).code(4).json()["reason"], "locked");
 }
 
 #[test]
@@ -81,28 +58,6 @@ fn rule_4_enrolled_needs_a_valid_unused_code() {
         "invalid-code"
     );
 }
-
-#[test]
-fn rule_5_required_but_not_enrolled_is_sent_to_enrol() {
-    let clinic = Clinic::new();
-    clinic.add_user("alice", &[]);
-    clinic.ok(&["clinic", "require-2fa", "on"], None);
-    let run = clinic.login("alice", PASSWORD, &[]).code(5);
-    assert_eq!(
-        run.json(),
-        json!({"username": "alice", "result": "denied", "reason": "enrolment-required"})
-    );
-    run.error_line(&["clinic2fa enrol alice"]);
-}
-
-#[test]
-fn rule_6_not_enrolled_and_not_required_signs_in_with_the_password() {
-    let clinic = Clinic::new();
-    clinic.add_user("alice", &[]);
-    assert_eq!(clinic.login("alice", PASSWORD, &[]).code(0).json()["second_factor"], "none");
-}
-
-// --- The per-user override -------------------------------------------------------------
 
 #[test]
 fn the_per_user_setting_beats_the_clinic_wide_rule() {

@@ -137,5 +137,9 @@ fn one_recovery_code_from_concurrent_logins_lets_exactly_one_in() {
         runs.into_iter().map(|r| r.join().unwrap()).collect()
     });
     assert_eq!(results.iter().filter(|c| **c == Some(0)).count(), 1, "{results:?}");
+    // The others offered a code that was spent by then: a used code, counted.
+    assert_eq!(results.iter().filter(|c| **c == Some(3)).count(), 7, "{results:?}");
+    let failures: i64 = clinic.sql("SELECT failed_logins FROM accounts");
+    assert_eq!(failures, 7);
     assert_eq!(clinic.user("alice")["two_factor"]["recovery_codes_left"], 9);
 }

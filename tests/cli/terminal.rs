@@ -390,3 +390,19 @@ fn a_temporary_password_replaced_at_login_is_kept_through_set_up() {
     let args = ["--json", "login", "alice", "--password-stdin", "--code", &code];
     clinic.at(NOW + 30, &args, Some("alice's very own passphrase")).code(0);
 }
+
+#[test]
+fn a_recovery_code_from_dash_is_asked_for_without_echo_at_a_terminal() {
+    let clinic = Clinic::new();
+    clinic.add_user("alice", &[]);
+    let (_, codes) = clinic.enrol("alice");
+    let mut login = Screen::new(spawn(&clinic, &["login", "alice", "--recovery-code", "-"]));
+    login.expect("Password");
+    login.type_hidden(PASSWORD);
+    login.expect("Recovery code");
+    login.type_hidden(&codes[2]);
+    login.expect("Signed in as alice");
+    let (code, screen) = login.finish();
+    assert_eq!(code, 0, "{screen}");
+    assert!(!screen.contains(&codes[2]), "the recovery code was echoed: {screen}");
+}
