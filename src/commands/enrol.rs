@@ -39,15 +39,10 @@ pub fn run(ctx: &Context, args: &EnrolArgs) -> anyhow::Result<u8> {
         offered,
         materials,
     };
-    let attempted = signin::attempt(ctx, &mut store, request)?;
-    let account = attempted.account.as_ref();
-    match attempted.verdict {
-        Verdict::Denied(reason) => {
-            return Ok(signin::report_denied(ctx, &username, reason, account));
-        }
-        Verdict::Refused(refusal) => return Err(signin::refused(&username, refusal)),
-        Verdict::Allowed { .. } => {}
-    }
+    let attempted = match signin::attempt(ctx, &mut store, request)?.allowed(ctx, &username)? {
+        Ok(attempted) => attempted,
+        Err(refused) => return Ok(refused),
+    };
     if let Some(codes) = &attempted.issued_codes {
         return show_enrolled(ctx, &username, codes);
     }
@@ -200,11 +195,5 @@ fn own_account(
         materials: Materials { recovery_codes, ..Materials::default() },
     };
     let attempted = signin::attempt(ctx, &mut store, request)?;
-    match attempted.verdict {
-        Verdict::Allowed { .. } => Ok(Ok(username)),
-        Verdict::Denied(reason) => {
-            Ok(Err(signin::report_denied(ctx, &username, reason, attempted.account.as_ref())))
-        }
-        Verdict::Refused(refusal) => Err(signin::refused(&username, refusal)),
-    }
+    Ok(attempted.allowed(ctx, &username)?.map(|_| username))
 }

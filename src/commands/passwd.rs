@@ -5,7 +5,7 @@ use crate::cli::OwnAccountArgs;
 use crate::commands::signin::{self, Credential, Materials, Offered, Request};
 use crate::commands::{Context, input};
 use crate::domain::password;
-use crate::domain::signin::{Purpose, Verdict};
+use crate::domain::signin::Purpose;
 use crate::domain::username::Username;
 use crate::error::exit;
 use crate::ui;
@@ -27,16 +27,10 @@ pub fn run(ctx: &Context, args: &OwnAccountArgs) -> anyhow::Result<u8> {
         offered,
         materials: Materials { new_password_hash, ..Materials::default() },
     };
-    let attempted = signin::attempt(ctx, &mut store, request)?;
-    match attempted.verdict {
-        Verdict::Allowed { .. } => {
-            let json = ui::signin::password_changed_json(&username);
-            ctx.out.result(&json, || format!("Password changed for {username}."))?;
-            Ok(exit::SUCCESS)
-        }
-        Verdict::Denied(reason) => {
-            Ok(signin::report_denied(ctx, &username, reason, attempted.account.as_ref()))
-        }
-        Verdict::Refused(refusal) => Err(signin::refused(&username, refusal)),
+    if let Err(refused) = signin::attempt(ctx, &mut store, request)?.allowed(ctx, &username)? {
+        return Ok(refused);
     }
+    let json = ui::signin::password_changed_json(&username);
+    ctx.out.result(&json, || format!("Password changed for {username}."))?;
+    Ok(exit::SUCCESS)
 }

@@ -138,6 +138,20 @@ pub struct Attempted {
     pub started: Option<Started>,
 }
 
+impl Attempted {
+    /// For commands with nothing more to do on a refusal: allowed, `Ok(self)`; denied,
+    /// reported and `Err(exit code)`; refused (not applicable), an error for `main`.
+    pub fn allowed(self, ctx: &Context, username: &Username) -> anyhow::Result<Result<Self, u8>> {
+        match self.verdict {
+            Verdict::Allowed { .. } => Ok(Ok(self)),
+            Verdict::Denied(reason) => {
+                Ok(Err(report_denied(ctx, username, reason, self.account.as_ref())))
+            }
+            Verdict::Refused(refusal) => Err(refused(username, refusal)),
+        }
+    }
+}
+
 /// Authenticates once: the password first (outside any transaction: it is the slow
 /// part), then, inside one immediate transaction, the facts as they are now, the
 /// decision, and its effects. At a terminal, a missing code is asked for and the
