@@ -52,6 +52,7 @@ def main() -> None:
                               env={**env, "CLINIC2FA_NOW": str(when)}, check=True)
         return done.stdout.decode()
 
+    run("init")
     run("user", "add", "alice", "--password-stdin")
     secret = json.loads(run("--json", "enrol", "alice", "--password-stdin"))["secret"]
     run("enrol", "alice", "--password-stdin", "--confirm", totp(secret, now))

@@ -49,7 +49,7 @@ with open(sys.argv[1], "w") as f:
         f.write(f"user{i:05},User {i},passphrase number {i}\n")
 PY
 hyperfine --runs 3 --export-json "$work/import.json" \
-  --prepare "rm -f $work/import.db $work/import.db-wal $work/import.db-shm $work/import.db.key && CLINIC2FA_DB=$work/import.db $bin clinic show >/dev/null" \
+  --prepare "rm -f $work/import.db $work/import.db-wal $work/import.db-shm $work/import.db.key && CLINIC2FA_DB=$work/import.db $bin init 2>/dev/null" \
   "CLINIC2FA_DB=$work/import.db $bin user import $work/import.csv" >/dev/null
 import_s=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][0]["median"])' "$work/import.json")
 cores=$(nproc)
@@ -60,6 +60,7 @@ say ""
 
 # --- 3. 100,000 accounts: user list --json and report --json against sqlite3 -json ----
 export CLINIC2FA_DB=$work/big.db
+"$bin" init 2>/dev/null
 "$bin" user add template --password-stdin <"$work/pw" >/dev/null
 hash=$(sqlite3 "$CLINIC2FA_DB" "SELECT password_hash FROM accounts")
 python3 - "$work/big.csv" "$hash" <<'PY'

@@ -29,6 +29,7 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create the clinic''s database and its key file (the only command that does)')
             [CompletionResult]::new('clinic', 'clinic', [CompletionResultType]::ParameterValue, 'Show and change the clinic''s settings')
             [CompletionResult]::new('user', 'user', [CompletionResultType]::ParameterValue, 'Add and manage staff accounts')
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Sign in as a member of staff (password, then a code if 2FA applies)')
@@ -41,6 +42,16 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) on stdout')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script on stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'clinic2fa;init' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'The clinic''s name, shown as the issuer in authenticator apps [default: Clinic]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured under auto)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout; messages go to stderr')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt (implied when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'clinic2fa;clinic' {
@@ -496,6 +507,7 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             break
         }
         'clinic2fa;help' {
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create the clinic''s database and its key file (the only command that does)')
             [CompletionResult]::new('clinic', 'clinic', [CompletionResultType]::ParameterValue, 'Show and change the clinic''s settings')
             [CompletionResult]::new('user', 'user', [CompletionResultType]::ParameterValue, 'Add and manage staff accounts')
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Sign in as a member of staff (password, then a code if 2FA applies)')
@@ -508,6 +520,9 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) on stdout')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script on stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'clinic2fa;help;init' {
             break
         }
         'clinic2fa;help;clinic' {

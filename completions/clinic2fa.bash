@@ -31,6 +31,9 @@ _clinic2fa() {
             clinic2fa,help)
                 cmd="clinic2fa__subcmd__help"
                 ;;
+            clinic2fa,init)
+                cmd="clinic2fa__subcmd__init"
+                ;;
             clinic2fa,login)
                 cmd="clinic2fa__subcmd__login"
                 ;;
@@ -108,6 +111,9 @@ _clinic2fa() {
                 ;;
             clinic2fa__subcmd__help,help)
                 cmd="clinic2fa__subcmd__help__subcmd__help"
+                ;;
+            clinic2fa__subcmd__help,init)
+                cmd="clinic2fa__subcmd__help__subcmd__init"
                 ;;
             clinic2fa__subcmd__help,login)
                 cmd="clinic2fa__subcmd__help__subcmd__login"
@@ -302,7 +308,7 @@ _clinic2fa() {
 
     case "${cmd}" in
         clinic2fa)
-            opts="-h -V --db --json --no-input --color --help --version clinic user login enrol unenrol recovery-codes passwd audit report man completions help"
+            opts="-h -V --db --json --no-input --color --help --version init clinic user login enrol unenrol recovery-codes passwd audit report man completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -672,7 +678,7 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__help)
-            opts="clinic user login enrol unenrol recovery-codes passwd audit report man completions help"
+            opts="init clinic user login enrol unenrol recovery-codes passwd audit report man completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -812,6 +818,20 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__help__subcmd__init)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1126,6 +1146,32 @@ _clinic2fa() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__init)
+            opts="-h --name --db --json --no-input --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

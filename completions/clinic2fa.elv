@@ -26,6 +26,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand init 'Create the clinic''s database and its key file (the only command that does)'
             cand clinic 'Show and change the clinic''s settings'
             cand user 'Add and manage staff accounts'
             cand login 'Sign in as a member of staff (password, then a code if 2FA applies)'
@@ -38,6 +39,15 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand man 'Print the man page (roff) on stdout'
             cand completions 'Print a shell completion script on stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'clinic2fa;init'= {
+            cand --name 'The clinic''s name, shown as the issuer in authenticator apps [default: Clinic]'
+            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --color 'When to use colour (NO_COLOR is honoured under auto)'
+            cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
+            cand --no-input 'Never prompt (implied when stdin is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'clinic2fa;clinic'= {
             cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
@@ -432,6 +442,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand --help 'Print help'
         }
         &'clinic2fa;help'= {
+            cand init 'Create the clinic''s database and its key file (the only command that does)'
             cand clinic 'Show and change the clinic''s settings'
             cand user 'Add and manage staff accounts'
             cand login 'Sign in as a member of staff (password, then a code if 2FA applies)'
@@ -444,6 +455,8 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand man 'Print the man page (roff) on stdout'
             cand completions 'Print a shell completion script on stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'clinic2fa;help;init'= {
         }
         &'clinic2fa;help;clinic'= {
             cand show 'Show the clinic''s name, whether 2FA is required clinic-wide, and all settings'

@@ -56,6 +56,16 @@ pub enum ColorChoice {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Create the clinic's database and its key file (the only command that does)
+    ///
+    /// Refuses if either already exists. Prints where both are: back the key file up
+    /// separately from the database; without it no secret in the database can be read.
+    Init {
+        /// The clinic's name, shown as the issuer in authenticator apps [default: Clinic]
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+    },
+
     /// Show and change the clinic's settings
     #[command(subcommand)]
     Clinic(ClinicCommand),

@@ -6,6 +6,7 @@ mod clinic;
 mod completions;
 mod enrol;
 mod import;
+mod init;
 mod input;
 mod login;
 mod passwd;
@@ -85,6 +86,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
     }
     let ctx = Context::new(&cli.global)?;
     match cli.command {
+        Command::Init { name } => init::run(&ctx, name.as_deref()),
         Command::Clinic(cmd) => clinic::run(&ctx, cmd),
         Command::User(cmd) => user::run(&ctx, cmd),
         Command::Audit(args) => audit::run(&ctx, &args),

@@ -72,11 +72,14 @@ impl Store {
     /// a new key is only ever made together with a database that had none.
     pub fn open(path: &Path, key_path: &Path) -> anyhow::Result<Store> {
         let shown = path.display();
-        if path.exists() {
-            check_is_sqlite(path)?;
-        } else {
-            create_private_file(path)
-                .with_context(|| format!("could not create the database {shown}"))?;
+        match fs::symlink_metadata(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Error::NotFound(format!(
+                    "there is no clinic2fa database at {shown}: create one with `clinic2fa init` (with --db or CLINIC2FA_DB naming where), or point --db at the existing one"
+                ))
+                .into());
+            }
+            _ => check_is_sqlite(path)?,
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags)
@@ -162,7 +165,12 @@ fn check_is_sqlite(path: &Path) -> anyhow::Result<()> {
         .into());
     }
     if meta.len() == 0 {
-        return Ok(()); // SQLite treats an empty file as a new database.
+        // SQLite would take an empty file for a new database; only `init` makes one.
+        return Err(Error::Database(format!(
+            "the database {} is empty: it is damaged or was never made by `clinic2fa init`; restore it from a backup (nothing was changed)",
+            path.display()
+        ))
+        .into());
     }
     let mut header = [0u8; 16];
     let read = fs::File::open(path)
@@ -210,18 +218,104 @@ fn not_a_database(path: &Path, cause: &dyn std::fmt::Display) -> Error {
     ))
 }
 
-/// Creates the file (and any missing folders) readable by its owner alone: it holds
-/// password hashes.
-fn create_private_file(path: &Path) -> std::io::Result<()> {
+/// What `init` made.
+#[derive(Debug)]
+pub struct Created {
+    pub database: PathBuf,
+    pub key_file: PathBuf,
+}
+
+/// Creates a new database at `path` and its key file at `key_path` (`clinic2fa
+/// init`): the only way either comes to exist.
+///
+/// Both are built under temporary names beside their final ones, complete (schema,
+/// key check, the clinic's name), then linked into place with a link that fails if
+/// the name is taken: a half-made database is never seen at `path`, an existing
+/// database or key file is never overwritten or adopted, and of several `init`s of
+/// one path exactly one succeeds.
+pub fn create(
+    path: &Path,
+    key_path: &Path,
+    setup: impl FnOnce(&Db<'_>) -> anyhow::Result<()>,
+) -> anyhow::Result<Created> {
+    for (file, what) in [(path, "a database"), (key_path, "a key file")] {
+        if fs::symlink_metadata(file).is_ok() {
+            return Err(taken(file, what).into());
+        }
+    }
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
+        DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .with_context(|| format!("could not create the folder {}", dir.display()))?;
     }
-    match OpenOptions::new().write(true).create_new(true).mode(0o600).open(path) {
-        Ok(_) => Ok(()),
-        // Another process created it first: fine, we open the same file.
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        Err(e) => Err(e),
+    let temp_db = temporary_name(path);
+    let temp_key = temporary_name(key_path);
+    let built = build(&temp_db, &temp_key, setup);
+    let linked = built.and_then(|()| {
+        link_new(&temp_key, key_path, "a key file")?;
+        link_new(&temp_db, path, "a database").inspect_err(|_| {
+            let _ = fs::remove_file(key_path); // ours: linked a moment ago
+        })
+    });
+    for temp in [&temp_db, &temp_key] {
+        let _ = fs::remove_file(temp);
     }
+    linked?;
+    Ok(Created { database: path.to_owned(), key_file: key_path.to_owned() })
+}
+
+/// The new database and key file, complete, under their temporary names.
+fn build(
+    db: &Path,
+    key_path: &Path,
+    setup: impl FnOnce(&Db<'_>) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let master = keyfile::create(key_path)?;
+    let keys = master.derive();
+    drop(master);
+    OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(db)
+        .with_context(|| format!("could not create the database {}", db.display()))?;
+    // A rollback journal while building: nothing but this file is left to link.
+    let mut conn = Connection::open(db)
+        .with_context(|| format!("could not create the database {}", db.display()))?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    migrations::apply(&mut conn, &keys)?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    setup(&Db { conn: &tx, keys: &keys })?;
+    tx.commit()?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.close().map_err(|(_, e)| e)?;
+    fs::File::open(db)?.sync_all()?;
+    Ok(())
+}
+
+/// `name.tmp-PID`, beside `name`.
+fn temporary_name(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_owned();
+    name.push(format!(".init-{}", std::process::id()));
+    path.with_file_name(name)
+}
+
+/// Gives `temp` the name `path`, failing if `path` exists (a hard link never replaces).
+fn link_new(temp: &Path, path: &Path, what: &str) -> anyhow::Result<()> {
+    match fs::hard_link(temp, path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(taken(path, what).into()),
+        Err(e) => Err(e).with_context(|| format!("could not create {}", path.display())),
+    }
+}
+
+fn taken(path: &Path, what: &str) -> Error {
+    Error::Conflict(format!(
+        "there is already a file at {}: `clinic2fa init` makes {what} only where there is none, and never takes one over; point --db (or CLINIC2FA_KEY_FILE) elsewhere, or keep using what is there",
+        path.display()
+    ))
 }
 
 fn set_pragmas(conn: &Connection) -> rusqlite::Result<()> {

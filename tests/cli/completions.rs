@@ -15,7 +15,7 @@ const FILES: [(&str, &str); 5] = [
 
 #[test]
 fn committed_completions_are_fresh() {
-    let clinic = Clinic::new();
+    let clinic = Clinic::uninitialised();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
     let update = std::env::var_os("UPDATE_COMPLETIONS").is_some();
     let mut stale = Vec::new();
@@ -32,6 +32,22 @@ fn committed_completions_are_fresh() {
     assert!(
         stale.is_empty(),
         "stale completions {stale:?}: run `UPDATE_COMPLETIONS=1 cargo test completions` and commit"
+    );
+}
+
+#[test]
+fn the_committed_man_page_is_fresh() {
+    let clinic = Clinic::uninitialised();
+    let generated = clinic.ok(&["man"], None).0.stdout;
+    assert!(String::from_utf8_lossy(&generated).contains(".TH clinic2fa"));
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("man").join("clinic2fa.1");
+    if std::env::var_os("UPDATE_COMPLETIONS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &generated).unwrap();
+    }
+    assert!(
+        std::fs::read(&path).ok().as_ref() == Some(&generated),
+        "stale man/clinic2fa.1: run `UPDATE_COMPLETIONS=1 cargo test completions` and commit"
     );
 }
 

@@ -16,7 +16,15 @@ pub struct Clinic {
 }
 
 impl Clinic {
+    /// A clinic made by `clinic2fa init`, as every real one is.
     pub fn new() -> Self {
+        let clinic = Clinic::uninitialised();
+        clinic.ok(&["init"], None);
+        clinic
+    }
+
+    /// A temp dir with no database yet.
+    pub fn uninitialised() -> Self {
         Clinic { dir: tempfile::tempdir().expect("temp dir") }
     }
 

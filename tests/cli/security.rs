@@ -49,18 +49,16 @@ fn no_secret_or_recovery_code_is_in_the_database_files_in_clear() {
 #[test]
 fn the_key_file_is_created_private_beside_the_database_or_where_told() {
     let clinic = Clinic::new();
-    clinic.ok(&["clinic", "show"], None);
     let key = clinic.db().with_file_name("clinic.db.key");
     assert_eq!(std::fs::metadata(&key).unwrap().permissions().mode() & 0o777, 0o600);
     let elsewhere = clinic.dir().join("keys").join("clinic.key");
     std::fs::create_dir(elsewhere.parent().unwrap()).unwrap();
     let other_db = clinic.dir().join("other.db");
-    clinic
-        .command()
-        .env("CLINIC2FA_KEY_FILE", &elsewhere)
-        .args(["--db", other_db.to_str().unwrap(), "clinic", "show"])
-        .assert()
-        .success();
+    let with_key = |args: &[&str]| {
+        clinic.command().env("CLINIC2FA_KEY_FILE", &elsewhere).args(args).assert().success();
+    };
+    with_key(&["--db", other_db.to_str().unwrap(), "init"]);
+    with_key(&["--db", other_db.to_str().unwrap(), "clinic", "show"]);
     assert!(elsewhere.is_file());
     assert!(!clinic.dir().join("other.db.key").exists());
 }
@@ -139,24 +137,27 @@ fn audit_shows_who_did_what_and_filters() {
     let all = clinic.json(&["audit"], None);
     let actions: Vec<&str> =
         all.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
-    assert_eq!(actions, ["user.add", "user.add", "login", "login", "clinic.set", "user.disable"]);
     assert_eq!(
-        all[2],
-        json!({"seq": 3, "at": "2026-11-27T17:00:00Z", "actor": "alice", "action": "login",
+        actions,
+        ["clinic.init", "user.add", "user.add", "login", "login", "clinic.set", "user.disable"]
+    );
+    assert_eq!(
+        all[3],
+        json!({"seq": 4, "at": "2026-11-27T17:00:00Z", "actor": "alice", "action": "login",
                               "subject": "alice", "outcome": "success", "detail": "none"})
     );
-    assert_eq!(all[3]["detail"], "invalid-credentials");
+    assert_eq!(all[4]["detail"], "invalid-credentials");
     let bob = clinic.json(&["audit", "--user", "bob"], None);
     assert_eq!(bob.as_array().unwrap().len(), 3);
     let last = clinic.json(&["audit", "--limit", "2"], None);
     assert_eq!(
         last.as_array().unwrap().iter().map(|e| e["seq"].as_i64().unwrap()).collect::<Vec<_>>(),
-        [5, 6]
+        [6, 7]
     );
     assert_eq!(clinic.json(&["audit", "--since", "2026-11-28"], None), json!([]));
     assert_eq!(
         clinic.json(&["audit", "--since", "2026-11-27T17:00:00Z"], None).as_array().unwrap().len(),
-        6
+        7
     );
     clinic.run(&["audit", "--since", "last tuesday"], None).code(2).error_line(&["RFC 3339"]);
     let table = clinic.ok(&["audit"], None).stdout();
@@ -166,20 +167,20 @@ fn audit_shows_who_did_what_and_filters() {
 #[test]
 fn audit_verify_confirms_an_untouched_trail() {
     let clinic = busy_clinic();
-    assert_eq!(clinic.json(&["audit", "verify"], None), json!({"intact": true, "entries": 6}));
-    assert!(clinic.ok(&["audit", "verify"], None).stdout().contains("intact: 6 entries"));
+    assert_eq!(clinic.json(&["audit", "verify"], None), json!({"intact": true, "entries": 7}));
+    assert!(clinic.ok(&["audit", "verify"], None).stdout().contains("intact: 7 entries"));
 }
 
 #[test]
 fn audit_verify_names_an_altered_entry() {
     let clinic = busy_clinic();
-    tamper(&clinic, "UPDATE audit_log SET outcome = 'success', detail = 'none' WHERE seq = 4");
+    tamper(&clinic, "UPDATE audit_log SET outcome = 'success', detail = 'none' WHERE seq = 5");
     let run = clinic.run(&["--json", "audit", "verify"], None).code(1);
     assert_eq!(
         run.json()["problem"],
-        json!({"kind": "altered", "entry": 4, "message": "entry #4 was altered"})
+        json!({"kind": "altered", "entry": 5, "message": "entry #5 was altered"})
     );
-    run.error_line(&["entry #4 was altered"]);
+    run.error_line(&["entry #5 was altered"]);
 }
 
 #[test]
@@ -190,7 +191,7 @@ fn audit_verify_names_a_deleted_entry_and_a_cut_tail() {
 
     let clinic = busy_clinic();
     tamper(&clinic, "DELETE FROM audit_log WHERE seq >= 5");
-    clinic.run(&["audit", "verify"], None).code(1).error_line(&["entries #5 to #6 were deleted"]);
+    clinic.run(&["audit", "verify"], None).code(1).error_line(&["entries #5 to #7 were deleted"]);
     // Rewriting the head to hide it needs the key.
     tamper(
         &clinic,
@@ -206,7 +207,7 @@ fn audit_verify_names_an_inserted_entry() {
         &clinic,
         "INSERT INTO audit_log (at, actor, action, subject, outcome) VALUES (1795798800, 'root', 'user.add', 'mallory', 'ok')",
     );
-    clinic.run(&["audit", "verify"], None).code(1).error_line(&["inserted after entry #6"]);
+    clinic.run(&["audit", "verify"], None).code(1).error_line(&["inserted after entry #7"]);
     // Copying a real entry's seal onto a forged one does not help.
     let clinic = busy_clinic();
     tamper(

@@ -5,39 +5,127 @@ use std::os::unix::fs::PermissionsExt;
 use crate::harness::{Clinic, PASSWORD};
 
 #[test]
-fn database_and_its_folder_are_created_private_on_first_use() {
-    let clinic = Clinic::new();
-    clinic.add_user("alice", &[]);
+fn init_creates_the_database_and_its_folder_private_and_says_where_both_are() {
+    let clinic = Clinic::uninitialised();
+    let run = clinic.ok(&["--json", "init", "--name", "Sunny Vale Clinic"], None);
+    let db = clinic.db();
+    let key = db.with_file_name("clinic.db.key");
+    assert_eq!(
+        run.json(),
+        serde_json::json!({"database": db.to_str().unwrap(), "key_file": key.to_str().unwrap(), "name": "Sunny Vale Clinic"})
+    );
+    // The advice reaches a log too, not only a terminal.
+    let said = run.stderr();
+    assert!(said.contains(db.to_str().unwrap()) && said.contains(key.to_str().unwrap()), "{said}");
+    assert!(said.contains("Back up the key file"), "{said}");
     let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
-    assert_eq!(mode(&clinic.db()), 0o600);
-    assert_eq!(mode(clinic.db().parent().unwrap()), 0o700);
+    assert_eq!(mode(&db), 0o600);
+    assert_eq!(mode(&key), 0o600);
+    assert_eq!(mode(db.parent().unwrap()), 0o700);
     let version: i64 = clinic.sql("PRAGMA user_version");
     assert!(version >= 1);
     let journal: String = clinic.sql("PRAGMA journal_mode");
     assert_eq!(journal, "wal");
+    assert_eq!(clinic.json(&["clinic", "show"], None)["name"], "Sunny Vale Clinic");
+    let leftovers: Vec<_> = std::fs::read_dir(db.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.contains(".init-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn a_typo_in_the_path_never_creates_a_clinic() {
+    let clinic = Clinic::new();
+    let typo = clinic.dir().join("nowhere").join("clinic.dbb");
+    for args in [&["report"][..], &["user", "list"], &["clinic", "show"], &["audit", "verify"]] {
+        let mut all = vec!["--db", typo.to_str().unwrap()];
+        all.extend_from_slice(args);
+        clinic.run(&all, None).code(1).error_line(&["clinic.dbb", "clinic2fa init"]);
+    }
+    clinic
+        .run(
+            &["--db", typo.to_str().unwrap(), "login", "alice", "--password-stdin"],
+            Some(PASSWORD),
+        )
+        .code(1);
+    assert!(!typo.parent().unwrap().exists(), "not even the folder");
+}
+
+#[test]
+fn init_refuses_an_existing_database_or_key_file_and_changes_neither() {
+    let clinic = Clinic::new();
+    clinic.add_user("alice", &[]);
+    let before = clinic.db_bytes();
+    clinic.run(&["init"], None).code(1).error_line(&["already a file", "clinic.db"]);
+    assert_eq!(clinic.db_bytes(), before);
+    // A key file already sitting where a new database's key would go is not adopted.
+    let other = clinic.dir().join("other.db");
+    let stray_key = clinic.dir().join("other.db.key");
+    std::fs::write(&stray_key, "not ours").unwrap();
+    clinic
+        .run(&["--db", other.to_str().unwrap(), "init"], None)
+        .code(1)
+        .error_line(&["already a file", "other.db.key"]);
+    assert!(!other.exists());
+    assert_eq!(std::fs::read_to_string(&stray_key).unwrap(), "not ours");
+    // An empty file where the database should be is damage, not a new clinic.
+    let empty = clinic.dir().join("empty.db");
+    std::fs::write(&empty, "").unwrap();
+    clinic
+        .run(&["--db", empty.to_str().unwrap(), "report"], None)
+        .code(1)
+        .error_line(&["empty", "backup"]);
+    assert_eq!(std::fs::metadata(&empty).unwrap().len(), 0);
+}
+
+#[test]
+fn eight_parallel_inits_of_one_path_make_one_clinic() {
+    let clinic = Clinic::uninitialised();
+    let runs: Vec<std::process::Output> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..8)
+            .map(|_| scope.spawn(|| clinic.command_std(&["init"]).output().unwrap()))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let ok = runs.iter().filter(|r| r.status.code() == Some(0)).count();
+    assert_eq!(ok, 1, "exactly one init succeeds");
+    for refused in runs.iter().filter(|r| r.status.code() != Some(0)) {
+        let err = String::from_utf8_lossy(&refused.stderr);
+        assert_eq!(refused.status.code(), Some(1), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains("already a file"), "{err}");
+    }
+    clinic.ok(&["audit", "verify"], None);
+    clinic.add_user("alice", &[]);
 }
 
 #[test]
 fn default_path_is_under_xdg_data_home_then_home() {
-    let clinic = Clinic::new();
+    let clinic = Clinic::uninitialised();
     let xdg = clinic.dir().join("xdg");
-    clinic
-        .command()
-        .env_remove("CLINIC2FA_DB")
-        .env("XDG_DATA_HOME", &xdg)
-        .args(["clinic", "show"])
-        .assert()
-        .success();
+    let run = |xdg_set: bool, args: &[&str]| {
+        let mut cmd = clinic.command();
+        cmd.env_remove("CLINIC2FA_DB").args(args);
+        if xdg_set {
+            cmd.env("XDG_DATA_HOME", &xdg);
+        }
+        cmd.assert().success();
+    };
+    run(true, &["init"]);
+    run(true, &["clinic", "show"]);
     assert!(xdg.join("clinic2fa/clinic2fa.db").is_file());
-
-    clinic.command().env_remove("CLINIC2FA_DB").args(["clinic", "show"]).assert().success();
+    run(false, &["init"]);
+    run(false, &["clinic", "show"]);
     assert!(clinic.dir().join(".local/share/clinic2fa/clinic2fa.db").is_file());
 }
 
 #[test]
 fn db_flag_beats_the_environment_and_works_after_the_subcommand() {
-    let clinic = Clinic::new();
+    let clinic = Clinic::uninitialised();
     let other = clinic.dir().join("other.db");
+    clinic.ok(&["init", "--db", other.to_str().unwrap()], None);
     clinic.ok(&["clinic", "show", "--db", other.to_str().unwrap()], None);
     assert!(other.is_file());
     assert!(!clinic.db().exists());

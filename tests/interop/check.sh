@@ -22,7 +22,7 @@ check() { # name, expected, actual
 }
 run() { CLINIC2FA_NOW="$1" "$bin" "${@:2}"; }
 
-run "$now" clinic set-name 'Sunny Vale Clinic' >/dev/null
+run "$now" init --name 'Sunny Vale Clinic' 2>/dev/null
 echo "$password" | run "$now" user add alice --password-stdin >/dev/null
 
 # The QR code as printed, decoded by zbarimg.
