@@ -17,6 +17,7 @@ use crate::domain::password::{self, Password};
 use crate::error::{Error, exit};
 use crate::store::accounts;
 use crate::ui::output::note;
+use crate::ui::views;
 
 /// What `user import` was asked to do.
 #[derive(Debug)]
@@ -231,7 +232,11 @@ fn write_passwords(path: &Path, prepared: &[Prepared]) -> anyhow::Result<()> {
     let mut text = zeroize::Zeroizing::new(String::from("username,password\n"));
     for account in prepared {
         if let Some(temporary) = &account.temporary {
-            text.push_str(&format!("{},{}\n", account.row.username, temporary.as_str()));
+            // Neither can start like a formula (the username and password rules), but
+            // every CSV the tool writes goes through the same guard.
+            let cells = [account.row.username.to_string(), temporary.as_str().to_owned()]
+                .map(|c| zeroize::Zeroizing::new(views::spreadsheet_safe(c)));
+            text.push_str(&format!("{},{}\n", *cells[0], *cells[1]));
         }
     }
     file.write_all(text.as_bytes())

@@ -199,10 +199,18 @@ pub const ACCOUNT_CSV_HEADER: [&str; 13] = [
     "last_login_at",
 ];
 
-/// One account as a CSV record, in [`ACCOUNT_CSV_HEADER`] order.
+/// A cell a spreadsheet shows as text. One it would run as a formula (starting with
+/// `=`, `+`, `-`, `@`, a tab or a carriage return: OWASP's list for CSV injection) gets
+/// a leading `'`, which spreadsheets take as "text" and do not show.
+pub fn spreadsheet_safe(cell: String) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}") } else { cell }
+}
+
+/// One account as a CSV record, in [`ACCOUNT_CSV_HEADER`] order, every cell
+/// spreadsheet-safe.
 pub fn account_csv(a: &Account, clinic: &Clinic, now: Timestamp) -> Vec<String> {
     let time = |t: Option<Timestamp>| t.map(Timestamp::rfc3339).unwrap_or_default();
-    vec![
+    let cells = vec![
         a.username.to_string(),
         a.name.clone().unwrap_or_default(),
         a.role.to_string(),
@@ -216,7 +224,8 @@ pub fn account_csv(a: &Account, clinic: &Clinic, now: Timestamp) -> Vec<String> 
         a.must_change_password.to_string(),
         a.created_at.rfc3339(),
         time(a.last_login_at),
-    ]
+    ];
+    cells.into_iter().map(spreadsheet_safe).collect()
 }
 
 /// The people's `report`, from its JSON document.
@@ -282,4 +291,19 @@ pub fn report_text(report: &Value) -> String {
         }
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_are_made_text_and_others_left_alone() {
+        for formula in ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(spreadsheet_safe(formula.into()), format!("'{formula}"));
+        }
+        for plain in ["Alice", "", "2026-11-27T17:00:00Z", "a=b", "O'Brien"] {
+            assert_eq!(spreadsheet_safe(plain.into()), plain);
+        }
+    }
 }

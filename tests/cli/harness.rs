@@ -114,6 +114,18 @@ impl Clinic {
     }
 }
 
+/// Writes `input` to a spawned child's stdin and closes it. A child that has already
+/// exited (a refusal before it reads stdin) closes the pipe first: that is no failure
+/// of the test, whose assertions are about the child's answer.
+pub fn feed(child: &mut std::process::Child, input: &[u8]) {
+    use std::io::Write;
+    let mut stdin = child.stdin.take().expect("stdin was piped");
+    match stdin.write_all(input) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => panic!("writing stdin: {e}"),
+        _ => {}
+    }
+}
+
 pub struct Run(pub Output);
 
 impl Run {

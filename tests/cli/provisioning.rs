@@ -254,3 +254,48 @@ fn explain_says_why_and_what_the_next_login_asks() {
     assert_eq!(clinic.user("ann")["two_factor"]["policy"], Value::from("clinic-default"));
     let _ = NOW;
 }
+
+/// Every cell of a CSV, as Python's csv module (what a spreadsheet import does) reads it.
+fn python_csv_cells(csv: &str) -> Vec<Vec<String>> {
+    let mut child = std::process::Command::new("python3")
+        .args(["-c", "import csv, json, sys; print(json.dumps(list(csv.reader(sys.stdin))))"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3");
+    crate::harness::feed(&mut child, csv.as_bytes());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn csv_files_write_formula_cells_so_they_show_as_text() {
+    let clinic = Clinic::new();
+    let names = [
+        "=HYPERLINK(\"http://evil.example\",\"click\")",
+        "+1 555",
+        "-2+3",
+        "@SUM(A1)",
+        "\tTab",
+        "Plain Name",
+    ];
+    for (i, name) in names.iter().enumerate() {
+        clinic.add_user(&format!("user{i}"), &[&format!("--name={name}")]);
+    }
+    for command in [&["user", "list", "--csv"][..], &["report", "--csv"]] {
+        let csv = clinic.ok(command, None).stdout();
+        let rows = python_csv_cells(&csv);
+        let name_column = rows[0].iter().position(|h| h == "name").unwrap();
+        let shown: Vec<&str> = rows[1..].iter().map(|r| r[name_column].as_str()).collect();
+        // As stored (a name is trimmed of surrounding blanks), then made text.
+        let expected: Vec<String> = (0..names.len())
+            .map(|i| clinic.user(&format!("user{i}"))["name"].as_str().unwrap().to_owned())
+            .map(|n| if n.starts_with(['=', '+', '-', '@']) { format!("'{n}") } else { n })
+            .collect();
+        assert_eq!(shown, expected, "{command:?}");
+        for cell in rows.iter().flatten() {
+            assert!(!cell.starts_with(['=', '+', '-', '@', '\t', '\r']), "{command:?}: {cell:?}");
+        }
+    }
+}

@@ -1,7 +1,6 @@
 //! The QR code printed in the terminal, read back into modules and decoded, must be
 //! exactly the otpauth:// URI, with colour and without.
 
-use std::io::Write;
 use std::process::{Command, Stdio};
 
 use crate::harness::{Clinic, NOW, PASSWORD};
@@ -104,7 +103,7 @@ fn with_closed_stdout(clinic: &Clinic, args: &[&str], stdin: &str) -> (Option<i3
         .spawn()
         .unwrap();
     drop(child.stdout.take());
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    crate::harness::feed(&mut child, stdin.as_bytes());
     let out = child.wait_with_output().unwrap();
     (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
 }

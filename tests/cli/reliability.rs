@@ -152,8 +152,7 @@ fn a_read_only_database_file_or_folder_is_a_clear_error_and_stays_as_it_was() {
             cmd = as_nobody(&clinic, &cmd);
         }
         let mut child = cmd.stdin(Stdio::piped()).spawn().unwrap();
-        use std::io::Write;
-        child.stdin.take().unwrap().write_all(format!("{PASSWORD}\n").as_bytes()).unwrap();
+        crate::harness::feed(&mut child, format!("{PASSWORD}\n").as_bytes());
         let out = child.wait_with_output().unwrap();
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "read-only {what}: {err}");

@@ -49,9 +49,8 @@ fn thirty_two_parallel_guesses_get_only_the_threshold_answered() {
             let mut cmd = clinic.command_std(&["--json", "login", "alice", "--password-stdin"]);
             cmd.stdin(Stdio::piped());
             let mut child = cmd.spawn().expect("spawn");
-            use std::io::Write;
             let guess = format!("guess number {i}\n");
-            child.stdin.take().unwrap().write_all(guess.as_bytes()).unwrap();
+            crate::harness::feed(&mut child, guess.as_bytes());
             child
         })
         .collect();
@@ -281,8 +280,7 @@ fn run_with_closed(clinic: &Clinic, args: &[&str], stdin: &str, closed_stdout: b
         cmd.stderr(Stdio::from(writer));
     }
     let mut child = cmd.spawn().expect("spawn");
-    use std::io::Write;
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    crate::harness::feed(&mut child, stdin.as_bytes());
     child.wait().unwrap().code().expect("exit code, not a signal")
 }
 
@@ -339,8 +337,7 @@ fn no_memory_for_argon2_is_a_failure_not_a_wrong_password() {
         .stderr(Stdio::piped())
         .spawn()
         .and_then(|mut child| {
-            use std::io::Write;
-            child.stdin.take().unwrap().write_all(b"a wrong guess\n")?;
+            crate::harness::feed(&mut child, b"a wrong guess\n");
             child.wait_with_output()
         })
         .expect("ran");
