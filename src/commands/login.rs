@@ -37,27 +37,69 @@ pub fn run(ctx: &Context, args: &LoginArgs) -> anyhow::Result<u8> {
         },
     )?;
     // A temporary password: at a terminal, choose one now and carry on signing in.
+    let mut purpose = Purpose::Login;
+    let mut new_password_hash = None;
     if attempted.verdict == Verdict::Denied(DenyReason::PasswordChangeRequired) && ctx.interactive {
         note(&format!("The password of {username} was set for them: choose your own now."))?;
         let new = input::changed_password(ctx, &args.password, &username, Some(&password))?;
-        let checked = attempted.password_hash.clone().unwrap_or_default();
-        attempted = signin::attempt(
+        purpose = Purpose::LoginReplacingPassword;
+        new_password_hash = Some(password::hash(&new)?);
+        attempted = again(
             ctx,
             &mut store,
-            Request {
-                purpose: Purpose::LoginReplacingPassword,
-                username: &username,
-                credential: Credential::Verified(&checked),
-                offered,
-                materials: Materials {
-                    new_password_hash: Some(password::hash(&new)?),
-                    started: started()?,
-                    ..Materials::default()
-                },
-            },
+            &username,
+            &attempted,
+            purpose,
+            offered.clone(),
+            &new_password_hash,
         )?;
     }
+    // At a terminal a mistyped code is asked again, as enrolment does: three tries in
+    // all, each wrong one counted toward the lockout like any other.
+    let mut tries = 1;
+    while attempted.verdict == Verdict::Denied(DenyReason::InvalidCode)
+        && ctx.interactive
+        && tries < CODE_TRIES
+    {
+        note("That code does not match, or was already used. Type the app's newest code.")?;
+        tries += 1;
+        let offered = signin::Offered::Nothing; // asked for at the prompt
+        attempted =
+            again(ctx, &mut store, &username, &attempted, purpose, offered, &new_password_hash)?;
+    }
     finish(ctx, &mut store, &username, attempted)
+}
+
+/// Tries at a code at a terminal before the login is refused.
+const CODE_TRIES: u32 = 3;
+
+/// The same sign-in again, in the same command: the password was proved against the
+/// hash the last attempt checked.
+fn again(
+    ctx: &Context,
+    store: &mut Store,
+    username: &Username,
+    last: &Attempted,
+    purpose: Purpose,
+    offered: signin::Offered,
+    new_password_hash: &Option<String>,
+) -> anyhow::Result<Attempted> {
+    let checked = last.password_hash.clone().unwrap_or_default();
+    signin::attempt(
+        ctx,
+        store,
+        Request {
+            purpose,
+            username,
+            credential: Credential::Verified(&checked),
+            offered,
+            materials: Materials {
+                new_password_hash: new_password_hash.clone(),
+                started: Some(Started::new(ctx.now)?),
+                ..Materials::default()
+            },
+        },
+    )
 }
 
 /// Shows the sign-in's result, going through set-up first where it was started.

@@ -39,13 +39,15 @@ pub struct Context {
 
 impl Context {
     pub fn new(global: &GlobalOptions) -> anyhow::Result<Context> {
+        let now = clock()?;
+        show_local_times(now);
         let db_path = database_path(global.db.clone())?;
         Ok(Context {
             key_path: key_path(&db_path),
             db_path,
             out: Output::new(global.json, chosen_color(global.color)),
             interactive: !global.no_input && std::io::stdin().is_terminal(),
-            now: clock()?,
+            now,
             operator: operator(),
         })
     }
@@ -126,6 +128,17 @@ fn key_path(db_path: &std::path::Path) -> PathBuf {
             db_path.with_file_name(name)
         }
     }
+}
+
+/// People see times in the local offset (`TZ`, else the system's zone) at `now`. Read
+/// here, before any thread is started: the C library's zone data is only read soundly
+/// while the process has one thread. Unreadable, they see UTC, with its offset shown.
+fn show_local_times(now: Timestamp) {
+    let offset = time::OffsetDateTime::from_unix_timestamp(now.unix())
+        .ok()
+        .and_then(|at| time::UtcOffset::local_offset_at(at).ok())
+        .map_or(0, time::UtcOffset::whole_seconds);
+    crate::domain::time::show_people_times_at(offset);
 }
 
 /// "Now": the system clock, unless `CLINIC2FA_NOW` pins it (simulations and tests).

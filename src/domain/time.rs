@@ -1,9 +1,11 @@
-//! Points in time as whole Unix seconds, shown as RFC 3339 UTC.
+//! Points in time as whole Unix seconds: RFC 3339 UTC for machines (JSON, CSV, the
+//! audit seal), local time with its offset for people (`Display`).
 //!
 //! Nothing in the domain reads the system clock: callers pass `now` in, which is what
 //! lets `CLINIC2FA_NOW` pin it for simulations and tests.
 
 use std::fmt;
+use std::sync::OnceLock;
 
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -75,9 +77,32 @@ impl Timestamp {
     }
 }
 
+/// The offset people's times are shown in, in seconds east of UTC: set once by the
+/// command layer at start-up (the local offset can only be read soundly while the
+/// process has one thread); UTC until then.
+static PEOPLES_OFFSET: OnceLock<i32> = OnceLock::new();
+
+/// Sets the offset [`Timestamp`]'s `Display` uses; only the first call counts.
+pub fn show_people_times_at(offset_seconds: i32) {
+    let _ = PEOPLES_OFFSET.set(offset_seconds);
+}
+
+/// For people: `2026-11-27 18:00 +01:00`, in the local offset read at start-up. The
+/// offset is always written, so the moment is exact even across a change of
+/// daylight-saving time.
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.rfc3339())
+        let offset = *PEOPLES_OFFSET.get().unwrap_or(&0);
+        let local = Timestamp(self.0.saturating_add(i64::from(offset))).rfc3339();
+        let (sign, abs) = if offset < 0 { ('-', -offset) } else { ('+', offset) };
+        write!(
+            f,
+            "{} {} {sign}{:02}:{:02}",
+            &local[..10],
+            &local[11..16],
+            abs / 3600,
+            abs % 3600 / 60
+        )
     }
 }
 

@@ -172,7 +172,7 @@ pub fn audit_table(entries: &[crate::domain::audit::Listed]) -> String {
         let r = &entry.record;
         table.add_row(vec![
             entry.seq.map_or_else(|| "?".to_owned(), |s| s.to_string()),
-            Timestamp::from_unix(r.at).rfc3339(),
+            Timestamp::from_unix(r.at).to_string(),
             r.actor.clone(),
             r.action.clone(),
             r.subject.clone().unwrap_or_default(),

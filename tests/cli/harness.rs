@@ -51,6 +51,8 @@ impl Clinic {
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("CLINIC2FA_DB", self.db())
             .env("CLINIC2FA_NOW", NOW.to_string())
+            // People's times are local: pinned to UTC unless a test says otherwise.
+            .env("TZ", "UTC0")
             .env("RUST_BACKTRACE", "1")
             .current_dir(self.dir())
             .args(args)

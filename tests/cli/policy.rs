@@ -108,7 +108,16 @@ fn grant_bypass_shows_its_expiry_and_never_changes_the_policy() {
     let text = clinic.ok(&["user", "grant-bypass", "alice"], None).stdout();
     assert!(text.contains("stays clinic-default"), "{text}");
     let shown = clinic.ok(&["user", "show", "alice"], None).stdout();
-    assert!(shown.contains("pending, expires 2026-11-27T19:00:00Z"), "{shown}");
+    assert!(shown.contains("pending, expires 2026-11-27 19:00 +00:00"), "{shown}");
+    // People see local time with its offset; JSON stays UTC.
+    let mut berlin = clinic.command();
+    berlin.env("TZ", "CET-1CEST,M3.5.0,M10.5.0/3").args(["user", "show", "alice"]);
+    let shown = String::from_utf8(berlin.output().unwrap().stdout).unwrap();
+    assert!(shown.contains("pending, expires 2026-11-27 20:00 +01:00"), "{shown}");
+    let mut berlin = clinic.command();
+    berlin.env("TZ", "CET-1CEST,M3.5.0,M10.5.0/3").args(["--json", "user", "show", "alice"]);
+    let json: Value = serde_json::from_slice(&berlin.output().unwrap().stdout).unwrap();
+    assert_eq!(json["two_factor"]["bypass"]["expires_at"], "2026-11-27T19:00:00Z");
     clinic
         .run(&["user", "grant-bypass", "alice", "--expires-in", "forever"], None)
         .code(2)
@@ -220,7 +229,7 @@ fn unlock_clears_a_lockout_and_the_count() {
     clinic.login("alice", "wrong password!", &[]).code(3);
     assert_eq!(clinic.user("alice")["locked_until"], "2026-11-27T18:00:00Z");
     let table = clinic.ok(&["user", "list"], None).stdout();
-    assert!(table.contains("until 2026-11-27T18:00:00Z"), "{table}");
+    assert!(table.contains("until 2026-11-27 18:00 +00:00"), "{table}");
     assert_eq!(clinic.json(&["user", "unlock", "alice"], None)["locked_until"], Value::Null);
     clinic.login("alice", PASSWORD, &[]).code(0);
     clinic.run(&["user", "unlock", "ghost"], None).code(1);

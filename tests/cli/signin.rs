@@ -28,7 +28,7 @@ fn a_locked_account_answers_locked_to_the_right_password_and_a_wrong_one_alike()
     let wrong = clinic.login("alice", "another wrong guess", &[]).code(4);
     assert_eq!(right.json(), wrong.json(), "the answer must not tell the guesses apart");
     assert_eq!(right.stderr(), wrong.stderr());
-    let right = right.error_line(&["locked until 2026-11-27T17:15:00Z", "user unlock alice"]);
+    let right = right.error_line(&["locked until 2026-11-27 17:15 +00:00", "user unlock alice"]);
     assert_eq!(right.json()["reason"], "locked");
     assert_eq!(failed_logins(&clinic, "alice"), 0, "guesses while locked are not counted");
     // Unknown and disabled accounts still get the answer a wrong password gets.

@@ -22,6 +22,7 @@ fn spawn_with(clinic: &Clinic, now: i64, env: &[(&str, &str)], args: &[&str]) ->
         .env("CLINIC2FA_DB", clinic.db())
         .env("CLINIC2FA_NOW", now.to_string())
         .env("TERM", "xterm")
+        .env("TZ", "UTC0")
         .args(args);
     spawn_command(cmd, Some(20_000)).expect("spawn in a pty")
 }
@@ -405,4 +406,35 @@ fn a_recovery_code_from_dash_is_asked_for_without_echo_at_a_terminal() {
     let (code, screen) = login.finish();
     assert_eq!(code, 0, "{screen}");
     assert!(!screen.contains(&codes[2]), "the recovery code was echoed: {screen}");
+}
+
+#[test]
+fn a_login_at_a_terminal_gives_three_tries_at_the_code_and_counts_each_wrong_one() {
+    let clinic = Clinic::new();
+    clinic.add_user("alice", &[]);
+    let (secret, _) = clinic.enrol("alice");
+    let at = NOW + 60;
+    let wrong = if totp_code(&secret, at) == "000000" { "111111" } else { "000000" };
+    let mut login = Screen::new(spawn_at(&clinic, at, &["login", "alice"]));
+    login.expect("Password");
+    login.type_hidden(PASSWORD);
+    for _ in 0..3 {
+        login.expect("Code from your authenticator app");
+        login.type_line(wrong);
+    }
+    login.expect("wrong or already used code");
+    assert_eq!(login.finish().0, 3);
+    assert_eq!(failed_logins(&clinic), 3);
+
+    let mut login = Screen::new(spawn_at(&clinic, at, &["login", "alice"]));
+    login.expect("Password");
+    login.type_hidden(PASSWORD);
+    login.expect("Code from your authenticator app");
+    login.type_line(wrong);
+    login.expect("does not match");
+    login.expect("Code from your authenticator app");
+    login.type_line(&totp_code(&secret, at));
+    login.expect("Signed in as alice");
+    assert_eq!(login.finish().0, 0);
+    assert_eq!(failed_logins(&clinic), 0);
 }
