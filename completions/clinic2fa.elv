@@ -254,7 +254,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         &'clinic2fa;user;2fa;help;help'= {
         }
         &'clinic2fa;user;grant-bypass'= {
-            cand --expires-in 'How long it stays usable, like 30m, 24h or 7d [default: bypass-hours]'
+            cand --expires-in 'How long it stays usable: 90s, 30m, 24h, 7d (1 minute to 7 days) [default: bypass-hours]'
             cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'

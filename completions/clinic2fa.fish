@@ -216,7 +216,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_see
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from 2fa" -s h -l help -d 'Print help'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from 2fa" -f -a "set" -d 'Set whether 2FA follows the clinic (clinic-default), or is required or exempt for this person whatever the clinic-wide setting'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from 2fa" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from grant-bypass" -l expires-in -d 'How long it stays usable, like 30m, 24h or 7d [default: bypass-hours]' -r
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from grant-bypass" -l expires-in -d 'How long it stays usable: 90s, 30m, 24h, 7d (1 minute to 7 days) [default: bypass-hours]' -r
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from grant-bypass" -l db -d 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from grant-bypass" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''

@@ -261,7 +261,7 @@ pub enum UserCommand {
     /// per-user 2FA setting is not changed: leave it on clinic-default.
     GrantBypass {
         username: String,
-        /// How long it stays usable, like 30m, 24h or 7d [default: bypass-hours]
+        /// How long it stays usable: 90s, 30m, 24h, 7d (1 minute to 7 days) [default: bypass-hours]
         #[arg(long, value_name = "DURATION")]
         expires_in: Option<String>,
     },

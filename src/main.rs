@@ -46,8 +46,40 @@ fn usage_error(err: &clap::Error) -> ExitCode {
         .collect::<Vec<_>>()
         .join(" ");
     let json = std::env::args().any(|a| a == "--json");
-    report(&format!("{message} (see `clinic2fa --help`)"), exit::USAGE, json);
+    let hint = nested_hint(err).unwrap_or_else(|| format!("see `{} --help`", command_path()));
+    report(&format!("{message} ({hint})"), exit::USAGE, json);
     ExitCode::from(exit::USAGE)
+}
+
+/// The command the error is about (`clinic2fa user grant-bypass`), found by walking the
+/// arguments down the command tree: its own `--help` says what it takes.
+fn command_path() -> String {
+    use clap::CommandFactory;
+    let mut command = clinic2fa::cli::Cli::command();
+    let mut path = vec!["clinic2fa".to_owned()];
+    for arg in std::env::args().skip(1).filter(|a| !a.starts_with('-')) {
+        let Some(sub) = command.find_subcommand(&arg).cloned() else { continue };
+        path.push(sub.get_name().to_owned());
+        command = sub;
+    }
+    path.join(" ")
+}
+
+/// A command typed at the top level that lives one level down (`clinic2fa grant-bypass`
+/// is `clinic2fa user grant-bypass`): says where it is.
+fn nested_hint(err: &clap::Error) -> Option<String> {
+    use clap::CommandFactory;
+    use clap::error::{ContextKind, ContextValue};
+    let Some(ContextValue::String(typed)) = err.get(ContextKind::InvalidSubcommand) else {
+        return None;
+    };
+    let cli = clinic2fa::cli::Cli::command();
+    cli.get_subcommands().find_map(|group| {
+        group
+            .get_subcommands()
+            .any(|sub| sub.get_name() == typed)
+            .then(|| format!("did you mean `clinic2fa {} {typed}`?", group.get_name()))
+    })
 }
 
 fn report(message: &str, code: u8, json: bool) {

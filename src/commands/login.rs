@@ -190,10 +190,15 @@ fn signed_in(
         if let Some(codes) = recovery_codes {
             text = format!("{}\n\n{text}", enrolment::enrolled_text(username, codes));
         }
-        if second_factor == SecondFactor::Bypass && enrolment_required {
-            text.push_str(&format!(
-                "\nThis was a one-time sign-in without 2FA. Set up your authenticator app now: `clinic2fa enrol {username}`."
-            ));
+        if second_factor == SecondFactor::Bypass {
+            text.push_str(
+                "\nThis was the one-time sign-in without 2FA that an admin granted: it is used up.",
+            );
+            if enrolment_required {
+                text.push_str(&format!(
+                    " Set up your authenticator app now: `clinic2fa enrol {username}`."
+                ));
+            }
         }
         text
     })?;

@@ -66,14 +66,15 @@ pub fn list(ctx: &Context, args: &ListArgs) -> anyhow::Result<u8> {
         })?;
         csv.flush()?;
     } else {
-        let mut shown = Vec::new();
+        let (mut shown, mut total) = (Vec::new(), 0);
         accounts::for_each(store.conn(), |a| {
+            total += 1;
             if keep(args, &a, &clinic, now) {
                 shown.push(a);
             }
             Ok(())
         })?;
-        writeln!(out, "{}", views::accounts_table(&shown, &clinic, now))?;
+        writeln!(out, "{}", views::accounts_table(&shown, total, &clinic, now))?;
     }
     out.flush()?;
     Ok(exit::SUCCESS)

@@ -101,8 +101,10 @@ pub fn run(ctx: &Context, cmd: UserCommand) -> anyhow::Result<u8> {
         UserCommand::TwoFactor(TwoFactorCommand::Set { username, policy }) => {
             let detail = format!("2fa={policy}");
             let apply = |tx: &Db<'_>, a: &Account| accounts::set_policy(tx, a, policy);
-            let text = format!("{{}}'s 2FA setting is now {policy}.");
-            change(ctx, &username, "user.2fa-set", Some(&detail), apply, &text)
+            let (store, account) =
+                change_raw(ctx, &username, "user.2fa-set", Some(&detail), apply)?;
+            let text = views::policy_set_text(&account, policy);
+            show_changed(ctx, &store, &account, &text)
         }
         UserCommand::GrantBypass { username, expires_in } => {
             grant_bypass(ctx, &username, expires_in.as_deref())
@@ -116,10 +118,7 @@ pub fn run(ctx: &Context, cmd: UserCommand) -> anyhow::Result<u8> {
             };
             crate::commands::import::run(ctx, &request)
         }
-        UserCommand::RevokeBypass { username } => {
-            let apply = |tx: &Db<'_>, a: &Account| accounts::set_bypass(tx, a, None);
-            change(ctx, &username, "user.revoke-bypass", None, apply, "{} has no pending bypass.")
-        }
+        UserCommand::RevokeBypass { username } => revoke_bypass(ctx, &username),
         UserCommand::SetRole { username, role } => {
             let detail = format!("role={role}");
             let apply = |tx: &Db<'_>, a: &Account| accounts::set_role(tx, a, role);
@@ -167,6 +166,19 @@ fn change(
     apply: impl FnOnce(&Db<'_>, &Account) -> anyhow::Result<()>,
     text: &str,
 ) -> anyhow::Result<u8> {
+    let (store, account) = change_raw(ctx, username, action, detail, apply)?;
+    let text = text.replace("{}", account.username.as_str());
+    show_changed(ctx, &store, &account, &text)
+}
+
+/// The change itself: applied and audited in one transaction; the account after it.
+fn change_raw(
+    ctx: &Context,
+    username: &str,
+    action: &str,
+    detail: Option<&str>,
+    apply: impl FnOnce(&Db<'_>, &Account) -> anyhow::Result<()>,
+) -> anyhow::Result<(Store, Account)> {
     let username = Username::parse(username)?;
     let mut store = ctx.open_store()?;
     let account = store.write(|tx| {
@@ -175,7 +187,26 @@ fn change(
         audit_admin(ctx, tx, action, Some(username.as_str()), detail)?;
         accounts::get(tx, &username)
     })?;
-    show_changed(ctx, &store, &account, &text.replace("{}", username.as_str()))
+    Ok((store, account))
+}
+
+/// Withdraws a pending bypass, and says whether there was one (`revoked` in JSON).
+fn revoke_bypass(ctx: &Context, username: &str) -> anyhow::Result<u8> {
+    let username = Username::parse(username)?;
+    let mut store = ctx.open_store()?;
+    let (account, revoked) = store.write(|tx| {
+        let account = accounts::get(tx, &username)?;
+        let revoked = account.bypass_at(ctx.now).is_some();
+        accounts::set_bypass(tx, &account, None)?;
+        let detail = if revoked { "revoked" } else { "none pending" };
+        audit_admin(ctx, tx, "user.revoke-bypass", Some(username.as_str()), Some(detail))?;
+        Ok((accounts::get(tx, &username)?, revoked))
+    })?;
+    let clinic = store::clinic::get(store.conn())?;
+    let mut json = views::account_json(&account, &clinic, ctx.now);
+    json["revoked"] = json!(revoked);
+    ctx.out.result(&json, || views::bypass_revoked_text(&username, revoked))?;
+    Ok(exit::SUCCESS)
 }
 
 /// The "Disable two-factor authentication" checkbox: one login without 2FA, until the
@@ -194,12 +225,7 @@ fn grant_bypass(ctx: &Context, username: &str, expires_in: Option<&str>) -> anyh
         audit_admin(ctx, tx, "user.grant-bypass", Some(username.as_str()), Some(&detail))?;
         Ok((accounts::get(tx, &username)?, clinic))
     })?;
-    let until = account.bypass_at(ctx.now).map(|t| t.to_string()).unwrap_or_default();
-    let mut text = format!(
-        "{username} can sign in once without 2FA until {until}. That sign-in removes their old \
-         authenticator, and they set up a new one. Their 2FA setting stays {}.",
-        account.policy
-    );
+    let mut text = views::bypass_granted_text(&account, &clinic, ctx.now);
     if account.disabled {
         text.push_str(&format!(
             "\nNote: {username} is disabled and cannot sign in until `clinic2fa user enable {username}`."

@@ -74,10 +74,11 @@ pub fn explain(account: &Account, clinic: &Clinic, now: Timestamp) -> Explanatio
         }
         Verdict::Allowed { via: Via::Bypass, enrolment_required } => {
             let until = account.bypass_at(now).map(|t| t.to_string()).unwrap_or_default();
-            let then = if enrolment_required {
-                "; their old authenticator is then removed and they set up a new one"
-            } else {
-                ""
+            let then = match (account.enrolled, enrolment_required) {
+                (true, true) => "; their old authenticator is then removed and they set up a new one",
+                (true, false) => "; their old authenticator is then removed",
+                (false, true) => "; they then set up an authenticator",
+                (false, false) => "",
             };
             format!("the password alone, once: a bypass is pending until {until}{then}")
         }
@@ -127,6 +128,15 @@ mod tests {
                 .next_login
                 .contains("once: a bypass is pending until 2026-11-27 17:01 +00:00")
         );
+        assert!(
+            explain(&bypass, &clinic(true), NOW)
+                .next_login
+                .contains("old authenticator is then removed")
+        );
+        let unenrolled = Account { enrolled: false, ..bypass.clone() };
+        let e = explain(&unenrolled, &clinic(true), NOW);
+        assert!(e.next_login.ends_with("they then set up an authenticator"), "{e:?}");
+        assert!(!e.next_login.contains("removed"), "{e:?}");
         let locked = Account { locked_until: Some(NOW.plus_seconds(60)), ..bypass };
         assert!(explain(&locked, &clinic(true), NOW).next_login.starts_with("refused until"));
         assert_eq!(

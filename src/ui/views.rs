@@ -5,8 +5,10 @@ use comfy_table::{ContentArrangement, Table};
 use serde_json::{Value, json};
 
 use crate::domain::account::Account;
+use crate::domain::policy::Policy;
 use crate::domain::settings::{Clinic, Setting};
 use crate::domain::time::Timestamp;
+use crate::domain::username::Username;
 
 /// The contract's user object, in its field order. Borrowed and serialised straight to
 /// the output, so listing many accounts builds no JSON tree per row.
@@ -98,10 +100,61 @@ fn key_value_table() -> Table {
     table
 }
 
-/// The people's `user list`: one row an account.
-pub fn accounts_table(accounts: &[Account], clinic: &Clinic, now: Timestamp) -> String {
+/// `user grant-bypass`, for a person: until when, and what the one sign-in will do.
+pub fn bypass_granted_text(account: &Account, clinic: &Clinic, now: Timestamp) -> String {
+    let username = &account.username;
+    let until = account.bypass_at(now).map(|t| t.to_string()).unwrap_or_default();
+    let then = match (account.enrolled, account.requires_2fa(clinic)) {
+        (true, true) => "That sign-in removes their old authenticator, and they set up a new one.",
+        (true, false) => {
+            "That sign-in removes their old authenticator; 2FA does not apply to them, so setting up a new one is up to them."
+        }
+        (false, true) => {
+            "They have no authenticator to remove; after that sign-in they must set one up."
+        }
+        (false, false) => "They have no authenticator, and 2FA does not apply to them.",
+    };
+    format!(
+        "{username} can sign in once without 2FA until {until}. {then} Their 2FA setting stays {}.",
+        account.policy
+    )
+}
+
+/// `user revoke-bypass`, for a person: whether there was one to withdraw.
+pub fn bypass_revoked_text(username: &Username, revoked: bool) -> String {
+    if revoked {
+        format!("Revoked the pending bypass of {username}: their next sign-in needs 2FA as usual.")
+    } else {
+        format!("{username} had no pending bypass: nothing to revoke.")
+    }
+}
+
+/// `user 2fa set`, for a person: the new setting, and what it does not do.
+pub fn policy_set_text(account: &Account, policy: Policy) -> String {
+    let username = &account.username;
+    let mut text = format!("{username}'s 2FA setting is now {policy}.");
+    if policy == Policy::Exempt && account.enrolled {
+        text.push_str(&format!(
+            " {username} still has an authenticator, so their sign-ins still ask for its code until they turn it off (`clinic2fa unenrol {username}`). For a lost phone, grant a one-time sign-in instead: `clinic2fa user grant-bypass {username}`."
+        ));
+    }
+    text
+}
+
+/// The people's `user list`: one row an account. `total`: how many accounts there are
+/// in all, so an empty list says whether the clinic or the filter is empty.
+pub fn accounts_table(
+    accounts: &[Account],
+    total: usize,
+    clinic: &Clinic,
+    now: Timestamp,
+) -> String {
     if accounts.is_empty() {
-        return "No accounts yet: add one with `clinic2fa user add USERNAME`.".to_owned();
+        return match total {
+            0 => "No accounts yet: add one with `clinic2fa user add USERNAME`.".to_owned(),
+            1 => "No account matches these filters (there is 1 account in all).".to_owned(),
+            n => format!("No account matches these filters (there are {n} accounts in all)."),
+        };
     }
     let mut table = key_value_table();
     table.set_header(["username", "name", "role", "2FA policy", "required", "enrolled", "locked"]);

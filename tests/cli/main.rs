@@ -7,6 +7,7 @@ mod accounts;
 mod clinic;
 mod completions;
 mod login;
+mod messages;
 mod passwd;
 mod policy;
 mod provisioning;

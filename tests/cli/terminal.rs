@@ -288,6 +288,7 @@ fn a_bypass_login_at_a_terminal_goes_straight_into_enrolment() {
     login.expect("Code shown in the app");
     login.type_line(&totp_code(&secret, at));
     login.expect("Signed in as alice");
+    login.expect("one-time sign-in without 2FA");
     assert_eq!(login.finish().0, 0);
     let user = clinic.user("alice");
     assert_eq!(user["two_factor"]["enrolled"], true);
