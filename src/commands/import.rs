@@ -30,9 +30,10 @@ pub struct Request<'a> {
 
 pub fn run(ctx: &Context, request: &Request<'_>) -> anyhow::Result<u8> {
     let format = format_of(request)?;
-    let text = std::fs::read_to_string(request.file)
+    let bytes = std::fs::read(request.file)
         .with_context(|| format!("could not read {}", request.file.display()))?;
-    let rows = import::read(&text, format)?;
+    let text = import::text_of(&bytes)?;
+    let rows = import::read(text, format)?;
     let total = rows.len();
     let mut store = ctx.open_store()?;
     let existing: HashSet<String> =

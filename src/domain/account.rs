@@ -36,7 +36,10 @@ impl FromStr for Role {
         match s {
             "staff" => Ok(Role::Staff),
             "admin" => Ok(Role::Admin),
-            other => Err(format!("unknown role {other:?}: use staff or admin")),
+            other => Err(format!(
+                "unknown role {}: use staff or admin",
+                crate::domain::text::shown(other)
+            )),
         }
     }
 }

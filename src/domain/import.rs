@@ -9,6 +9,7 @@ use serde::Deserialize;
 use crate::domain::account::Role;
 use crate::domain::password::{self, Password};
 use crate::domain::policy::Policy;
+use crate::domain::text::shown;
 use crate::domain::username::Username;
 use crate::error::Error;
 
@@ -85,6 +86,23 @@ pub enum Format {
     Json,
 }
 
+/// The file as text: UTF-8 (what "CSV UTF-8" in a spreadsheet saves), else a usage
+/// error naming the line of the first byte that is not.
+pub fn text_of(bytes: &[u8]) -> Result<&str, Error> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        Error::Usage(format!(
+            "line {}: not UTF-8 text: save the file as UTF-8 (in a spreadsheet: \"CSV UTF-8\") and import it again",
+            line_of(bytes, e.valid_up_to())
+        ))
+    })
+}
+
+/// The line an editor shows for byte `at`: one more than the line feeds before it.
+fn line_of(bytes: &[u8], at: usize) -> u64 {
+    let before = &bytes[..at.min(bytes.len())];
+    1 + before.iter().filter(|b| **b == b'\n').count() as u64
+}
+
 /// Reads the rows. A file that cannot be read as a whole (no header, bad JSON) is an
 /// error; rows that are merely wrong are left for [`check`].
 pub fn read(text: &str, format: Format) -> Result<Vec<(Place, RawRow)>, Error> {
@@ -98,12 +116,20 @@ const COLUMNS: [&str; 6] = ["username", "name", "role", "2fa", "password", "pass
 
 fn read_csv(text: &str) -> Result<Vec<(Place, RawRow)>, Error> {
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
-    let headers = reader.headers().map_err(|e| csv_error(&e))?.clone();
+    let headers = reader.headers().map_err(|e| csv_error(text, &e))?.clone();
     if let Some(unknown) = headers.iter().find(|h| !COLUMNS.contains(h)) {
         return Err(Error::Usage(format!(
-            "line 1: unknown column {unknown:?}: the columns are {}",
+            "line 1: unknown column {}: the columns are {}",
+            shown(unknown),
             COLUMNS.join(", ")
         )));
+    }
+    for (i, column) in headers.iter().enumerate() {
+        if headers.iter().skip(i + 1).any(|h| h == column) {
+            return Err(Error::Usage(format!(
+                "line 1: the column {column:?} is there twice: keep one, so no value is silently dropped"
+            )));
+        }
     }
     if !headers.iter().any(|h| h == "username") {
         return Err(Error::Usage(
@@ -111,9 +137,17 @@ fn read_csv(text: &str) -> Result<Vec<(Place, RawRow)>, Error> {
         ));
     }
     let mut rows = Vec::new();
+    // Lines counted from byte offsets, as an editor counts them: the csv crate's own
+    // count runs short after CRLF line ends and blank lines. Counted onward from the
+    // last record, so a long file is read once.
+    let bytes = text.as_bytes();
+    let (mut counted_to, mut line) = (0, 1);
     for record in reader.records() {
-        let record = record.map_err(|e| csv_error(&e))?;
-        let line = record.position().map_or(0, csv::Position::line);
+        let record = record.map_err(|e| csv_error(text, &e))?;
+        let start = record.position().map_or(counted_to, |p| record_start(bytes, p.byte()));
+        line +=
+            bytes[counted_to..start.max(counted_to)].iter().filter(|b| **b == b'\n').count() as u64;
+        counted_to = start.max(counted_to);
         let field = |name: &str| {
             headers
                 .iter()
@@ -137,8 +171,18 @@ fn read_csv(text: &str) -> Result<Vec<(Place, RawRow)>, Error> {
     Ok(rows)
 }
 
-fn csv_error(e: &csv::Error) -> Error {
-    let place = e.position().map_or_else(String::new, |p| format!("line {}: ", p.line()));
+/// Where a record really begins: the csv crate's offset can point at the line ends
+/// (and blank lines) before it.
+fn record_start(bytes: &[u8], offset: u64) -> usize {
+    let offset = usize::try_from(offset).unwrap_or(bytes.len()).min(bytes.len());
+    offset + bytes[offset..].iter().take_while(|b| matches!(b, b'\r' | b'\n')).count()
+}
+
+fn csv_error(text: &str, e: &csv::Error) -> Error {
+    let bytes = text.as_bytes();
+    let place = e.position().map_or_else(String::new, |p| {
+        format!("line {}: ", line_of(bytes, record_start(bytes, p.byte())))
+    });
     Error::Usage(format!("{place}not readable as CSV: {e}"))
 }
 
@@ -202,7 +246,7 @@ fn check_row(
     let name = raw.name.as_deref().map(str::trim).filter(|n| !n.is_empty());
     if let Some(name) = name.filter(|n| n.chars().any(char::is_control) || n.chars().count() > 200)
     {
-        reasons.push(format!("invalid name {name:?}: use at most 200 printable characters"));
+        reasons.push(format!("invalid name {}: use at most 200 printable characters", shown(name)));
     }
     let role = match raw.role.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
         None => Some(Role::Staff),

@@ -16,6 +16,7 @@ mod properties;
 pub mod recovery;
 pub mod settings;
 pub mod signin;
+pub mod text;
 pub mod time;
 pub mod totp;
 pub mod username;

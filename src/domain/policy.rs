@@ -47,7 +47,10 @@ impl FromStr for Policy {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
         Policy::ALL.into_iter().find(|p| p.as_str() == s).ok_or_else(|| {
-            format!("unknown 2FA policy {s:?}: use clinic-default, required or exempt")
+            format!(
+                "unknown 2FA policy {}: use clinic-default, required or exempt",
+                crate::domain::text::shown(s)
+            )
         })
     }
 }

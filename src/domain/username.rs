@@ -18,7 +18,10 @@ impl Username {
         let starts_well =
             name.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
         if name.len() > 64 || !starts_well || !name.chars().all(allowed) {
-            return Err(Error::Usage(format!("invalid username {:?}: {RULE}", input)));
+            return Err(Error::Usage(format!(
+                "invalid username {}: {RULE}",
+                crate::domain::text::shown(input)
+            )));
         }
         Ok(Username(name))
     }

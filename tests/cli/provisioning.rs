@@ -299,3 +299,43 @@ fn csv_files_write_formula_cells_so_they_show_as_text() {
         }
     }
 }
+
+#[test]
+fn import_errors_name_the_line_an_editor_shows() {
+    let clinic = Clinic::new();
+    // Excel's CRLF line ends, blank lines and a quoted field over two lines (a name
+    // may not hold a line break): the bad rows start on editor lines 4, 7 and 9.
+    let text = "username,name\r\n\r\nann,Ann\r\nBad Name!,Bob\r\n\r\n\r\ncat,\"two\r\nlines\"\r\n,No Username\r\n";
+    let file = write(&clinic, "excel.csv", text);
+    let run = clinic.run(&["--json", "user", "import", &file], None).code(2);
+    let lines: Vec<i64> = run.json()["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["line"].as_i64().unwrap())
+        .collect();
+    assert_eq!(lines, [4, 7, 9], "{}", run.stdout());
+    assert_eq!(count(&clinic), 0);
+}
+
+#[test]
+fn a_duplicate_column_a_huge_header_and_bytes_that_are_not_utf8_are_refused_clearly() {
+    let clinic = Clinic::new();
+    let file = write(&clinic, "dup.csv", "username,role,role\nann,staff,admin\n");
+    clinic
+        .run(&["user", "import", &file], None)
+        .code(2)
+        .error_line(&["line 1", "\"role\"", "twice"]);
+    let huge = format!("username,{}\nann,x\n", "h".repeat(5_000_000));
+    let file = write(&clinic, "huge.csv", &huge);
+    let run = clinic.run(&["user", "import", &file], None).code(2);
+    assert!(run.stderr().len() < 400, "the error quotes the header shortened");
+    run.error_line(&["line 1", "unknown column", "(5000000 characters)"]);
+    let path = clinic.dir().join("latin1.csv");
+    std::fs::write(&path, b"username,name\nann,Ann\nbob,Jos\xe9\n").unwrap();
+    clinic
+        .run(&["user", "import", path.to_str().unwrap()], None)
+        .code(2)
+        .error_line(&["line 3", "not UTF-8"]);
+    assert_eq!(count(&clinic), 0);
+}
