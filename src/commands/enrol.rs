@@ -77,8 +77,14 @@ pub fn show_started(
     started: &Started,
 ) -> anyhow::Result<()> {
     let uri = totp::otpauth_uri(issuer, username, &started.secret);
-    let text =
-        enrolment::pending_text(issuer, &started.secret, &uri, started.expires_at, ctx.out.color)?;
+    let pending = enrolment::Pending {
+        issuer,
+        username,
+        secret: &started.secret,
+        uri: &uri,
+        expires_at: started.expires_at,
+    };
+    let text = enrolment::pending_text(&pending, ctx.out.color, ctx.out.screen())?;
     ctx.out.text(&text)?;
     Ok(())
 }

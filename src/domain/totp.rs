@@ -134,11 +134,14 @@ pub fn matching_step(
 }
 
 /// The key URI Google Authenticator (and pyotp, oathtool's users, every RFC 6238 app)
-/// reads: `otpauth://totp/ISSUER:USERNAME?secret=…&issuer=ISSUER&…`.
+/// reads: `otpauth://totp/ISSUER:USERNAME?secret=…&issuer=ISSUER`. SHA-1, 6 digits and
+/// 30 s are every app's defaults, so they are left out: a shorter URI is a smaller QR
+/// code, which is what lets it fit an 80×24 terminal beside its instructions.
 pub fn otpauth_uri(issuer: &str, username: &Username, secret: &TotpSecret) -> String {
+    const _: () = assert!(DIGITS == 6 && STEP_SECONDS == 30, "the URI relies on the defaults");
     let issuer = percent_encode(issuer);
     format!(
-        "otpauth://totp/{issuer}:{user}?secret={secret}&issuer={issuer}&algorithm=SHA1&digits={DIGITS}&period={STEP_SECONDS}",
+        "otpauth://totp/{issuer}:{user}?secret={secret}&issuer={issuer}",
         user = percent_encode(username.as_str()),
         secret = secret.base32(),
     )
@@ -264,7 +267,7 @@ mod tests {
         assert_eq!(
             otpauth_uri("Sunny Vale Clinic", &user, &rfc_secret()),
             "otpauth://totp/Sunny%20Vale%20Clinic:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ\
-             &issuer=Sunny%20Vale%20Clinic&algorithm=SHA1&digits=6&period=30"
+             &issuer=Sunny%20Vale%20Clinic"
         );
         assert_eq!(percent_encode("Dr. Ö & Co"), "Dr.%20%C3%96%20%26%20Co");
     }

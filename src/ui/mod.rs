@@ -6,4 +6,5 @@ pub mod output;
 pub mod prompt;
 pub mod qr;
 pub mod signin;
+pub mod table;
 pub mod views;

@@ -29,6 +29,17 @@ impl Output {
         document(value)
     }
 
+    /// The terminal's columns and rows, when stdout is one that says its size (and
+    /// no `--json`: then stdout is for the document).
+    pub fn screen(&self) -> Option<(usize, usize)> {
+        if self.json || !io::stdout().is_terminal() {
+            return None;
+        }
+        let (terminal_size::Width(w), terminal_size::Height(h)) =
+            terminal_size::terminal_size_of(io::stdout())?;
+        (w > 0 && h > 0).then(|| (usize::from(w), usize::from(h)))
+    }
+
     /// Text for a person on stdout (on stderr under `--json`, to keep stdout pure).
     pub fn text(&self, text: &str) -> io::Result<()> {
         if self.json {

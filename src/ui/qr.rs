@@ -1,50 +1,67 @@
 //! QR codes drawn in the terminal with half blocks: one character cell is two modules
-//! tall, so the code stays square and small enough for an 80-column terminal.
+//! tall, so the code stays square and small enough for an 80×24 terminal.
 //!
-//! The block characters always mark the dark modules. With colour they are drawn black
-//! on white, so the code also scans on a dark terminal; without colour (`NO_COLOR`, a
-//! pipe, a file) the characters alone still form the right pattern on the usual dark
-//! text on light paper, and for anything that renders the text as an image.
+//! `qrcode`'s `Dense1x2` renderer draws the blocks; this module picks what makes the
+//! code small (the lowest error-correction level, L: a screen is not a crumpled
+//! label) and the quiet zone, and paints it black on white when colour is allowed, so
+//! the code also scans on a dark terminal. Without colour (`NO_COLOR`, a pipe, a file)
+//! the blocks alone still form the right pattern on dark-on-light text, and for
+//! anything that renders the text as an image.
 
-use qrcode::{Color, EcLevel, QrCode};
+use qrcode::render::unicode::Dense1x2;
+use qrcode::{EcLevel, QrCode};
 
-/// The quiet zone the QR standard requires around the code, in modules.
-const QUIET_ZONE: usize = 4;
 const DARK_ON_LIGHT: &str = "\x1b[30;107m";
 const RESET: &str = "\x1b[0m";
 
-/// The QR code of `text` as lines of half blocks, each ending in `\n`.
-pub fn render(text: &str, color: bool) -> anyhow::Result<String> {
-    let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M)
+/// How much blank border (in modules) is drawn around the code. The QR standard asks
+/// for 4; phone scanners and zbar read 2, and at a terminal the two saved rows are what
+/// keep the code and its prompt on one 80×24 screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuietZone {
+    /// 4 modules: for output that may be printed or pasted anywhere.
+    Standard,
+    /// 2 modules: on a terminal, with blank cells around it.
+    Terminal,
+}
+
+/// A QR code as lines of text.
+#[derive(Debug, Clone)]
+pub struct Drawn {
+    pub lines: Vec<String>,
+    /// Columns each line takes.
+    pub width: usize,
+}
+
+/// The QR code of `text`, as lines of half blocks.
+pub fn render(text: &str, color: bool, zone: QuietZone) -> anyhow::Result<Drawn> {
+    let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::L)
         .map_err(|e| anyhow::anyhow!("could not make a QR code: {e}"))?;
-    let width = code.width();
-    let modules = code.to_colors();
-    let size = width + 2 * QUIET_ZONE;
-    let dark = |x: usize, y: usize| -> bool {
-        let inside = QUIET_ZONE..QUIET_ZONE + width;
-        inside.contains(&x)
-            && inside.contains(&y)
-            && modules[(y - QUIET_ZONE) * width + (x - QUIET_ZONE)] == Color::Dark
-    };
-    let mut out = String::with_capacity(size * size * 2);
-    for y in (0..size).step_by(2) {
-        if color {
-            out.push_str(DARK_ON_LIGHT);
-        }
-        for x in 0..size {
-            out.push(match (dark(x, y), dark(x, y + 1)) {
-                (true, true) => '█',
-                (true, false) => '▀',
-                (false, true) => '▄',
-                (false, false) => ' ',
-            });
-        }
-        if color {
-            out.push_str(RESET);
-        }
-        out.push('\n');
+    let modules = code.width() + 2 * zone_modules(zone);
+    // Dense1x2 draws dark modules as blocks, light ones as spaces.
+    let drawn = code
+        .render::<Dense1x2>()
+        .dark_color(Dense1x2::Dark)
+        .light_color(Dense1x2::Light)
+        .quiet_zone(false)
+        .build();
+    let pad = " ".repeat(zone_modules(zone));
+    let blank = " ".repeat(modules);
+    let rows = zone_modules(zone) / 2;
+    let body = drawn.lines().map(|l| format!("{pad}{l}{pad}"));
+    let lines = std::iter::repeat_n(blank.clone(), rows)
+        .chain(body)
+        .chain(std::iter::repeat_n(blank, rows))
+        .map(|l| if color { format!("{DARK_ON_LIGHT}{l}{RESET}") } else { l })
+        .collect();
+    Ok(Drawn { lines, width: modules })
+}
+
+fn zone_modules(zone: QuietZone) -> usize {
+    match zone {
+        QuietZone::Standard => 4,
+        QuietZone::Terminal => 2,
     }
-    Ok(out)
 }
 
 #[cfg(test)]
@@ -53,18 +70,38 @@ mod tests {
 
     #[test]
     fn plain_output_has_no_escape_codes_and_coloured_output_resets_each_line() {
-        let plain = render("otpauth://totp/x:y?secret=AAAA", false).unwrap();
-        assert!(!plain.contains('\x1b'));
-        let coloured = render("otpauth://totp/x:y?secret=AAAA", true).unwrap();
-        assert!(coloured.lines().all(|l| l.starts_with(DARK_ON_LIGHT) && l.ends_with(RESET)));
-        assert_eq!(plain.lines().count(), coloured.lines().count());
+        let plain = render("otpauth://totp/x:y?secret=AAAA", false, QuietZone::Standard).unwrap();
+        assert!(plain.lines.iter().all(|l| !l.contains('\x1b')));
+        let coloured = render("otpauth://totp/x:y?secret=AAAA", true, QuietZone::Standard).unwrap();
+        assert!(coloured.lines.iter().all(|l| l.starts_with(DARK_ON_LIGHT) && l.ends_with(RESET)));
+        assert_eq!(plain.lines.len(), coloured.lines.len());
     }
 
     #[test]
-    fn the_quiet_zone_is_blank() {
-        let plain = render("hello", false).unwrap();
-        let lines: Vec<&str> = plain.lines().collect();
-        assert!(lines[0].chars().all(|c| c == ' ') && lines[1].chars().all(|c| c == ' '));
-        assert!(lines.iter().all(|l| l.starts_with("    ") && l.ends_with("    ")));
+    fn the_quiet_zone_is_blank_and_as_wide_as_chosen() {
+        for (zone, modules) in [(QuietZone::Standard, 4), (QuietZone::Terminal, 2)] {
+            let drawn = render("hello", false, zone).unwrap();
+            let blank_rows = modules / 2;
+            assert!(drawn.lines[..blank_rows].iter().all(|l| l.trim().is_empty()));
+            assert!(
+                drawn.lines[drawn.lines.len() - blank_rows..].iter().all(|l| l.trim().is_empty())
+            );
+            let pad = " ".repeat(modules);
+            assert!(drawn.lines.iter().all(|l| l.starts_with(&pad) && l.ends_with(&pad)));
+            assert!(drawn.lines.iter().all(|l| l.chars().count() == drawn.width));
+        }
+    }
+
+    #[test]
+    fn an_otpauth_uri_for_a_usual_clinic_is_version_5_at_most() {
+        let uri = "otpauth://totp/Sunny%20Vale%20Clinic:alice.smith?secret=ABCDEFGHIJKLMNOPQRSTUVWXYZ234567&issuer=Sunny%20Vale%20Clinic";
+        let drawn = render(uri, false, QuietZone::Terminal).unwrap();
+        // 41 modules + 2×2 quiet zone: 45 columns, 23 rows, one row left for the prompt.
+        assert!(
+            drawn.width <= 45 && drawn.lines.len() <= 23,
+            "{}×{}",
+            drawn.width,
+            drawn.lines.len()
+        );
     }
 }

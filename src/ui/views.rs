@@ -1,7 +1,5 @@
 //! The shapes the contract fixes (JSON) and the ones people read (tables, summaries).
 
-use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{ContentArrangement, Table};
 use serde_json::{Value, json};
 
 use crate::domain::account::Account;
@@ -9,6 +7,7 @@ use crate::domain::policy::Policy;
 use crate::domain::settings::{Clinic, Setting};
 use crate::domain::time::Timestamp;
 use crate::domain::username::Username;
+use crate::ui::table::PeopleTable;
 
 /// The contract's user object, in its field order. Borrowed and serialised straight to
 /// the output, so listing many accounts builds no JSON tree per row.
@@ -72,13 +71,13 @@ pub fn clinic_json(clinic: &Clinic) -> Value {
 }
 
 pub fn clinic_text(clinic: &Clinic) -> String {
-    let mut table = key_value_table();
-    table.add_row(vec!["name".to_owned(), clinic.name.clone()]);
-    table.add_row(vec!["require-2fa".to_owned(), on_off(clinic.require_2fa).to_owned()]);
+    let mut table = PeopleTable::new();
+    table.row(vec!["name".to_owned(), clinic.name.clone()]);
+    table.row(vec!["require-2fa".to_owned(), on_off(clinic.require_2fa).to_owned()]);
     for s in Setting::ALL {
-        table.add_row(vec![s.key().to_owned(), clinic.get(s).to_string()]);
+        table.row(vec![s.key().to_owned(), clinic.get(s).to_string()]);
     }
-    table.to_string()
+    table.render()
 }
 
 fn yes_no(b: bool) -> &'static str {
@@ -87,17 +86,6 @@ fn yes_no(b: bool) -> &'static str {
 
 fn on_off(b: bool) -> &'static str {
     if b { "on" } else { "off" }
-}
-
-fn key_value_table() -> Table {
-    let mut table = Table::new();
-    table.load_style(UTF8_FULL_CONDENSED);
-    // Fit the terminal's width, but only one that reports a real width: a pseudo-terminal
-    // whose size was never set says 0, and fitting that would wrap every letter.
-    if table.width().is_some_and(|width| width >= 40) {
-        table.set_content_arrangement(ContentArrangement::Dynamic);
-    }
-    table
 }
 
 /// `user grant-bypass`, for a person: until when, and what the one sign-in will do.
@@ -156,15 +144,22 @@ pub fn accounts_table(
             n => format!("No account matches these filters (there are {n} accounts in all)."),
         };
     }
-    let mut table = key_value_table();
-    table.set_header(["username", "name", "role", "2FA policy", "required", "enrolled", "locked"]);
+    let mut table = PeopleTable::new().header([
+        "username",
+        "name",
+        "role",
+        "2FA policy",
+        "required",
+        "enrolled",
+        "locked",
+    ]);
     for a in accounts {
         let locked = a.locked_at(now).map_or_else(|| "no".to_owned(), |t| format!("until {t}"));
         let mut username = a.username.to_string();
         if a.disabled {
             username.push_str(" (disabled)");
         }
-        table.add_row(vec![
+        table.row(vec![
             username,
             a.name.clone().unwrap_or_default(),
             a.role.to_string(),
@@ -174,14 +169,14 @@ pub fn accounts_table(
             locked,
         ]);
     }
-    table.to_string()
+    table.render()
 }
 
 /// The people's `user show`.
 pub fn account_text(a: &Account, clinic: &Clinic, now: Timestamp) -> String {
-    let mut table = key_value_table();
+    let mut table = PeopleTable::new();
     let mut row = |k: &str, v: String| {
-        table.add_row(vec![k.to_owned(), v]);
+        table.row(vec![k.to_owned(), v]);
     };
     row("username", a.username.to_string());
     row("name", a.name.clone().unwrap_or_default());
@@ -198,7 +193,7 @@ pub fn account_text(a: &Account, clinic: &Clinic, now: Timestamp) -> String {
     row("locked", a.locked_at(now).map_or_else(|| "no".to_owned(), |t| format!("until {t}")));
     row("created", a.created_at.to_string());
     row("last login", a.last_login_at.map_or_else(|| "never".to_owned(), |t| t.to_string()));
-    table.to_string()
+    table.render()
 }
 
 /// An audit entry as `audit --json` shows it.
@@ -219,11 +214,11 @@ pub fn audit_table(entries: &[crate::domain::audit::Listed]) -> String {
     if entries.is_empty() {
         return "No audit entries match.".to_owned();
     }
-    let mut table = key_value_table();
-    table.set_header(["#", "time", "actor", "action", "subject", "outcome", "detail"]);
+    let mut table =
+        PeopleTable::new().header(["#", "time", "actor", "action", "subject", "outcome", "detail"]);
     for entry in entries {
         let r = &entry.record;
-        table.add_row(vec![
+        table.row(vec![
             entry.seq.map_or_else(|| "?".to_owned(), |s| s.to_string()),
             Timestamp::from_unix(r.at).to_string(),
             r.actor.clone(),
@@ -233,7 +228,7 @@ pub fn audit_table(entries: &[crate::domain::audit::Listed]) -> String {
             r.detail.clone().unwrap_or_default(),
         ]);
     }
-    table.to_string()
+    table.render()
 }
 
 pub const ACCOUNT_CSV_HEADER: [&str; 13] = [
@@ -284,7 +279,7 @@ pub fn account_csv(a: &Account, clinic: &Clinic, now: Timestamp) -> Vec<String> 
 /// The people's `report`, from its JSON document.
 pub fn report_text(report: &Value) -> String {
     let counts = &report["counts"];
-    let mut table = key_value_table();
+    let mut table = PeopleTable::new();
     for (label, key) in [
         ("accounts", "accounts"),
         ("enrolled", "enrolled"),
@@ -295,7 +290,7 @@ pub fn report_text(report: &Value) -> String {
         ("locked", "locked"),
         ("disabled", "disabled"),
     ] {
-        table.add_row(vec![label.to_owned(), counts[key].to_string()]);
+        table.row(vec![label.to_owned(), counts[key].to_string()]);
     }
     let names = |key: &str| -> Vec<String> {
         report[key]
@@ -311,6 +306,8 @@ pub fn report_text(report: &Value) -> String {
                                 .get("expires_at")
                                 .or(other.get("locked_until"))
                                 .and_then(Value::as_str)
+                                .and_then(|t| Timestamp::parse(t).ok())
+                                .map(|t| t.to_string())
                                 .unwrap_or_default()
                         ),
                     })
@@ -319,9 +316,10 @@ pub fn report_text(report: &Value) -> String {
             .unwrap_or_default()
     };
     let mut text = format!(
-        "{}: clinic-wide 2FA requirement {}\n{table}",
+        "{}: clinic-wide 2FA requirement {}\n{}",
         report["clinic"].as_str().unwrap_or_default(),
-        if report["require_2fa"] == true { "on" } else { "off" }
+        if report["require_2fa"] == true { "on" } else { "off" },
+        table.render()
     );
     // A screenful: the rest is one filtered `user list` away.
     const SHOWN: usize = 20;

@@ -264,3 +264,44 @@ impl Clinic {
         self.at(at, &args, Some(PASSWORD))
     }
 }
+
+/// Undoes the half-block drawing: each character is two modules stacked, and a block
+/// marks a dark module. ANSI colour codes are dropped first.
+pub fn decode_terminal_qr(output: &str) -> String {
+    let mut plain = String::new();
+    let mut chars = output.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            for e in chars.by_ref() {
+                if e.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            plain.push(c);
+        }
+    }
+    let rows: Vec<Vec<char>> = plain
+        .lines()
+        .skip_while(|l| !l.contains(['█', '▀', '▄']))
+        .take_while(|l| l.contains(['█', '▀', '▄']))
+        .map(|l| l.chars().collect())
+        .collect();
+    assert!(!rows.is_empty(), "no QR code in: {output}");
+    let width = rows.iter().map(Vec::len).max().unwrap();
+    let scale = 4;
+    let margin = 8;
+    let dark = |x: usize, y: usize| -> bool {
+        let c = rows.get(y / 2).and_then(|r| r.get(x)).copied().unwrap_or(' ');
+        if y.is_multiple_of(2) { matches!(c, '█' | '▀') } else { matches!(c, '█' | '▄') }
+    };
+    let (w, h) = ((width + 2 * margin) * scale, (rows.len() * 2 + 2 * margin) * scale);
+    let mut image = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| {
+        let (mx, my) = (x / scale, y / scale);
+        let inside = mx >= margin && my >= margin;
+        if inside && dark(mx - margin, my - margin) { 0 } else { 255 }
+    });
+    let grids = image.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code expected");
+    grids[0].decode().expect("decodes").1
+}

@@ -3,7 +3,7 @@
 use rexpect::process::WaitStatus;
 use rexpect::session::{PtySession, spawn_command};
 
-use crate::harness::{Clinic, NOW, PASSWORD, totp_code};
+use crate::harness::{Clinic, NOW, PASSWORD, decode_terminal_qr, totp_code};
 
 /// The binary in a pseudo-terminal, with the test's database and clock.
 fn spawn(clinic: &Clinic, args: &[&str]) -> PtySession {
@@ -438,4 +438,114 @@ fn a_login_at_a_terminal_gives_three_tries_at_the_code_and_counts_each_wrong_one
     login.expect("Signed in as alice");
     assert_eq!(login.finish().0, 0);
     assert_eq!(failed_logins(&clinic), 0);
+}
+
+/// The binary in a pseudo-terminal of `columns`×`rows`: `stty` sizes the terminal
+/// before the program starts, as a real window would be.
+fn spawn_sized(clinic: &Clinic, columns: u16, rows: u16, args: &[&str]) -> PtySession {
+    let mut cmd = std::process::Command::new("sh");
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", clinic.dir())
+        .env("CLINIC2FA_DB", clinic.db())
+        .env("CLINIC2FA_NOW", NOW.to_string())
+        .env("TERM", "xterm")
+        .env("TZ", "UTC0")
+        .arg("-c")
+        .arg(format!("stty cols {columns} rows {rows} && exec \"$0\" \"$@\""))
+        .arg(assert_cmd::cargo::cargo_bin!("clinic2fa"))
+        .args(args);
+    spawn_command(cmd, Some(20_000)).expect("spawn in a pty")
+}
+
+/// What a `columns`×`rows` terminal shows after everything the program wrote so far:
+/// the bytes replayed through a terminal emulator, the visible rows as text.
+fn visible(screen: &Screen, columns: u16, rows: u16) -> Vec<String> {
+    // rexpect hands the bytes over one char per byte.
+    let bytes: Vec<u8> =
+        screen.seen.chars().map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?')).collect();
+    let size = |n: u16| std::num::NonZero::new(n).expect("a terminal has a size");
+    let mut parser = vt100::Parser::new(size(rows), size(columns), 0);
+    parser.process(&bytes);
+    parser.screen().rows(0, columns).collect()
+}
+
+/// The key as the screen shows it, groups joined: the groups start where they start
+/// on the `key:` line, and go on on the lines under it.
+fn key_on(shown: &[String]) -> String {
+    let at = shown.iter().position(|l| l.contains("key:")).expect("a key line");
+    let first = &shown[at];
+    let start = first[..first.find("key:").unwrap()].chars().count() + "key:".len();
+    let start = start + first.chars().skip(start).take_while(|c| *c == ' ').count();
+    let mut key = String::new();
+    for line in &shown[at..] {
+        let groups: String = line.chars().skip(start).collect();
+        let groups: Vec<&str> = groups.split_whitespace().collect();
+        let is_key = |g: &&str| {
+            g.len() == 4 && g.bytes().all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b))
+        };
+        if groups.is_empty() || !groups.iter().all(is_key) {
+            break;
+        }
+        key.push_str(&groups.concat());
+    }
+    key
+}
+
+/// Enrols alice at a terminal of this size, for a clinic of this name: what the
+/// screen shows at the prompt, then the enrolment finished with a code.
+fn enrolment_screen(name: &str, columns: u16, rows: u16) -> Vec<String> {
+    let clinic = Clinic::uninitialised();
+    clinic.ok(&["init", "--name", name], None);
+    clinic.add_user("alice", &[]);
+    let mut enrol = Screen::new(spawn_sized(&clinic, columns, rows, &["enrol", "alice"]));
+    enrol.expect("Password");
+    enrol.type_hidden(PASSWORD);
+    enrol.expect("Code shown in the app");
+    let shown = visible(&enrol, columns, rows);
+    let screen = shown.join("\n");
+    assert!(
+        shown
+            .iter()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap()
+            .starts_with("Code shown in the app"),
+        "{screen}"
+    );
+    assert!(screen.contains(&format!("account: {name}: alice")), "{screen}");
+    let key = key_on(&shown);
+    assert_eq!(key.len(), 32, "the whole key, in whole groups of four:\n{screen}");
+    enrol.type_line(&totp_code(&key, NOW));
+    enrol.expect("Two-factor authentication is on for alice");
+    assert_eq!(enrol.finish().0, 0);
+    shown
+}
+
+/// The QR code on the screen (not in the scroll-back) decodes to exactly the URI.
+fn assert_the_code_on_screen_is_the_uri(shown: &[String], issuer: &str) {
+    let screen = shown.join("\n");
+    let key = key_on(shown);
+    let uri = format!("otpauth://totp/{issuer}:alice?secret={key}&issuer={issuer}");
+    assert_eq!(decode_terminal_qr(&screen), uri, "{screen}");
+}
+
+#[test]
+fn at_80_by_24_the_whole_qr_code_the_account_the_key_and_the_prompt_share_the_screen() {
+    let shown = enrolment_screen("Clinic", 80, 24);
+    assert_the_code_on_screen_is_the_uri(&shown, "Clinic");
+    let shown = enrolment_screen("Sunny Vale Clinic", 80, 24);
+    assert_the_code_on_screen_is_the_uri(&shown, "Sunny%20Vale%20Clinic");
+}
+
+#[test]
+fn at_40_by_24_a_code_that_fits_is_shown_and_one_that_does_not_is_explained() {
+    // A short URI makes a code 37 columns wide: it fits, with the key under it.
+    let shown = enrolment_screen("Clinic", 40, 24);
+    assert_the_code_on_screen_is_the_uri(&shown, "Clinic");
+    // A longer one does not: no code, one line saying why, the key in whole groups.
+    let shown = enrolment_screen("Sunny Vale Clinic", 40, 24);
+    let screen = shown.join("\n");
+    assert!(!screen.contains(['█', '▀', '▄']), "{screen}");
+    assert!(screen.contains("No QR code: it needs a terminal of"), "{screen}");
 }

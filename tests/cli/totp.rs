@@ -28,7 +28,7 @@ fn enrol_shows_a_pending_secret_in_the_contract_shape() {
             "username": "alice",
             "status": "pending",
             "secret": secret,
-            "otpauth_uri": format!("otpauth://totp/Sunny%20Vale%20Clinic:alice?secret={secret}&issuer=Sunny%20Vale%20Clinic&algorithm=SHA1&digits=6&period=30"),
+            "otpauth_uri": format!("otpauth://totp/Sunny%20Vale%20Clinic:alice?secret={secret}&issuer=Sunny%20Vale%20Clinic"),
             "expires_at": "2026-11-27T17:10:00Z",
         })
     );
