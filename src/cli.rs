@@ -19,7 +19,7 @@ use crate::domain::policy::Policy;
 ///
 /// CLINIC2FA_NOW=<unix seconds> pins the clock, for simulations and tests.
 #[derive(Debug, Parser)]
-#[command(name = "clinic2fa", version, max_term_width = 100)]
+#[command(name = "clinic2fa", version, max_term_width = 100, after_long_help = MORE_HELP)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalOptions,
@@ -27,6 +27,33 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 }
+
+/// The rest of the manual: what `--help` and the man page say after the commands.
+const MORE_HELP: &str = "\
+Getting started:
+  clinic2fa init --name \"Sunny Vale Clinic\"   create the database and its key file
+  clinic2fa user add alice --role admin       add an account (asks for a password)
+  clinic2fa enrol alice                       set up an authenticator app (QR code)
+  clinic2fa login alice                       sign in
+
+Exit status:
+  0 success; 1 failure (storage, not found, conflict); 2 usage; 3 denied
+  (invalid-credentials, code-required, invalid-code); 4 locked; 5 denied until the
+  person acts (enrolment-required, password-change-required).
+
+Environment:
+  CLINIC2FA_DB        the database, as --db
+  CLINIC2FA_KEY_FILE  the key file [default: the database's path with .key added]
+  CLINIC2FA_NOW       pin the clock to these Unix seconds (simulations, tests)
+  TZ                  the time zone people's times are shown in; JSON stays UTC
+  NO_COLOR            no colour under --color auto
+
+Files:
+  $XDG_DATA_HOME/clinic2fa/clinic2fa.db (else ~/.local/share/...) and its key file
+  clinic2fa.db.key beside it. Back the key file up apart from the database: it
+  encrypts the 2FA secrets and seals the audit trail.
+
+The README has the rules of sign-in, the JSON shapes and the admin's guide.";
 
 #[derive(Debug, Args)]
 pub struct GlobalOptions {

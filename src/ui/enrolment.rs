@@ -121,9 +121,18 @@ fn side_text(pending: &Pending<'_>, width: usize) -> Vec<String> {
 fn key_lines(pending: &Pending<'_>, width: usize) -> Vec<String> {
     const INDENT: &str = "    ";
     let label = |name: &str| format!("{INDENT}{:<9}", format!("{name}:"));
-    let mut lines = vec![format!("{}{}: {}", label("account"), pending.issuer, pending.username)];
-    // n groups of four, a space between each, take 5n - 1 columns.
+    // The values start after the label; what does not fit goes on under them.
     let room = width.saturating_sub(INDENT.len() + 9);
+    let account = format!("{}: {}", pending.issuer, pending.username);
+    let mut lines: Vec<String> = wrap(&account, room.max(1))
+        .into_iter()
+        .enumerate()
+        .map(|(i, part)| {
+            let head = if i == 0 { label("account") } else { " ".repeat(INDENT.len() + 9) };
+            format!("{head}{part}")
+        })
+        .collect();
+    // n groups of four, a space between each, take 5n - 1 columns.
     let per_line = ((room + 1) / 5).max(1);
     let groups: Vec<String> =
         pending.secret.base32_grouped().split(' ').map(str::to_owned).collect();

@@ -461,9 +461,14 @@ fn spawn_sized(clinic: &Clinic, columns: u16, rows: u16, args: &[&str]) -> PtySe
 /// What a `columns`×`rows` terminal shows after everything the program wrote so far:
 /// the bytes replayed through a terminal emulator, the visible rows as text.
 fn visible(screen: &Screen, columns: u16, rows: u16) -> Vec<String> {
+    replay(&screen.seen, columns, rows)
+}
+
+/// `output` as rexpect read it, replayed through a `columns`×`rows` terminal.
+fn replay(output: &str, columns: u16, rows: u16) -> Vec<String> {
     // rexpect hands the bytes over one char per byte.
     let bytes: Vec<u8> =
-        screen.seen.chars().map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?')).collect();
+        output.chars().map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?')).collect();
     let size = |n: u16| std::num::NonZero::new(n).expect("a terminal has a size");
     let mut parser = vt100::Parser::new(size(rows), size(columns), 0);
     parser.process(&bytes);
@@ -522,12 +527,53 @@ fn enrolment_screen(name: &str, columns: u16, rows: u16) -> Vec<String> {
     shown
 }
 
-/// The QR code on the screen (not in the scroll-back) decodes to exactly the URI.
+/// The QR code on the screen (not in the scroll-back) decodes to exactly the URI: by
+/// rqrr, and by zbarimg (a real scanner's library) from a picture of the screen.
 fn assert_the_code_on_screen_is_the_uri(shown: &[String], issuer: &str) {
     let screen = shown.join("\n");
     let key = key_on(shown);
     let uri = format!("otpauth://totp/{issuer}:alice?secret={key}&issuer={issuer}");
     assert_eq!(decode_terminal_qr(&screen), uri, "{screen}");
+    assert_eq!(zbarimg_of_screen(shown), format!("QR-Code:{uri}"), "{screen}");
+}
+
+/// The screen as a picture (each cell 4×8 pixels, blocks dark, everything else light,
+/// nothing added around it), decoded by zbarimg. CI installs zbar-tools before the
+/// tests; elsewhere: `apt-get install zbar-tools`.
+fn zbarimg_of_screen(shown: &[String]) -> String {
+    let (cell_w, cell_h) = (4, 8);
+    let columns = shown.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+    let (w, h) = (columns * cell_w, shown.len() * cell_h);
+    let mut pixels = vec![255u8; w * h];
+    for (row, line) in shown.iter().enumerate() {
+        for (col, c) in line.chars().enumerate() {
+            let (top, bottom) = match c {
+                '█' => (true, true),
+                '▀' => (true, false),
+                '▄' => (false, true),
+                _ => (false, false),
+            };
+            for y in 0..cell_h {
+                let dark = if y < cell_h / 2 { top } else { bottom };
+                if dark {
+                    for x in 0..cell_w {
+                        pixels[(row * cell_h + y) * w + col * cell_w + x] = 0;
+                    }
+                }
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("screen.pgm");
+    let mut image = format!("P5\n{w} {h}\n255\n").into_bytes();
+    image.extend(pixels);
+    std::fs::write(&path, image).unwrap();
+    let out = std::process::Command::new("zbarimg")
+        .args(["--quiet", "--nodbus"])
+        .arg(&path)
+        .output()
+        .expect("zbarimg (apt-get install zbar-tools)");
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
 
 #[test]
@@ -548,4 +594,20 @@ fn at_40_by_24_a_code_that_fits_is_shown_and_one_that_does_not_is_explained() {
     let screen = shown.join("\n");
     assert!(!screen.contains(['█', '▀', '▄']), "{screen}");
     assert!(screen.contains("No QR code: it needs a terminal of"), "{screen}");
+}
+
+#[test]
+fn user_list_at_40_columns_never_splits_a_word() {
+    let clinic = Clinic::new();
+    clinic.add_user("admin1", &["--role", "admin", "--name", "Dr Alexandra Montgomery-Smythe"]);
+    clinic.add_user("receptionist.front", &["--2fa", "exempt"]);
+    let list = Screen::new(spawn_sized(&clinic, 40, 24, &["user", "list"]));
+    let (code, output) = list.finish();
+    assert_eq!(code, 0);
+    let shown = replay(&output, 40, 24);
+    let screen = shown.join("\n");
+    for word in ["admin1", "receptionist.front", "clinic-default", "Montgomery-Smythe", "exempt"] {
+        assert!(screen.contains(word), "{word:?} is split or missing:\n{screen}");
+    }
+    assert!(shown.iter().all(|l| l.chars().count() <= 40), "{screen}");
 }
