@@ -63,7 +63,7 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the clinic''s name, whether 2FA is required clinic-wide, and all settings')
             [CompletionResult]::new('set-name', 'set-name', [CompletionResultType]::ParameterValue, 'Set the clinic''s name: the issuer shown in authenticator apps (no '':'')')
-            [CompletionResult]::new('require-2fa', 'require-2fa', [CompletionResultType]::ParameterValue, 'Require two-factor authentication for everyone on the clinic default')
+            [CompletionResult]::new('require-2fa', 'require-2fa', [CompletionResultType]::ParameterValue, 'Require two-factor authentication clinic-wide: of everyone, only of admins, or of nobody')
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change a setting (lockout-threshold, lockout-minutes, totp-window, bypass-hours)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -92,8 +92,8 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'List who would have to enrol at their next login, and change nothing')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout; messages go to stderr')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt (implied when stdin is not a terminal)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'clinic2fa;clinic;set' {
@@ -108,7 +108,7 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
         'clinic2fa;clinic;help' {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the clinic''s name, whether 2FA is required clinic-wide, and all settings')
             [CompletionResult]::new('set-name', 'set-name', [CompletionResultType]::ParameterValue, 'Set the clinic''s name: the issuer shown in authenticator apps (no '':'')')
-            [CompletionResult]::new('require-2fa', 'require-2fa', [CompletionResultType]::ParameterValue, 'Require two-factor authentication for everyone on the clinic default')
+            [CompletionResult]::new('require-2fa', 'require-2fa', [CompletionResultType]::ParameterValue, 'Require two-factor authentication clinic-wide: of everyone, only of admins, or of nobody')
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change a setting (lockout-threshold, lockout-minutes, totp-window, bypass-hours)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -528,7 +528,7 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
         'clinic2fa;help;clinic' {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the clinic''s name, whether 2FA is required clinic-wide, and all settings')
             [CompletionResult]::new('set-name', 'set-name', [CompletionResultType]::ParameterValue, 'Set the clinic''s name: the issuer shown in authenticator apps (no '':'')')
-            [CompletionResult]::new('require-2fa', 'require-2fa', [CompletionResultType]::ParameterValue, 'Require two-factor authentication for everyone on the clinic default')
+            [CompletionResult]::new('require-2fa', 'require-2fa', [CompletionResultType]::ParameterValue, 'Require two-factor authentication clinic-wide: of everyone, only of admins, or of nobody')
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change a setting (lockout-threshold, lockout-minutes, totp-window, bypass-hours)')
             break
         }

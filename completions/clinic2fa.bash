@@ -534,7 +534,7 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__clinic__subcmd__require__subcmd__2fa)
-            opts="-h --dry-run --db --json --no-input --color --help on off"
+            opts="-h --dry-run --db --json --no-input --color --help on admins off"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -58,7 +58,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand --help 'Print help'
             cand show 'Show the clinic''s name, whether 2FA is required clinic-wide, and all settings'
             cand set-name 'Set the clinic''s name: the issuer shown in authenticator apps (no '':'')'
-            cand require-2fa 'Require two-factor authentication for everyone on the clinic default'
+            cand require-2fa 'Require two-factor authentication clinic-wide: of everyone, only of admins, or of nobody'
             cand set 'Change a setting (lockout-threshold, lockout-minutes, totp-window, bypass-hours)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -84,8 +84,8 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand --dry-run 'List who would have to enrol at their next login, and change nothing'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'clinic2fa;clinic;set'= {
             cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
@@ -98,7 +98,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         &'clinic2fa;clinic;help'= {
             cand show 'Show the clinic''s name, whether 2FA is required clinic-wide, and all settings'
             cand set-name 'Set the clinic''s name: the issuer shown in authenticator apps (no '':'')'
-            cand require-2fa 'Require two-factor authentication for everyone on the clinic default'
+            cand require-2fa 'Require two-factor authentication clinic-wide: of everyone, only of admins, or of nobody'
             cand set 'Change a setting (lockout-threshold, lockout-minutes, totp-window, bypass-hours)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -461,7 +461,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         &'clinic2fa;help;clinic'= {
             cand show 'Show the clinic''s name, whether 2FA is required clinic-wide, and all settings'
             cand set-name 'Set the clinic''s name: the issuer shown in authenticator apps (no '':'')'
-            cand require-2fa 'Require two-factor authentication for everyone on the clinic default'
+            cand require-2fa 'Require two-factor authentication clinic-wide: of everyone, only of admins, or of nobody'
             cand set 'Change a setting (lockout-threshold, lockout-minutes, totp-window, bypass-hours)'
         }
         &'clinic2fa;help;clinic;show'= {

@@ -62,7 +62,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and not __fi
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and not __fish_seen_subcommand_from show set-name require-2fa set help" -s h -l help -d 'Print help'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and not __fish_seen_subcommand_from show set-name require-2fa set help" -f -a "show" -d 'Show the clinic\'s name, whether 2FA is required clinic-wide, and all settings'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and not __fish_seen_subcommand_from show set-name require-2fa set help" -f -a "set-name" -d 'Set the clinic\'s name: the issuer shown in authenticator apps (no \':\')'
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and not __fish_seen_subcommand_from show set-name require-2fa set help" -f -a "require-2fa" -d 'Require two-factor authentication for everyone on the clinic default'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and not __fish_seen_subcommand_from show set-name require-2fa set help" -f -a "require-2fa" -d 'Require two-factor authentication clinic-wide: of everyone, only of admins, or of nobody'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and not __fish_seen_subcommand_from show set-name require-2fa set help" -f -a "set" -d 'Change a setting (lockout-threshold, lockout-minutes, totp-window, bypass-hours)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and not __fish_seen_subcommand_from show set-name require-2fa set help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from show" -l db -d 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
@@ -86,7 +86,7 @@ never\t''"
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from require-2fa" -l dry-run -d 'List who would have to enrol at their next login, and change nothing'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from require-2fa" -l json -d 'Print exactly one JSON document on stdout; messages go to stderr'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from require-2fa" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from require-2fa" -s h -l help -d 'Print help'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from require-2fa" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from set" -l db -d 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from set" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
@@ -96,7 +96,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_s
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show the clinic\'s name, whether 2FA is required clinic-wide, and all settings'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from help" -f -a "set-name" -d 'Set the clinic\'s name: the issuer shown in authenticator apps (no \':\')'
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from help" -f -a "require-2fa" -d 'Require two-factor authentication for everyone on the clinic default'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from help" -f -a "require-2fa" -d 'Require two-factor authentication clinic-wide: of everyone, only of admins, or of nobody'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from help" -f -a "set" -d 'Change a setting (lockout-threshold, lockout-minutes, totp-window, bypass-hours)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list explain show remove disable enable set-password set-role unlock 2fa grant-bypass revoke-bypass import help" -l db -d 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
@@ -366,7 +366,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from init clinic user login enrol unenrol recovery-codes passwd audit report man completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_seen_subcommand_from clinic" -f -a "show" -d 'Show the clinic\'s name, whether 2FA is required clinic-wide, and all settings'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_seen_subcommand_from clinic" -f -a "set-name" -d 'Set the clinic\'s name: the issuer shown in authenticator apps (no \':\')'
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_seen_subcommand_from clinic" -f -a "require-2fa" -d 'Require two-factor authentication for everyone on the clinic default'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_seen_subcommand_from clinic" -f -a "require-2fa" -d 'Require two-factor authentication clinic-wide: of everyone, only of admins, or of nobody'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_seen_subcommand_from clinic" -f -a "set" -d 'Change a setting (lockout-threshold, lockout-minutes, totp-window, bypass-hours)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "add" -d 'Add an account'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "list" -d 'List the accounts: a table, an array with --json, or CSV with --csv'

@@ -179,11 +179,15 @@ pub enum ClinicCommand {
         name: String,
     },
 
-    /// Require two-factor authentication for everyone on the clinic default
+    /// Require two-factor authentication clinic-wide: of everyone, only of admins, or of nobody
+    ///
+    /// Reaches accounts whose per-user setting is clinic-default; "required" and
+    /// "exempt" stay as they are. A change of role changes what applies at once.
     #[command(name = "require-2fa")]
     Require2fa {
+        /// on: everyone; admins: accounts with the admin role; off: nobody
         #[arg(value_enum)]
-        state: OnOff,
+        state: RequireFor,
 
         /// List who would have to enrol at their next login, and change nothing
         #[arg(long)]
@@ -201,8 +205,12 @@ pub enum ClinicCommand {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OnOff {
+pub enum RequireFor {
+    /// Everyone on the clinic default
     On,
+    /// Only accounts with the admin role (on the clinic default)
+    Admins,
+    /// Nobody (per-user "required" still applies)
     Off,
 }
 

@@ -2,9 +2,9 @@
 
 use serde_json::json;
 
-use crate::cli::{ClinicCommand, OnOff, SettingName};
+use crate::cli::{ClinicCommand, RequireFor, SettingName};
 use crate::commands::{Context, audit_admin};
-use crate::domain::settings::{self, Clinic, Setting};
+use crate::domain::settings::{self, Clinic, Requirement, Setting};
 use crate::error::exit;
 use crate::store::{self, Db, Store};
 use crate::ui::views;
@@ -20,12 +20,16 @@ pub fn run(ctx: &Context, cmd: ClinicCommand) -> anyhow::Result<u8> {
             })?;
         }
         ClinicCommand::Require2fa { state, dry_run } => {
-            let on = state == OnOff::On;
+            let who = match state {
+                RequireFor::On => Requirement::Everyone,
+                RequireFor::Admins => Requirement::Admins,
+                RequireFor::Off => Requirement::Nobody,
+            };
             if dry_run {
-                return require_2fa_dry_run(ctx, &store, on);
+                return require_2fa_dry_run(ctx, &store, who);
             }
-            change(ctx, &mut store, "clinic.require-2fa", if on { "on" } else { "off" }, |tx| {
-                store::clinic::set_require_2fa(tx, on)
+            change(ctx, &mut store, "clinic.require-2fa", who.command_word(), |tx| {
+                store::clinic::set_require_2fa_for(tx, who)
             })?;
         }
         ClinicCommand::Set { setting, value } => {
@@ -56,16 +60,21 @@ fn change(
     })
 }
 
-/// Who would have to enrol at their next login if the clinic-wide rule were `on`.
-fn require_2fa_dry_run(ctx: &Context, store: &Store, on: bool) -> anyhow::Result<u8> {
-    let clinic = Clinic { require_2fa: on, ..store::clinic::get(store.conn())? };
+/// Who would have to enrol at their next login under the clinic-wide rule `who`.
+fn require_2fa_dry_run(ctx: &Context, store: &Store, who: Requirement) -> anyhow::Result<u8> {
+    let clinic = Clinic { require_2fa_for: who, ..store::clinic::get(store.conn())? };
     let must_enrol: Vec<String> = store::accounts::list(store.conn())?
         .into_iter()
         .filter(|a| a.needs_enrolment(&clinic))
         .map(|a| a.username.to_string())
         .collect();
-    let state = if on { "on" } else { "off" };
-    let json = json!({"dry_run": true, "require_2fa": on, "must_enrol": must_enrol});
+    let state = who.command_word();
+    let json = json!({
+        "dry_run": true,
+        "require_2fa": clinic.require_2fa(),
+        "require_2fa_for": who.as_str(),
+        "must_enrol": must_enrol,
+    });
     ctx.out.result(&json, || {
         let who = if must_enrol.is_empty() {
             "nobody would have to enrol".to_owned()

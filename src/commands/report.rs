@@ -91,7 +91,8 @@ pub fn explain(ctx: &Context, username: &str) -> anyhow::Result<u8> {
         "required": e.required,
         "decided_by": e.decided_by,
         "policy": account.policy.as_str(),
-        "clinic_require_2fa": clinic.require_2fa,
+        "clinic_require_2fa": clinic.require_2fa(),
+        "clinic_require_2fa_for": clinic.require_2fa_for.as_str(),
         "reason": e.reason,
         "enrolled": account.enrolled,
         "must_enrol": e.must_enrol,
@@ -177,7 +178,8 @@ pub fn report(ctx: &Context, csv: bool) -> anyhow::Result<u8> {
     };
     let json = json!({
         "clinic": clinic.name,
-        "require_2fa": clinic.require_2fa,
+        "require_2fa": clinic.require_2fa(),
+        "require_2fa_for": clinic.require_2fa_for.as_str(),
         "generated_at": now.rfc3339(),
         "counts": {
             "accounts": c.accounts,

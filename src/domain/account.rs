@@ -73,7 +73,7 @@ pub struct Account {
 impl Account {
     /// Whether 2FA applies to this person now.
     pub fn requires_2fa(&self, clinic: &Clinic) -> bool {
-        self.policy.requires_2fa(clinic.require_2fa)
+        self.policy.requires_2fa(clinic.require_2fa_for.reaches(self.role))
     }
 
     /// Must set up an authenticator: 2FA applies, none is set up, and the account can

@@ -3,9 +3,9 @@
 //! The answer about the next login comes from running the real sign-in rules
 //! ([`signin::decide`]) on "right password, no code", so it cannot drift from them.
 
-use crate::domain::account::Account;
+use crate::domain::account::{Account, Role};
 use crate::domain::policy::Policy;
-use crate::domain::settings::Clinic;
+use crate::domain::settings::{Clinic, Requirement};
 use crate::domain::signin::{self, DenyReason, Facts, Proof, Purpose, Verdict, Via};
 use crate::domain::time::Timestamp;
 
@@ -24,7 +24,15 @@ pub struct Explanation {
 
 pub fn explain(account: &Account, clinic: &Clinic, now: Timestamp) -> Explanation {
     let required = account.requires_2fa(clinic);
-    let clinic_rule = if clinic.require_2fa { "on" } else { "off" };
+    let clinic_rule = match clinic.require_2fa_for {
+        Requirement::Everyone => "on".to_owned(),
+        Requirement::Nobody => "off".to_owned(),
+        Requirement::Admins => format!(
+            "admins only, and {} is {}",
+            account.username,
+            if account.role == Role::Admin { "an admin" } else { "not an admin" }
+        ),
+    };
     let (decided_by, reason) = match account.policy {
         Policy::Required => (
             "per-user setting",

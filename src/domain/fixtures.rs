@@ -2,7 +2,7 @@
 
 use crate::domain::account::{Account, Role};
 use crate::domain::policy::Policy;
-use crate::domain::settings::Clinic;
+use crate::domain::settings::{Clinic, Requirement};
 use crate::domain::time::Timestamp;
 use crate::domain::username::Username;
 
@@ -10,10 +10,15 @@ use crate::domain::username::Username;
 pub const NOW: Timestamp = Timestamp::from_unix_const(1_795_798_800);
 
 /// The clinic with its default settings.
+/// The clinic with its default settings, 2FA required of everyone or nobody.
 pub fn clinic(require_2fa: bool) -> Clinic {
+    clinic_for(if require_2fa { Requirement::Everyone } else { Requirement::Nobody })
+}
+
+pub fn clinic_for(require_2fa_for: Requirement) -> Clinic {
     Clinic {
         name: "Clinic".into(),
-        require_2fa,
+        require_2fa_for,
         lockout_threshold: 5,
         lockout_minutes: 15,
         totp_window: 1,

@@ -40,7 +40,13 @@ fn contract(
     let required = match a.policy {
         Policy::Required => true,
         Policy::Exempt => false,
-        Policy::ClinicDefault => clinic.require_2fa,
+        Policy::ClinicDefault => match clinic.require_2fa_for {
+            crate::domain::settings::Requirement::Everyone => true,
+            crate::domain::settings::Requirement::Admins => {
+                a.role == crate::domain::account::Role::Admin
+            }
+            crate::domain::settings::Requirement::Nobody => false,
+        },
     };
     // 3. A pending, unexpired bypass.
     if a.bypass_until.is_some_and(|t| t > NOW) {

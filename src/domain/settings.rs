@@ -4,6 +4,7 @@
 use std::fmt;
 use std::ops::RangeInclusive;
 
+use crate::domain::account::Role;
 use crate::error::Error;
 
 /// One of the tunables `clinic set` accepts.
@@ -70,11 +71,57 @@ impl fmt::Display for Setting {
     }
 }
 
+/// Whom the clinic-wide rule asks for 2FA (`clinic require-2fa on|admins|off`); it
+/// reaches accounts on `clinic-default` only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Requirement {
+    #[default]
+    Nobody,
+    /// Accounts with the admin role: the accounts an attacker wants most, first.
+    Admins,
+    Everyone,
+}
+
+impl Requirement {
+    /// The contract's `require_2fa_for`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Requirement::Nobody => "nobody",
+            Requirement::Admins => "admins",
+            Requirement::Everyone => "everyone",
+        }
+    }
+
+    /// The word `clinic require-2fa` takes for it.
+    pub fn command_word(self) -> &'static str {
+        match self {
+            Requirement::Nobody => "off",
+            Requirement::Admins => "admins",
+            Requirement::Everyone => "on",
+        }
+    }
+
+    pub fn from_stored(text: &str) -> Option<Requirement> {
+        [Requirement::Nobody, Requirement::Admins, Requirement::Everyone]
+            .into_iter()
+            .find(|r| r.as_str() == text)
+    }
+
+    /// Whether it asks an account of this role for 2FA.
+    pub fn reaches(self, role: Role) -> bool {
+        match self {
+            Requirement::Nobody => false,
+            Requirement::Admins => role == Role::Admin,
+            Requirement::Everyone => true,
+        }
+    }
+}
+
 /// The clinic as stored: one row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Clinic {
     pub name: String,
-    pub require_2fa: bool,
+    pub require_2fa_for: Requirement,
     pub lockout_threshold: u32,
     pub lockout_minutes: u32,
     pub totp_window: u32,
@@ -82,6 +129,11 @@ pub struct Clinic {
 }
 
 impl Clinic {
+    /// The contract's `require_2fa`: true only when everyone is asked.
+    pub fn require_2fa(&self) -> bool {
+        self.require_2fa_for == Requirement::Everyone
+    }
+
     pub fn get(&self, setting: Setting) -> u32 {
         match setting {
             Setting::LockoutThreshold => self.lockout_threshold,
@@ -128,6 +180,18 @@ mod tests {
         assert!(Setting::LockoutMinutes.parse_value("1441").is_err());
         assert!(Setting::BypassHours.parse_value("-1").is_err());
         assert!(Setting::BypassHours.parse_value("1.5").is_err());
+    }
+
+    #[test]
+    fn the_clinic_rule_reaches_everyone_admins_or_nobody() {
+        use crate::domain::account::Role::{Admin, Staff};
+        let reach = |r: Requirement| [Staff, Admin].map(|role| r.reaches(role));
+        assert_eq!(reach(Requirement::Everyone), [true, true]);
+        assert_eq!(reach(Requirement::Admins), [false, true]);
+        assert_eq!(reach(Requirement::Nobody), [false, false]);
+        for r in [Requirement::Everyone, Requirement::Admins, Requirement::Nobody] {
+            assert_eq!(Requirement::from_stored(r.as_str()), Some(r));
+        }
     }
 
     #[test]

@@ -3,17 +3,18 @@
 use anyhow::Context as _;
 use rusqlite::{Connection, params};
 
-use crate::domain::settings::{Clinic, Setting};
+use crate::domain::settings::{Clinic, Requirement, Setting};
 
 pub fn get(conn: &Connection) -> anyhow::Result<Clinic> {
     conn.query_row(
-        "SELECT name, require_2fa, lockout_threshold, lockout_minutes, totp_window, bypass_hours
+        "SELECT name, require_2fa_for, lockout_threshold, lockout_minutes, totp_window, bypass_hours
          FROM clinic WHERE id = 1",
         [],
         |row| {
             Ok(Clinic {
                 name: row.get(0)?,
-                require_2fa: row.get(1)?,
+                require_2fa_for: Requirement::from_stored(&row.get::<_, String>(1)?)
+                    .unwrap_or_default(),
                 lockout_threshold: row.get(2)?,
                 lockout_minutes: row.get(3)?,
                 totp_window: row.get(4)?,
@@ -30,9 +31,14 @@ pub fn set_name(conn: &Connection, name: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub fn set_require_2fa(conn: &Connection, on: bool) -> anyhow::Result<()> {
-    conn.execute("UPDATE clinic SET require_2fa = ?1 WHERE id = 1", [on])
-        .context("could not save the clinic-wide 2FA requirement")?;
+/// The clinic-wide rule. (`require_2fa`, the column before there were three choices,
+/// is kept equal to "everyone".)
+pub fn set_require_2fa_for(conn: &Connection, who: Requirement) -> anyhow::Result<()> {
+    conn.execute(
+        "UPDATE clinic SET require_2fa_for = ?1, require_2fa = ?2 WHERE id = 1",
+        params![who.as_str(), who == Requirement::Everyone],
+    )
+    .context("could not save the clinic-wide 2FA requirement")?;
     Ok(())
 }
 

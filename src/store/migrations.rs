@@ -97,6 +97,10 @@ const MIGRATIONS: &[&str] = &[
     // 4: a password set by someone else (import, admin reset) must be changed at first use.
     "ALTER TABLE accounts ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0
          CHECK (must_change_password IN (0, 1));",
+    // 5: the clinic-wide rule for everyone, nobody, or admins only.
+    "ALTER TABLE clinic ADD COLUMN require_2fa_for TEXT NOT NULL DEFAULT 'nobody'
+         CHECK (require_2fa_for IN ('nobody', 'admins', 'everyone'));
+     UPDATE clinic SET require_2fa_for = CASE require_2fa WHEN 1 THEN 'everyone' ELSE 'nobody' END;",
 ];
 
 /// The schema version this binary writes.

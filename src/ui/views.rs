@@ -67,13 +67,18 @@ pub fn account_json(account: &Account, clinic: &Clinic, now: Timestamp) -> Value
 pub fn clinic_json(clinic: &Clinic) -> Value {
     let settings: serde_json::Map<String, Value> =
         Setting::ALL.iter().map(|s| (s.key().to_owned(), Value::from(clinic.get(*s)))).collect();
-    json!({"name": clinic.name, "require_2fa": clinic.require_2fa, "settings": settings})
+    json!({
+        "name": clinic.name,
+        "require_2fa": clinic.require_2fa(),
+        "require_2fa_for": clinic.require_2fa_for.as_str(),
+        "settings": settings,
+    })
 }
 
 pub fn clinic_text(clinic: &Clinic) -> String {
     let mut table = PeopleTable::new();
     table.row(vec!["name".to_owned(), clinic.name.clone()]);
-    table.row(vec!["require-2fa".to_owned(), on_off(clinic.require_2fa).to_owned()]);
+    table.row(vec!["require-2fa".to_owned(), clinic.require_2fa_for.command_word().to_owned()]);
     for s in Setting::ALL {
         table.row(vec![s.key().to_owned(), clinic.get(s).to_string()]);
     }
@@ -82,10 +87,6 @@ pub fn clinic_text(clinic: &Clinic) -> String {
 
 fn yes_no(b: bool) -> &'static str {
     if b { "yes" } else { "no" }
-}
-
-fn on_off(b: bool) -> &'static str {
-    if b { "on" } else { "off" }
 }
 
 /// `user grant-bypass`, for a person: until when, and what the one sign-in will do.
@@ -318,7 +319,11 @@ pub fn report_text(report: &Value) -> String {
     let mut text = format!(
         "{}: clinic-wide 2FA requirement {}\n{}",
         report["clinic"].as_str().unwrap_or_default(),
-        if report["require_2fa"] == true { "on" } else { "off" },
+        match report["require_2fa_for"].as_str() {
+            Some("everyone") => "on",
+            Some("admins") => "admins only",
+            _ => "off",
+        },
         table.render()
     );
     // A screenful: the rest is one filtered `user list` away.

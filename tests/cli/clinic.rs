@@ -9,7 +9,7 @@ fn show_gives_the_defaults_in_the_contract_shape() {
     let clinic = Clinic::new();
     assert_eq!(
         clinic.json(&["clinic", "show"], None),
-        json!({"name": "Clinic", "require_2fa": false, "settings": {
+        json!({"name": "Clinic", "require_2fa": false, "require_2fa_for": "nobody", "settings": {
             "lockout-threshold": 5, "lockout-minutes": 15, "totp-window": 1, "bypass-hours": 24}})
     );
     let text = clinic.ok(&["clinic", "show"], None).stdout();
@@ -32,7 +32,7 @@ fn require_2fa_is_stored_and_shown() {
     assert_eq!(clinic.json(&["clinic", "require-2fa", "on"], None)["require_2fa"], true);
     assert_eq!(clinic.json(&["clinic", "show"], None)["require_2fa"], true);
     assert_eq!(clinic.json(&["clinic", "require-2fa", "off"], None)["require_2fa"], false);
-    clinic.run(&["clinic", "require-2fa", "maybe"], None).code(2).error_line(&["on, off"]);
+    clinic.run(&["clinic", "require-2fa", "maybe"], None).code(2).error_line(&["on, admins, off"]);
 }
 
 #[test]
@@ -46,7 +46,7 @@ fn require_2fa_dry_run_lists_who_would_enrol_and_changes_nothing() {
     let plan = clinic.json(&["clinic", "require-2fa", "on", "--dry-run"], None);
     assert_eq!(
         plan,
-        json!({"dry_run": true, "require_2fa": true, "must_enrol": ["alice", "carol"]})
+        json!({"dry_run": true, "require_2fa": true, "require_2fa_for": "everyone", "must_enrol": ["alice", "carol"]})
     );
     assert_eq!(clinic.json(&["clinic", "show"], None)["require_2fa"], false);
     let text = clinic.ok(&["clinic", "require-2fa", "on", "--dry-run"], None).stdout();
@@ -111,4 +111,42 @@ fn version_prints_the_package_version() {
     let clinic = Clinic::new();
     let out = clinic.ok(&["--version"], None).stdout();
     assert_eq!(out.trim(), format!("clinic2fa {}", env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn admins_first_asks_admins_on_the_clinic_default_and_follows_a_change_of_role() {
+    let clinic = Clinic::new();
+    clinic.add_user("ann", &["--role", "admin"]);
+    clinic.add_user("bea", &["--role", "admin", "--2fa", "exempt"]);
+    clinic.add_user("sam", &[]);
+    clinic.add_user("sue", &["--2fa", "required"]);
+    let plan = clinic.json(&["clinic", "require-2fa", "admins", "--dry-run"], None);
+    assert_eq!(plan["must_enrol"], json!(["ann", "sue"]));
+    assert_eq!(plan["require_2fa_for"], "admins");
+    assert_eq!(plan["require_2fa"], false);
+    let shown = clinic.json(&["clinic", "require-2fa", "admins"], None);
+    assert_eq!(
+        (shown["require_2fa"].clone(), shown["require_2fa_for"].clone()),
+        (json!(false), json!("admins"))
+    );
+    let text = clinic.ok(&["clinic", "show"], None).stdout();
+    assert!(text.contains("admins"), "{text}");
+    assert_eq!(
+        clinic.login("ann", crate::harness::PASSWORD, &[]).code(5).json()["reason"],
+        "enrolment-required"
+    );
+    clinic.login("bea", crate::harness::PASSWORD, &[]).code(0);
+    clinic.login("sam", crate::harness::PASSWORD, &[]).code(0);
+    // A change of role changes what applies, at once.
+    clinic.ok(&["user", "set-role", "sam", "admin"], None);
+    clinic.login("sam", crate::harness::PASSWORD, &[]).code(5);
+    assert_eq!(clinic.user("sam")["two_factor"]["required"], true);
+    let why = clinic.json(&["user", "explain", "sam"], None);
+    assert!(why["reason"].as_str().unwrap().contains("admins only"), "{why}");
+    clinic.ok(&["user", "set-role", "ann", "staff"], None);
+    clinic.login("ann", crate::harness::PASSWORD, &[]).code(0);
+    // on and off keep their meaning.
+    clinic.ok(&["clinic", "require-2fa", "on"], None);
+    clinic.login("ann", crate::harness::PASSWORD, &[]).code(5);
+    assert_eq!(clinic.json(&["clinic", "show"], None)["require_2fa_for"], "everyone");
 }
