@@ -123,9 +123,12 @@ pub fn confirm_at_terminal(
         let attempted = signin::attempt(ctx, store, request)?;
         match (attempted.verdict, attempted.issued_codes) {
             (Verdict::Allowed { .. }, Some(codes)) => return Ok(SetUp::Done(codes)),
-            (Verdict::Denied(DenyReason::InvalidCode), _) => note(&format!(
-                "That code does not match. Check the app shows {issuer} ({username}) and type its newest code."
-            ))?,
+            (Verdict::Denied(DenyReason::InvalidCode), _) => match attempted.clock_off_minutes {
+                Some(minutes) => note(&crate::ui::signin::clock_off_message(minutes))?,
+                None => note(&format!(
+                    "That code does not match. Check the app shows {issuer} ({username}) and type its newest code."
+                ))?,
+            },
             (Verdict::Denied(reason), _) => {
                 ended_by = Some(reason);
                 break;

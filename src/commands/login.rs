@@ -61,7 +61,12 @@ pub fn run(ctx: &Context, args: &LoginArgs) -> anyhow::Result<u8> {
         && ctx.interactive
         && tries < CODE_TRIES
     {
-        note("That code does not match, or was already used. Type the app's newest code.")?;
+        match attempted.clock_off_minutes {
+            Some(minutes) => note(&shown::clock_off_message(minutes))?,
+            None => {
+                note("That code does not match, or was already used. Type the app's newest code.")?
+            }
+        }
         tries += 1;
         let offered = signin::Offered::Nothing; // asked for at the prompt
         attempted =
@@ -137,9 +142,7 @@ fn finish(
                 )),
             }
         }
-        Verdict::Denied(reason) => {
-            Ok(signin::report_denied(ctx, username, reason, attempted.account.as_ref()))
-        }
+        Verdict::Denied(_) => Ok(attempted.report(ctx, username)),
         Verdict::Refused(refusal) => Err(signin::refused(username, refusal)),
     }
 }

@@ -136,6 +136,8 @@ pub struct Attempted {
     pub issued_codes: Option<Vec<RecoveryCode>>,
     /// The secret the effects started, to be shown for set-up.
     pub started: Option<Started>,
+    /// A wrong code that a phone clock this many minutes off would have made.
+    pub clock_off_minutes: Option<i64>,
 }
 
 impl Attempted {
@@ -144,9 +146,7 @@ impl Attempted {
     pub fn allowed(self, ctx: &Context, username: &Username) -> anyhow::Result<Result<Self, u8>> {
         match self.verdict {
             Verdict::Allowed { .. } => Ok(Ok(self)),
-            Verdict::Denied(reason) => {
-                Ok(Err(report_denied(ctx, username, reason, self.account.as_ref())))
-            }
+            Verdict::Denied(_) => Ok(Err(self.report(ctx, username))),
             Verdict::Refused(refusal) => Err(refused(username, refusal)),
         }
     }
@@ -222,6 +222,7 @@ pub fn attempt(
                 password_hash: applied.password_hash.or_else(|| checked_hash.clone()),
                 issued_codes: applied.issued_codes,
                 started: applied.started.then(|| materials.started.clone()).flatten(),
+                clock_off_minutes: outcome.clock_off_minutes,
             }))
         })?;
         match step {
@@ -285,25 +286,31 @@ fn proof(
 ) -> anyhow::Result<Proof> {
     if purpose.proves_new_authenticator() {
         let Offered::Totp(code) = offered else { return Ok(Proof::Nothing) };
+        let window = clinic.totp_window;
         let checked = match authenticators::pending(tx, account)? {
             None => NewCode::NoPending,
             Some(p) if p.expires_at <= ctx.now => NewCode::Expired(p.expires_at),
-            Some(p) => totp::matching_step(&p.secret, code, ctx.now, clinic.totp_window, None)
-                .map_or(NewCode::Wrong, NewCode::Matches),
+            Some(p) => match totp::matching_step(&p.secret, code, ctx.now, window, None) {
+                Some(step) => NewCode::Matches(step),
+                None => totp::clock_offset(&p.secret, code, ctx.now, window, None)
+                    .map_or(NewCode::Wrong, NewCode::ClockOff),
+            },
         };
         return Ok(Proof::NewCode(checked));
     }
     Ok(match offered {
         Offered::Nothing => Proof::Nothing,
-        Offered::Totp(code) => Proof::Totp(authenticators::active(tx, account)?.and_then(|a| {
-            totp::matching_step(
-                &a.secret,
-                code,
-                ctx.now,
-                clinic.totp_window,
-                Some(a.last_used_step),
-            )
-        })),
+        Offered::Totp(code) => match authenticators::active(tx, account)? {
+            None => Proof::Totp(None),
+            Some(a) => {
+                let (window, used) = (clinic.totp_window, Some(a.last_used_step));
+                match totp::matching_step(&a.secret, code, ctx.now, window, used) {
+                    Some(step) => Proof::Totp(Some(step)),
+                    None => totp::clock_offset(&a.secret, code, ctx.now, window, used)
+                        .map_or(Proof::Totp(None), Proof::ClockOff),
+                }
+            }
+        },
         // Matched before the write lock (argon2 per code is slow); still unused now?
         // A concurrent sign-in may have spent it: then it is a used code.
         Offered::RecoveryCode(_) => Proof::RecoveryCode(match recovery_match {
@@ -451,6 +458,15 @@ fn record(
     )
 }
 
+impl Attempted {
+    /// Reports this attempt's denial (see [`report_denied`]), with what it knows: the
+    /// lock's end, a phone clock that is off.
+    pub fn report(&self, ctx: &Context, username: &Username) -> u8 {
+        let Verdict::Denied(reason) = self.verdict else { return crate::error::exit::FAILURE };
+        report(ctx, username, reason, self.account.as_ref(), self.clock_off_minutes)
+    }
+}
+
 /// Reports a refusal: the contract's JSON under `--json`, and one line on stderr. The
 /// exit code carries the answer, so a reader that went away (a closed pipe) does not
 /// turn a denial into a success: write errors are ignored here.
@@ -460,14 +476,25 @@ pub fn report_denied(
     reason: DenyReason,
     account: Option<&Account>,
 ) -> u8 {
+    report(ctx, username, reason, account, None)
+}
+
+fn report(
+    ctx: &Context,
+    username: &Username,
+    reason: DenyReason,
+    account: Option<&Account>,
+    clock_off_minutes: Option<i64>,
+) -> u8 {
     if ctx.out.json {
         let _ = ctx.out.document(&ui::signin::denied_json(username, reason));
     }
     let locked_until = account.and_then(|a| a.locked_at(ctx.now));
-    let _ = ui::output::note(&format!(
-        "clinic2fa: {}",
-        ui::signin::denial_message(reason, username, locked_until)
-    ));
+    let message = match clock_off_minutes {
+        Some(minutes) => ui::signin::clock_off_message(minutes),
+        None => ui::signin::denial_message(reason, username, locked_until),
+    };
+    let _ = ui::output::note(&format!("clinic2fa: {message}"));
     reason.exit_code()
 }
 

@@ -131,6 +131,8 @@ fn proof() -> impl Strategy<Value = Proof> {
         proptest::option::of(0i64..10).prop_map(Proof::RecoveryCode),
         Just(Proof::NewCode(NewCode::Wrong)),
         (0u64..100).prop_map(|s| Proof::NewCode(NewCode::Matches(s))),
+        (-20i64..=20).prop_map(Proof::ClockOff),
+        (-20i64..=20).prop_map(|s| Proof::NewCode(NewCode::ClockOff(s))),
     ]
 }
 

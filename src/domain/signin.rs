@@ -163,6 +163,8 @@ pub enum NewCode {
     NoPending,
     Expired(Timestamp),
     Wrong,
+    /// It matches only a clock this many 30 s steps off (positive: ahead).
+    ClockOff(i64),
     /// It matched this step.
     Matches(u64),
 }
@@ -180,6 +182,9 @@ pub enum Proof {
     RecoveryCode(Option<i64>),
     /// A code from the authenticator being set up.
     NewCode(NewCode),
+    /// A code of the active authenticator that matches only a clock this many 30 s
+    /// steps off (positive: the phone is ahead): refused, but the reason is known.
+    ClockOff(i64),
 }
 
 /// Everything the rules look at, gathered by the caller inside the transaction.
@@ -286,13 +291,25 @@ pub enum Effect {
 pub struct Outcome {
     pub verdict: Verdict,
     pub effects: Vec<Effect>,
+    /// A wrong code that a phone clock off by this many minutes would have made (its
+    /// sign: ahead or behind): the denial says so, and how to fix it.
+    pub clock_off_minutes: Option<i64>,
 }
 
 /// The rules of the contract, in its order, for any purpose.
 pub fn decide(facts: &Facts<'_>) -> Outcome {
-    let mut out = Outcome { verdict: Verdict::Refused(Refusal::NoPending), effects: Vec::new() };
-    out.verdict = rules(facts, &mut out.effects);
-    out
+    let mut effects = Vec::new();
+    let verdict = rules(facts, &mut effects);
+    // A phone with a wrong clock: the code is refused (and counted) like any wrong
+    // one; only the message differs.
+    let off = match facts.proof {
+        Proof::ClockOff(steps) | Proof::NewCode(NewCode::ClockOff(steps)) => Some(steps),
+        _ => None,
+    };
+    let clock_off_minutes = off
+        .filter(|_| verdict == Verdict::Denied(DenyReason::InvalidCode))
+        .map(|steps| (steps * 30 + steps.signum() * 30) / 60);
+    Outcome { verdict, effects, clock_off_minutes }
 }
 
 fn rules(f: &Facts<'_>, effects: &mut Vec<Effect>) -> Verdict {
@@ -362,7 +379,10 @@ fn rules(f: &Facts<'_>, effects: &mut Vec<Effect>) -> Verdict {
             Proof::Totp(Some(step)) => (Via::Totp(step), Effect::SpendTotpStep(step)),
             Proof::RecoveryCode(Some(id)) => (Via::RecoveryCode(id), Effect::SpendRecoveryCode(id)),
             Proof::Nothing => return deny(effects, DenyReason::CodeRequired),
-            Proof::Totp(None) | Proof::RecoveryCode(None) | Proof::NewCode(_) => {
+            Proof::Totp(None)
+            | Proof::RecoveryCode(None)
+            | Proof::NewCode(_)
+            | Proof::ClockOff(_) => {
                 count_failure(f, account, effects);
                 return deny(effects, DenyReason::InvalidCode);
             }
@@ -400,7 +420,7 @@ fn new_authenticator(f: &Facts<'_>, account: &Account, effects: &mut Vec<Effect>
             allow(f, account, Via::NewAuthenticator(step), false, effects)
         }
         Proof::NewCode(NewCode::Expired(at)) => Verdict::Refused(Refusal::PendingExpired(at)),
-        Proof::NewCode(NewCode::Wrong) => {
+        Proof::NewCode(NewCode::Wrong | NewCode::ClockOff(_)) => {
             count_failure(f, account, effects);
             effects.push(denial(f.purpose, DenyReason::InvalidCode));
             Verdict::Denied(DenyReason::InvalidCode)
@@ -408,7 +428,8 @@ fn new_authenticator(f: &Facts<'_>, account: &Account, effects: &mut Vec<Effect>
         Proof::NewCode(NewCode::NoPending)
         | Proof::Nothing
         | Proof::Totp(_)
-        | Proof::RecoveryCode(_) => Verdict::Refused(Refusal::NoPending),
+        | Proof::RecoveryCode(_)
+        | Proof::ClockOff(_) => Verdict::Refused(Refusal::NoPending),
     }
 }
 

@@ -133,6 +133,34 @@ pub fn matching_step(
     found
 }
 
+/// How far a phone's clock may be off and still be recognised as the reason a code
+/// was refused: 10 minutes, in 30 s steps.
+pub const CLOCK_DRIFT_STEPS: u32 = 20;
+
+/// A code refused by [`matching_step`] that matches an unused step further off, up to
+/// [`CLOCK_DRIFT_STEPS`] away: the phone's clock is off by that many steps (positive:
+/// ahead). Still refused: this only says why, so the person can fix the phone.
+pub fn clock_offset(
+    secret: &TotpSecret,
+    code: &Code,
+    now: Timestamp,
+    window: u32,
+    last_used: Option<u64>,
+) -> Option<i64> {
+    let centre = step_at(now);
+    (u64::from(window) + 1..=u64::from(CLOCK_DRIFT_STEPS))
+        .flat_map(|d| {
+            [(centre.checked_add(d), 1i64), (centre.checked_sub(d), -1i64)]
+                .map(move |(s, sign)| (s, sign, d))
+        })
+        .find_map(|(step, sign, d)| {
+            let step = step?;
+            let fresh = last_used.is_none_or(|used| step > used);
+            let equal: bool = secret.code_at_step(step).as_bytes().ct_eq(code.0.as_bytes()).into();
+            (fresh && equal).then(|| sign * i64::try_from(d).unwrap_or(0))
+        })
+}
+
 /// The key URI Google Authenticator (and pyotp, oathtool's users, every RFC 6238 app)
 /// reads: `otpauth://totp/ISSUER:USERNAME?secret=…&issuer=ISSUER`. SHA-1, 6 digits and
 /// 30 s are every app's defaults, so they are left out: a shorter URI is a smaller QR
@@ -259,6 +287,25 @@ mod tests {
             matching_step(&secret, &code(centre + 1), now, 1, Some(centre)),
             Some(centre + 1)
         );
+    }
+
+    #[test]
+    fn a_code_from_a_clock_up_to_ten_minutes_off_is_recognised_but_not_accepted() {
+        let secret = TotpSecret::from_bytes(b"12345678901234567890".to_vec());
+        let now = Timestamp::from_unix(1_795_798_800);
+        let code = |offset_steps: i64| {
+            let step = step_at(now).checked_add_signed(offset_steps).unwrap();
+            Code::parse(&secret.code_at_step(step)).unwrap()
+        };
+        for off in [2i64, 5, 20, -2, -20] {
+            assert_eq!(matching_step(&secret, &code(off), now, 1, None), None, "{off}");
+            assert_eq!(clock_offset(&secret, &code(off), now, 1, None), Some(off), "{off}");
+        }
+        assert_eq!(clock_offset(&secret, &code(21), now, 1, None), None, "beyond 10 minutes");
+        assert_eq!(clock_offset(&secret, &code(1), now, 1, None), None, "inside the window");
+        // A step already used tells nothing about the clock.
+        let used = step_at(now) - 3;
+        assert_eq!(clock_offset(&secret, &code(-3), now, 1, Some(used)), None);
     }
 
     #[test]

@@ -63,6 +63,17 @@ pub fn denial_message(
     }
 }
 
+/// A code refused because the phone's clock seems off by about `minutes` (positive:
+/// ahead): what to do about it.
+pub fn clock_off_message(minutes: i64) -> String {
+    let way = if minutes > 0 { "ahead" } else { "behind" };
+    let n = minutes.unsigned_abs().max(1);
+    let unit = if n == 1 { "minute" } else { "minutes" };
+    format!(
+        "sign-in denied: wrong code: the phone's clock seems about {n} {unit} {way}. Turn on automatic date and time in the phone's settings, then use the app's newest code"
+    )
+}
+
 /// Why a request does not apply to the account as it is.
 pub fn refusal_message(username: &Username, refusal: Refusal) -> String {
     match refusal {

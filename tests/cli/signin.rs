@@ -378,3 +378,22 @@ fn a_password_that_is_not_utf8_is_a_usage_error() {
     crate::harness::Run(cmd.output().unwrap()).code(2).error_line(&["not valid UTF-8"]);
     assert_eq!(failed_logins(&clinic, "alice"), 0);
 }
+
+#[test]
+fn a_phone_with_a_wrong_clock_is_refused_counted_and_told_how_far_off_it_is() {
+    let clinic = Clinic::new();
+    clinic.add_user("alice", &[]);
+    let (secret, _) = clinic.enrol("alice");
+    let at = NOW + 600;
+    // The phone runs 3 minutes fast: it shows the code of 3 minutes from now.
+    let ahead = clinic.login_at("alice", at, &["--code", &totp_code(&secret, at + 180)]).code(3);
+    assert_eq!(ahead.json()["reason"], "invalid-code");
+    ahead.error_line(&["clock seems about 3 minutes ahead", "automatic date and time"]);
+    assert_eq!(failed_logins(&clinic, "alice"), 1);
+    let behind = clinic.login_at("alice", at, &["--code", &totp_code(&secret, at - 300)]).code(3);
+    behind.error_line(&["about 5 minutes behind"]);
+    // Beyond 10 minutes, or no match at all: the usual answer.
+    let far = clinic.login_at("alice", at, &["--code", &totp_code(&secret, at + 900)]).code(3);
+    assert!(!far.stderr().contains("clock"), "{}", far.stderr());
+    assert_eq!(failed_logins(&clinic, "alice"), 3);
+}

@@ -89,6 +89,16 @@ fn situations() -> Vec<Situation> {
         situation("enrolled, wrong code", Some(enrolled()), Proof::Totp(None)),
         situation("enrolled, unknown recovery code", Some(enrolled()), Proof::RecoveryCode(None)),
         situation("enrolled, good code", Some(enrolled()), Proof::Totp(Some(7))),
+        situation(
+            "enrolled, code of a phone 2 minutes ahead",
+            Some(enrolled()),
+            Proof::ClockOff(4),
+        ),
+        situation(
+            "new code of a phone 2 minutes behind",
+            Some(account()),
+            Proof::NewCode(NewCode::ClockOff(-4)),
+        ),
         situation("enrolled, good recovery code", Some(enrolled()), Proof::RecoveryCode(Some(3))),
         situation("required, not enrolled", Some(account()), Proof::Nothing),
         Situation {
@@ -184,6 +194,21 @@ const TABLE: &[(&str, &[Purpose], &str)] = &[
     ("enrolled, unknown recovery code", OWN_2FA, "D:invalid-code count"),
     ("enrolled, unknown recovery code", &[EnrolConfirm], "R:no-pending"),
     ("enrolled, unknown recovery code", &[EnrolAtLogin], "R:enrolled-meanwhile"),
+    // 4 (a phone whose clock is off): refused and counted like any wrong code.
+    ("enrolled, code of a phone 2 minutes ahead", LOGIN, "D:invalid-code count"),
+    ("enrolled, code of a phone 2 minutes ahead", OWN_2FA, "D:invalid-code count"),
+    ("enrolled, code of a phone 2 minutes ahead", &[EnrolConfirm], "R:no-pending"),
+    ("enrolled, code of a phone 2 minutes ahead", &[EnrolAtLogin], "R:enrolled-meanwhile"),
+    ("new code of a phone 2 minutes behind", NEW, "D:invalid-code count"),
+    ("new code of a phone 2 minutes behind", &[Login], "D:enrolment-required"),
+    (
+        "new code of a phone 2 minutes behind",
+        &[LoginReplacingPassword],
+        "D:enrolment-required setpw",
+    ),
+    ("new code of a phone 2 minutes behind", &[Enrol], "ok:none start reset"),
+    ("new code of a phone 2 minutes behind", &[Passwd], "ok:none setpw reset"),
+    ("new code of a phone 2 minutes behind", &[Unenrol, RecoveryCodes], "R:not-enrolled"),
     ("enrolled, good code", &[Login], "ok:totp step reset login"),
     ("enrolled, good code", &[LoginReplacingPassword], "ok:totp step setpw reset login"),
     ("enrolled, good code", &[Enrol], "ok:totp step start reset"),
@@ -395,6 +420,28 @@ fn a_lockout_starts_at_the_threshold_for_the_configured_minutes() {
     let lapsed = Account { locked_until: Some(NOW), ..account() };
     let f = Facts { account: Some(&lapsed), password_ok: true, ..f };
     assert!(matches!(decide(&f).verdict, Verdict::Allowed { .. }));
+}
+
+#[test]
+fn a_code_from_a_phone_with_a_wrong_clock_is_refused_and_says_by_how_much() {
+    let c = clinic(true);
+    let alice = enrolled();
+    let facts = |proof| Facts {
+        purpose: Login,
+        account: Some(&alice),
+        password_ok: true,
+        password_outdated: false,
+        proof,
+        at_terminal: false,
+        clinic: &c,
+        now: NOW,
+    };
+    assert_eq!(decide(&facts(Proof::ClockOff(4))).clock_off_minutes, Some(2));
+    assert_eq!(decide(&facts(Proof::ClockOff(-5))).clock_off_minutes, Some(-3));
+    assert_eq!(decide(&facts(Proof::Totp(None))).clock_off_minutes, None);
+    // Only a refused code gets the hint: a wrong password is about the password.
+    let wrong_password = Facts { password_ok: false, ..facts(Proof::ClockOff(4)) };
+    assert_eq!(decide(&wrong_password).clock_off_minutes, None);
 }
 
 #[test]
