@@ -167,6 +167,7 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
         }
         'clinic2fa;user;list' {
             [CompletionResult]::new('--role', '--role', [CompletionResultType]::ParameterName, 'Only this role')
+            [CompletionResult]::new('--inactive', '--inactive', [CompletionResultType]::ParameterName, 'Only accounts with no sign-in for this long (never signed in: since they were made), like 90d or 12w')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured under auto)')
             [CompletionResult]::new('--needs-enrolment', '--needs-enrolment', [CompletionResultType]::ParameterName, 'Only people for whom 2FA is required but who have not set it up')

@@ -556,7 +556,7 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__clinic__subcmd__set)
-            opts="-h --db --json --no-input --color --help lockout-threshold lockout-minutes totp-window bypass-hours"
+            opts="-h --db --json --no-input --color --help lockout-threshold lockout-minutes totp-window bypass-hours inactive-days"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1846,7 +1846,7 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__user__subcmd__list)
-            opts="-h --role --needs-enrolment --locked --bypass-pending --exempt --csv --db --json --no-input --color --help"
+            opts="-h --role --needs-enrolment --locked --bypass-pending --exempt --inactive --csv --db --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1854,6 +1854,10 @@ _clinic2fa() {
             case "${prev}" in
                 --role)
                     COMPREPLY=($(compgen -W "staff admin" -- "${cur}"))
+                    return 0
+                    ;;
+                --inactive)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --db)

@@ -149,6 +149,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;user;list'= {
             cand --role 'Only this role'
+            cand --inactive 'Only accounts with no sign-in for this long (never signed in: since they were made), like 90d or 12w'
             cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --needs-enrolment 'Only people for whom 2FA is required but who have not set it up'

@@ -224,6 +224,8 @@ pub enum SettingName {
     TotpWindow,
     /// How long a granted one-time bypass stays usable (1-168, default 24)
     BypassHours,
+    /// Days without a sign-in after which `report` lists an account (7-3650, default 90)
+    InactiveDays,
 }
 
 #[derive(Debug, Subcommand)]
@@ -362,6 +364,10 @@ pub struct ListArgs {
     /// Only accounts whose per-user setting is exempt
     #[arg(long)]
     pub exempt: bool,
+    /// Only accounts with no sign-in for this long (never signed in: since they were
+    /// made), like 90d or 12w
+    #[arg(long, value_name = "DURATION")]
+    pub inactive: Option<String>,
     /// CSV for spreadsheets, with a header line
     #[arg(long)]
     pub csv: bool,

@@ -96,5 +96,6 @@ fn domain_setting(name: SettingName) -> Setting {
         SettingName::LockoutMinutes => Setting::LockoutMinutes,
         SettingName::TotpWindow => Setting::TotpWindow,
         SettingName::BypassHours => Setting::BypassHours,
+        SettingName::InactiveDays => Setting::InactiveDays,
     }
 }

@@ -8,6 +8,7 @@ use serde_json::json;
 use crate::cli::ListArgs;
 use crate::commands::Context;
 use crate::domain::account::Account;
+use crate::domain::duration;
 use crate::domain::explain;
 use crate::domain::policy::Policy;
 use crate::domain::settings::Clinic;
@@ -25,8 +26,15 @@ fn one_format(ctx: &Context, csv: bool) -> Result<(), Error> {
     Ok(())
 }
 
-fn keep(args: &ListArgs, a: &Account, clinic: &Clinic, now: Timestamp) -> bool {
+fn keep(
+    args: &ListArgs,
+    inactive: Option<i64>,
+    a: &Account,
+    clinic: &Clinic,
+    now: Timestamp,
+) -> bool {
     args.role.is_none_or(|r| r == a.role)
+        && inactive.is_none_or(|seconds| a.inactive_for(seconds, now))
         && (!args.needs_enrolment || a.needs_enrolment(clinic))
         && (!args.locked || a.locked_at(now).is_some())
         && (!args.bypass_pending || a.bypass_at(now).is_some())
@@ -37,15 +45,18 @@ fn keep(args: &ListArgs, a: &Account, clinic: &Clinic, now: Timestamp) -> bool {
 /// so a clinic of any size lists in little memory.
 pub fn list(ctx: &Context, args: &ListArgs) -> anyhow::Result<u8> {
     one_format(ctx, args.csv)?;
+    let inactive =
+        args.inactive.as_deref().map(|d| duration::parse_span(d, "--inactive")).transpose()?;
     let store = ctx.open_store()?;
     let clinic = store::clinic::get(store.conn())?;
     let now = ctx.now;
+    let keep = |a: &Account| keep(args, inactive, a, &clinic, now);
     let mut out = BufWriter::new(std::io::stdout().lock());
     if ctx.out.json {
         let mut first = true;
         out.write_all(b"[")?;
         accounts::for_each(store.conn(), |a| {
-            if keep(args, &a, &clinic, now) {
+            if keep(&a) {
                 if !first {
                     out.write_all(b",")?;
                 }
@@ -59,7 +70,7 @@ pub fn list(ctx: &Context, args: &ListArgs) -> anyhow::Result<u8> {
         let mut csv = csv::Writer::from_writer(&mut out);
         csv.write_record(views::ACCOUNT_CSV_HEADER)?;
         accounts::for_each(store.conn(), |a| {
-            if keep(args, &a, &clinic, now) {
+            if keep(&a) {
                 csv.write_record(views::account_csv(&a, &clinic, now))?;
             }
             Ok(())
@@ -69,7 +80,7 @@ pub fn list(ctx: &Context, args: &ListArgs) -> anyhow::Result<u8> {
         let (mut shown, mut total) = (Vec::new(), 0);
         accounts::for_each(store.conn(), |a| {
             total += 1;
-            if keep(args, &a, &clinic, now) {
+            if keep(&a) {
                 shown.push(a);
             }
             Ok(())
@@ -119,6 +130,9 @@ struct Compliance {
     bypass_pending: Vec<(String, Timestamp)>,
     locked: Vec<(String, Timestamp)>,
     disabled: Vec<String>,
+    /// Enabled accounts with no sign-in for `inactive-days`: who they are, and since
+    /// when (their last sign-in, or their making).
+    inactive: Vec<(String, Timestamp)>,
 }
 
 impl Compliance {
@@ -137,6 +151,9 @@ impl Compliance {
         }
         if let Some(until) = a.bypass_at(now) {
             self.bypass_pending.push((name.clone(), until));
+        }
+        if !a.disabled && a.inactive_for(i64::from(clinic.inactive_days) * 86_400, now) {
+            self.inactive.push((name.clone(), a.last_seen()));
         }
         if let Some(until) = a.locked_at(now) {
             self.locked.push((name, until));
@@ -190,12 +207,15 @@ pub fn report(ctx: &Context, csv: bool) -> anyhow::Result<u8> {
             "bypass_pending": c.bypass_pending.len(),
             "locked": c.locked.len(),
             "disabled": c.disabled.len(),
+            "inactive": c.inactive.len(),
         },
+        "inactive_days": clinic.inactive_days,
         "must_enrol": c.must_enrol,
         "exempt": c.exempt,
         "bypass_pending": pairs(&c.bypass_pending, "expires_at"),
         "locked": pairs(&c.locked, "locked_until"),
         "disabled": c.disabled,
+        "inactive": pairs(&c.inactive, "last_seen"),
     });
     ctx.out.result(&json, || views::report_text(&json))?;
     Ok(exit::SUCCESS)

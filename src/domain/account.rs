@@ -85,6 +85,17 @@ impl Account {
         !self.disabled && self.requires_2fa(clinic) && !self.enrolled
     }
 
+    /// The last sign-in, or the account's making if there was none: where "inactive"
+    /// counts from.
+    pub fn last_seen(&self) -> Timestamp {
+        self.last_login_at.unwrap_or(self.created_at)
+    }
+
+    /// No sign-in for `seconds` or more at `now`.
+    pub fn inactive_for(&self, seconds: i64, now: Timestamp) -> bool {
+        self.last_seen().plus_seconds(seconds) <= now
+    }
+
     /// The end of a lockout still in force at `now`.
     pub fn locked_at(&self, now: Timestamp) -> Option<Timestamp> {
         self.locked_until.filter(|until| *until > now)

@@ -5,6 +5,34 @@ use crate::error::Error;
 /// The longest bypass an admin may grant: a week, as `bypass-hours` allows.
 pub const MAX_BYPASS_SECONDS: i64 = 168 * 3600;
 
+/// A span of time as admins type it, `<whole number><s|m|h|d|w>` (`90d`, `12w`), in
+/// seconds: at least a minute, at most 100 years.
+pub fn parse_span(input: &str, what: &str) -> Result<i64, Error> {
+    let refuse = || {
+        Error::Usage(format!(
+            "invalid {what} {}: use a whole number and a unit, like 90d, 12w or 36h",
+            crate::domain::text::shown(input)
+        ))
+    };
+    let text = input.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit()).ok_or_else(refuse)?;
+    let (number, unit) = text.split_at(split);
+    let number: i64 = number.parse().map_err(|_| refuse())?;
+    let unit_seconds = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        "w" => 7 * 86_400,
+        _ => return Err(refuse()),
+    };
+    let seconds = number.checked_mul(unit_seconds).ok_or_else(refuse)?;
+    if !(60..=100 * 366 * 86_400).contains(&seconds) {
+        return Err(refuse());
+    }
+    Ok(seconds)
+}
+
 /// Parses `<whole number><s|m|h|d>` into seconds, from one minute to a week.
 pub fn parse_bypass_duration(input: &str) -> Result<i64, Error> {
     let refuse = || {
@@ -33,6 +61,15 @@ pub fn parse_bypass_duration(input: &str) -> Result<i64, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spans_take_weeks_too_and_refuse_nonsense() {
+        assert_eq!(parse_span("90d", "x").unwrap(), 90 * 86_400);
+        assert_eq!(parse_span("12w", "x").unwrap(), 84 * 86_400);
+        for bad in ["", "90", "d", "30s", "-5d", "1.5d", "9999999999999w"] {
+            assert!(parse_span(bad, "--inactive").is_err(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn accepts_the_usual_units() {

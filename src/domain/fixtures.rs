@@ -23,6 +23,7 @@ pub fn clinic_for(require_2fa_for: Requirement) -> Clinic {
         lockout_minutes: 15,
         totp_window: 1,
         bypass_hours: 24,
+        inactive_days: 90,
     }
 }
 

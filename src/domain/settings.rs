@@ -14,14 +14,17 @@ pub enum Setting {
     LockoutMinutes,
     TotpWindow,
     BypassHours,
+    /// No sign-in for this many days: the usual sign of a leaver (`report`).
+    InactiveDays,
 }
 
 impl Setting {
-    pub const ALL: [Setting; 4] = [
+    pub const ALL: [Setting; 5] = [
         Setting::LockoutThreshold,
         Setting::LockoutMinutes,
         Setting::TotpWindow,
         Setting::BypassHours,
+        Setting::InactiveDays,
     ];
 
     pub fn key(self) -> &'static str {
@@ -30,6 +33,7 @@ impl Setting {
             Setting::LockoutMinutes => "lockout-minutes",
             Setting::TotpWindow => "totp-window",
             Setting::BypassHours => "bypass-hours",
+            Setting::InactiveDays => "inactive-days",
         }
     }
 
@@ -39,6 +43,7 @@ impl Setting {
             Setting::LockoutMinutes => 1..=1440,
             Setting::TotpWindow => 0..=2,
             Setting::BypassHours => 1..=168,
+            Setting::InactiveDays => 7..=3650,
         }
     }
 
@@ -48,6 +53,7 @@ impl Setting {
             Setting::LockoutMinutes => 15,
             Setting::TotpWindow => 1,
             Setting::BypassHours => 24,
+            Setting::InactiveDays => 90,
         }
     }
 
@@ -126,6 +132,7 @@ pub struct Clinic {
     pub lockout_minutes: u32,
     pub totp_window: u32,
     pub bypass_hours: u32,
+    pub inactive_days: u32,
 }
 
 impl Clinic {
@@ -140,6 +147,7 @@ impl Clinic {
             Setting::LockoutMinutes => self.lockout_minutes,
             Setting::TotpWindow => self.totp_window,
             Setting::BypassHours => self.bypass_hours,
+            Setting::InactiveDays => self.inactive_days,
         }
     }
 }

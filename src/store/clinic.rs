@@ -7,7 +7,8 @@ use crate::domain::settings::{Clinic, Requirement, Setting};
 
 pub fn get(conn: &Connection) -> anyhow::Result<Clinic> {
     conn.query_row(
-        "SELECT name, require_2fa_for, lockout_threshold, lockout_minutes, totp_window, bypass_hours
+        "SELECT name, require_2fa_for, lockout_threshold, lockout_minutes, totp_window, bypass_hours,
+                inactive_days
          FROM clinic WHERE id = 1",
         [],
         |row| {
@@ -19,6 +20,7 @@ pub fn get(conn: &Connection) -> anyhow::Result<Clinic> {
                 lockout_minutes: row.get(3)?,
                 totp_window: row.get(4)?,
                 bypass_hours: row.get(5)?,
+                inactive_days: row.get(6)?,
             })
         },
     )
@@ -48,6 +50,7 @@ pub fn set(conn: &Connection, setting: Setting, value: u32) -> anyhow::Result<()
         Setting::LockoutMinutes => "lockout_minutes",
         Setting::TotpWindow => "totp_window",
         Setting::BypassHours => "bypass_hours",
+        Setting::InactiveDays => "inactive_days",
     };
     conn.execute(&format!("UPDATE clinic SET {column} = ?1 WHERE id = 1"), params![value])
         .with_context(|| format!("could not save {setting}"))?;

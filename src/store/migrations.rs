@@ -101,6 +101,9 @@ const MIGRATIONS: &[&str] = &[
     "ALTER TABLE clinic ADD COLUMN require_2fa_for TEXT NOT NULL DEFAULT 'nobody'
          CHECK (require_2fa_for IN ('nobody', 'admins', 'everyone'));
      UPDATE clinic SET require_2fa_for = CASE require_2fa WHEN 1 THEN 'everyone' ELSE 'nobody' END;",
+    // 6: how long without a sign-in makes an account look like a leaver's.
+    "ALTER TABLE clinic ADD COLUMN inactive_days INTEGER NOT NULL DEFAULT 90
+         CHECK (inactive_days BETWEEN 7 AND 3650);",
 ];
 
 /// The schema version this binary writes.

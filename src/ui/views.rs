@@ -300,17 +300,23 @@ pub fn report_text(report: &Value) -> String {
                 a.iter()
                     .map(|v| match v {
                         Value::String(s) => s.clone(),
-                        other => format!(
-                            "{} (until {})",
-                            other["username"].as_str().unwrap_or_default(),
-                            other
-                                .get("expires_at")
-                                .or(other.get("locked_until"))
-                                .and_then(Value::as_str)
+                        other => {
+                            let (label, time) = [
+                                ("until", "expires_at"),
+                                ("until", "locked_until"),
+                                ("since", "last_seen"),
+                            ]
+                            .into_iter()
+                            .find_map(|(label, key)| Some((label, other.get(key)?)))
+                            .unwrap_or(("", &Value::Null));
+                            let time = time
+                                .as_str()
                                 .and_then(|t| Timestamp::parse(t).ok())
                                 .map(|t| t.to_string())
-                                .unwrap_or_default()
-                        ),
+                                .unwrap_or_default();
+                            let username = other["username"].as_str().unwrap_or_default();
+                            format!("{username} ({label} {time})")
+                        }
                     })
                     .collect()
             })
@@ -328,11 +334,21 @@ pub fn report_text(report: &Value) -> String {
     );
     // A screenful: the rest is one filtered `user list` away.
     const SHOWN: usize = 20;
+    let days = report["inactive_days"].as_u64().unwrap_or_default();
     for (title, key, filter) in [
-        ("Must set up 2FA at their next login", "must_enrol", "--needs-enrolment"),
-        ("Exempt from 2FA", "exempt", "--exempt"),
-        ("One-time bypass pending", "bypass_pending", "--bypass-pending"),
-        ("Locked", "locked", "--locked"),
+        (
+            "Must set up 2FA at their next login".to_owned(),
+            "must_enrol",
+            "--needs-enrolment".to_owned(),
+        ),
+        ("Exempt from 2FA".to_owned(), "exempt", "--exempt".to_owned()),
+        ("One-time bypass pending".to_owned(), "bypass_pending", "--bypass-pending".to_owned()),
+        ("Locked".to_owned(), "locked", "--locked".to_owned()),
+        (
+            format!("No sign-in for {days} days or more (a leaver? `clinic2fa user disable`)"),
+            "inactive",
+            format!("--inactive {days}d"),
+        ),
     ] {
         let list = names(key);
         if list.is_empty() {

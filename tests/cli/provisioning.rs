@@ -164,7 +164,7 @@ fn report_counts_and_lists_what_needs_acting_on() {
     assert_eq!(
         report["counts"],
         json!({"accounts": 5, "enrolled": 1, "required": 4, "required_not_enrolled": 2,
-               "exempt": 1, "bypass_pending": 1, "locked": 1, "disabled": 1})
+               "exempt": 1, "bypass_pending": 1, "locked": 1, "disabled": 1, "inactive": 0})
     );
     assert_eq!(report["must_enrol"], json!(["ann", "eve"]));
     assert_eq!(report["exempt"], json!(["bob"]));
@@ -338,4 +338,43 @@ fn a_duplicate_column_a_huge_header_and_bytes_that_are_not_utf8_are_refused_clea
         .code(2)
         .error_line(&["line 3", "not UTF-8"]);
     assert_eq!(count(&clinic), 0);
+}
+
+#[test]
+fn inactive_accounts_are_listed_by_their_last_sign_in_or_their_making() {
+    let clinic = Clinic::new();
+    clinic.add_user("ann", &[]);
+    clinic.add_user("bob", &[]);
+    clinic.add_user("dan", &[]);
+    clinic.ok(&["user", "disable", "dan"], None);
+    let day = 86_400;
+    clinic.login_at("bob", NOW + 50 * day, &[]).code(0);
+    let at = |when: i64, args: &[&str]| -> Value {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        clinic.at(when, &all, None).code(0).json()
+    };
+    let names = |v: &Value| -> Vec<String> {
+        v.as_array().unwrap().iter().map(|a| a["username"].as_str().unwrap().to_owned()).collect()
+    };
+    // 100 days on: ann never signed in (made 100 days ago), bob 50 days ago.
+    let later = NOW + 100 * day;
+    assert_eq!(names(&at(later, &["user", "list", "--inactive", "90d"])), ["ann", "dan"]);
+    assert_eq!(names(&at(later, &["user", "list", "--inactive", "7w"])), ["ann", "bob", "dan"]);
+    let report = at(later, &["report"]);
+    assert_eq!(report["counts"]["inactive"], 1, "a disabled account is dealt with already");
+    assert_eq!(
+        report["inactive"],
+        json!([{"username": "ann", "last_seen": "2026-11-27T17:00:00Z"}])
+    );
+    assert_eq!(report["inactive_days"], 90);
+    clinic.ok(&["clinic", "set", "inactive-days", "30"], None);
+    assert_eq!(names(&at(later, &["report"])["inactive"]), ["ann", "bob"]);
+    let text = clinic.at(later, &["report"], None).code(0).stdout();
+    assert!(text.contains("No sign-in for 30 days or more"), "{text}");
+    clinic.run(&["clinic", "set", "inactive-days", "6"], None).code(2).error_line(&["7 to 3650"]);
+    clinic
+        .run(&["user", "list", "--inactive", "soon"], None)
+        .code(2)
+        .error_line(&["--inactive", "90d"]);
 }

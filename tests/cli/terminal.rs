@@ -175,7 +175,7 @@ fn enrol_shows_a_qr_code_asks_for_a_code_and_enrols() {
     assert_eq!(secret.len(), 32, "{secret}");
     enrol.expect("Code shown in the app");
     // A wrong code is refused and asked again; the right one enrols.
-    enrol.type_line(&totp_code(&secret, NOW + 300));
+    enrol.type_line(&totp_code(&secret, NOW + 3600));
     enrol.expect("does not match");
     enrol.expect("Code shown in the app");
     enrol.type_line(&totp_code(&secret, NOW));
@@ -356,7 +356,7 @@ fn setting_up_at_login_counts_wrong_codes_and_a_confirmed_set_up_resets_the_coun
     login.type_hidden(PASSWORD);
     let secret = setup_key(&mut login);
     login.expect("Code shown in the app");
-    login.type_line(&totp_code(&secret, NOW + 600));
+    login.type_line(&totp_code(&secret, NOW + 3600));
     login.expect("does not match");
     login.expect("Code shown in the app");
     // Two failures now: the wrong password and the wrong code.
