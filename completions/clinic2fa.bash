@@ -1430,12 +1430,16 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__user__subcmd__2fa__subcmd__set)
-            opts="-h --db --json --no-input --color --help clinic-default required exempt"
+            opts="-h --until --db --json --no-input --color --help clinic-default required exempt"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

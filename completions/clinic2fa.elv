@@ -239,6 +239,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'clinic2fa;user;2fa;set'= {
+            cand --until 'With required or exempt: revert to clinic-default by itself at WHEN, a date (2026-12-31), an RFC 3339 time, or a duration from now (30d, 12w). Without it, any end date is cleared'
             cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'

@@ -343,6 +343,11 @@ pub enum TwoFactorCommand {
         username: String,
         #[arg(value_parser = policy_parser())]
         policy: Policy,
+        /// With required or exempt: revert to clinic-default by itself at WHEN, a date
+        /// (2026-12-31), an RFC 3339 time, or a duration from now (30d, 12w). Without
+        /// it, any end date is cleared
+        #[arg(long, value_name = "WHEN")]
+        until: Option<String>,
     },
 }
 

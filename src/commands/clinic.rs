@@ -65,7 +65,7 @@ fn require_2fa_dry_run(ctx: &Context, store: &Store, who: Requirement) -> anyhow
     let clinic = Clinic { require_2fa_for: who, ..store::clinic::get(store.conn())? };
     let must_enrol: Vec<String> = store::accounts::list(store.conn())?
         .into_iter()
-        .filter(|a| a.needs_enrolment(&clinic))
+        .filter(|a| a.needs_enrolment(&clinic, ctx.now))
         .map(|a| a.username.to_string())
         .collect();
     let state = who.command_word();

@@ -54,7 +54,8 @@ impl Context {
 
     /// Opens the database, and tells the person what opening it found.
     pub fn open_store(&self) -> anyhow::Result<Store> {
-        let store = Store::open(&self.db_path, &self.key_path)?;
+        let mut store = Store::open(&self.db_path, &self.key_path)?;
+        self.record_ended_overrides(&mut store);
         for warning in &store.notices.warnings {
             note(warning)?;
         }
@@ -76,6 +77,48 @@ fn chosen_color(choice: ColorChoice) -> Option<bool> {
         ColorChoice::Always => Some(true),
         ColorChoice::Never => Some(false),
         ColorChoice::Auto => None,
+    }
+}
+
+impl Context {
+    /// Overrides set with `--until` end by the clock, whether or not a command runs at
+    /// that moment (the rules read `policy_until`); the first command after records
+    /// each end in the audit trail, dated when it happened, and tidies the account.
+    /// A database that cannot be written (read-only) keeps them for a later command.
+    fn record_ended_overrides(&self, store: &mut Store) {
+        use crate::domain::policy::Policy;
+        use crate::store::{accounts, audit};
+        // A look first (an index makes it cheap): most commands find none, and need no
+        // write lock for it.
+        if accounts::ended_overrides(store.conn(), self.now).is_ok_and(|ended| ended.is_empty()) {
+            return;
+        }
+        let recorded = store.write(|tx| {
+            let ended = accounts::ended_overrides(tx, self.now)?;
+            for account in &ended {
+                let until = account.policy_until.unwrap_or(self.now);
+                accounts::set_policy(tx, account, Policy::ClinicDefault, None)?;
+                let detail =
+                    format!("{} ended at {}; now clinic-default", account.policy, until.rfc3339());
+                audit::record(
+                    tx,
+                    &audit::Entry {
+                        at: until,
+                        actor: "clinic2fa (clock)",
+                        action: "user.2fa-ended",
+                        subject: Some(account.username.as_str()),
+                        outcome: "ok",
+                        detail: Some(&detail),
+                    },
+                )?;
+            }
+            Ok(ended.len())
+        });
+        if let Err(e) = recorded {
+            let _ = note(&format!(
+                "warning: ended 2FA overrides not yet recorded in the audit trail: {e:#}"
+            ));
+        }
     }
 }
 

@@ -35,10 +35,10 @@ fn keep(
 ) -> bool {
     args.role.is_none_or(|r| r == a.role)
         && inactive.is_none_or(|seconds| a.inactive_for(seconds, now))
-        && (!args.needs_enrolment || a.needs_enrolment(clinic))
+        && (!args.needs_enrolment || a.needs_enrolment(clinic, now))
         && (!args.locked || a.locked_at(now).is_some())
         && (!args.bypass_pending || a.bypass_at(now).is_some())
-        && (!args.exempt || a.policy == Policy::Exempt)
+        && (!args.exempt || a.policy_at(now) == Policy::Exempt)
 }
 
 /// `user list`: accounts are read and written one at a time for `--json` and `--csv`,
@@ -101,7 +101,8 @@ pub fn explain(ctx: &Context, username: &str) -> anyhow::Result<u8> {
         "username": username.as_str(),
         "required": e.required,
         "decided_by": e.decided_by,
-        "policy": account.policy.as_str(),
+        "policy": account.policy_at(ctx.now).as_str(),
+        "policy_until": account.override_until(ctx.now).map(Timestamp::rfc3339),
         "clinic_require_2fa": clinic.require_2fa(),
         "clinic_require_2fa_for": clinic.require_2fa_for.as_str(),
         "reason": e.reason,
@@ -133,20 +134,25 @@ struct Compliance {
     /// Enabled accounts with no sign-in for `inactive-days`: who they are, and since
     /// when (their last sign-in, or their making).
     inactive: Vec<(String, Timestamp)>,
+    /// Overrides (`--until`) that end within [`OVERRIDES_ENDING_SOON`].
+    overrides_ending: Vec<(String, &'static str, Timestamp)>,
 }
+
+/// How far ahead `report` looks for overrides about to end: two weeks.
+const OVERRIDES_ENDING_SOON: i64 = 14 * 86_400;
 
 impl Compliance {
     fn add(&mut self, a: &Account, clinic: &Clinic, now: Timestamp) {
         let name = a.username.to_string();
         self.accounts += 1;
         self.enrolled += u64::from(a.enrolled);
-        self.required += u64::from(a.requires_2fa(clinic));
-        if a.policy == Policy::Exempt {
+        self.required += u64::from(a.requires_2fa(clinic, now));
+        if a.policy_at(now) == Policy::Exempt {
             self.exempt.push(name.clone());
         }
         if a.disabled {
             self.disabled.push(name.clone());
-        } else if a.needs_enrolment(clinic) {
+        } else if a.needs_enrolment(clinic, now) {
             self.must_enrol.push(name.clone());
         }
         if let Some(until) = a.bypass_at(now) {
@@ -154,6 +160,11 @@ impl Compliance {
         }
         if !a.disabled && a.inactive_for(i64::from(clinic.inactive_days) * 86_400, now) {
             self.inactive.push((name.clone(), a.last_seen()));
+        }
+        if let Some(until) =
+            a.override_until(now).filter(|u| *u <= now.plus_seconds(OVERRIDES_ENDING_SOON))
+        {
+            self.overrides_ending.push((name.clone(), a.policy.as_str(), until));
         }
         if let Some(until) = a.locked_at(now) {
             self.locked.push((name, until));
@@ -216,6 +227,9 @@ pub fn report(ctx: &Context, csv: bool) -> anyhow::Result<u8> {
         "locked": pairs(&c.locked, "locked_until"),
         "disabled": c.disabled,
         "inactive": pairs(&c.inactive, "last_seen"),
+        "overrides_ending": c.overrides_ending.iter().map(|(u, policy, until)| {
+            json!({"username": u, "policy": policy, "until": until.rfc3339()})
+        }).collect::<Vec<_>>(),
     });
     ctx.out.result(&json, || views::report_text(&json))?;
     Ok(exit::SUCCESS)

@@ -6,6 +6,7 @@ use serde_json::json;
 use crate::cli::{TwoFactorCommand, UserCommand};
 use crate::commands::{Context, audit_admin, input};
 use crate::domain::account::Account;
+use crate::domain::policy::Policy;
 use crate::domain::username::Username;
 use crate::domain::{duration, password};
 use crate::error::{Error, exit};
@@ -98,9 +99,19 @@ pub fn run(ctx: &Context, cmd: UserCommand) -> anyhow::Result<u8> {
             |tx, a| accounts::unlock(tx, a),
             "{} is unlocked.",
         ),
-        UserCommand::TwoFactor(TwoFactorCommand::Set { username, policy }) => {
-            let detail = format!("2fa={policy}");
-            let apply = |tx: &Db<'_>, a: &Account| accounts::set_policy(tx, a, policy);
+        UserCommand::TwoFactor(TwoFactorCommand::Set { username, policy, until }) => {
+            let until = until.as_deref().map(|w| duration::parse_until(w, ctx.now)).transpose()?;
+            if until.is_some() && policy == Policy::ClinicDefault {
+                return Err(Error::Usage(
+                    "--until goes with required or exempt: clinic-default is what an override reverts to".into(),
+                )
+                .into());
+            }
+            let detail = match until {
+                Some(t) => format!("2fa={policy} until {}", t.rfc3339()),
+                None => format!("2fa={policy}"),
+            };
+            let apply = |tx: &Db<'_>, a: &Account| accounts::set_policy(tx, a, policy, until);
             let (store, account) =
                 change_raw(ctx, &username, "user.2fa-set", Some(&detail), apply)?;
             let text = views::policy_set_text(&account, policy);

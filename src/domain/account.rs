@@ -51,8 +51,12 @@ pub struct Account {
     pub name: Option<String>,
     pub role: Role,
     pub disabled: bool,
-    /// The per-user "Two-factor auth" setting. Nothing but `user 2fa set` changes it.
+    /// The per-user "Two-factor auth" setting. Nothing but `user 2fa set` changes it
+    /// (and the clock, at `policy_until`).
     pub policy: Policy,
+    /// When an override (`required`/`exempt`) set with `--until` reverts to
+    /// `clinic-default`, by itself.
+    pub policy_until: Option<Timestamp>,
     /// argon2id PHC string.
     pub password_hash: String,
     /// Whether an authenticator is active (a confirmed TOTP secret).
@@ -71,9 +75,24 @@ pub struct Account {
 }
 
 impl Account {
-    /// Whether 2FA applies to this person now.
-    pub fn requires_2fa(&self, clinic: &Clinic) -> bool {
-        self.policy.requires_2fa(clinic.require_2fa_for.reaches(self.role))
+    /// The per-user setting in force at `now`: an override whose `--until` has come is
+    /// `clinic-default` again, whether or not a command has run since to record it.
+    pub fn policy_at(&self, now: Timestamp) -> Policy {
+        match self.policy_until {
+            Some(until) if until <= now => Policy::ClinicDefault,
+            _ => self.policy,
+        }
+    }
+
+    /// The end of an override still in force at `now`.
+    pub fn override_until(&self, now: Timestamp) -> Option<Timestamp> {
+        self.policy_until.filter(|until| *until > now && self.policy != Policy::ClinicDefault)
+    }
+
+    /// Whether 2FA applies to this person at `now`: their override, else the clinic's
+    /// rule for their role.
+    pub fn requires_2fa(&self, clinic: &Clinic, now: Timestamp) -> bool {
+        self.policy_at(now).requires_2fa(clinic.require_2fa_for.reaches(self.role))
     }
 
     /// Must set up an authenticator: 2FA applies, none is set up, and the account can
@@ -81,8 +100,8 @@ impl Account {
     /// --needs-enrolment`, `clinic require-2fa --dry-run` and `user explain` all ask it.
     /// A disabled account cannot sign in, so it is counted as disabled, not as owing an
     /// enrolment; enabling it makes it owe one again.
-    pub fn needs_enrolment(&self, clinic: &Clinic) -> bool {
-        !self.disabled && self.requires_2fa(clinic) && !self.enrolled
+    pub fn needs_enrolment(&self, clinic: &Clinic, now: Timestamp) -> bool {
+        !self.disabled && self.requires_2fa(clinic, now) && !self.enrolled
     }
 
     /// The last sign-in, or the account's making if there was none: where "inactive"
@@ -115,9 +134,9 @@ impl Account {
             "locked"
         } else if self.bypass_at(now).is_some() {
             "bypass-pending"
-        } else if self.needs_enrolment(clinic) {
+        } else if self.needs_enrolment(clinic, now) {
             "must-enrol"
-        } else if self.policy == Policy::Exempt {
+        } else if self.policy_at(now) == Policy::Exempt {
             "exempt"
         } else {
             "ok"
@@ -151,11 +170,25 @@ mod tests {
     }
 
     #[test]
+    fn an_override_with_an_end_is_clinic_default_from_that_moment() {
+        let end = NOW.plus_seconds(3600);
+        let exempt = Account { policy: Policy::Exempt, policy_until: Some(end), ..account() };
+        assert!(!exempt.requires_2fa(&clinic(true), NOW));
+        assert_eq!(exempt.override_until(NOW), Some(end));
+        assert!(exempt.requires_2fa(&clinic(true), end), "ended at its moment exactly");
+        assert_eq!(exempt.policy_at(end), Policy::ClinicDefault);
+        assert_eq!(exempt.override_until(end), None);
+        let required = Account { policy: Policy::Required, ..exempt };
+        assert!(required.requires_2fa(&clinic(false), NOW));
+        assert!(!required.requires_2fa(&clinic(false), end));
+    }
+
+    #[test]
     fn a_disabled_account_owes_no_enrolment_until_enabled() {
         let mut a = account();
-        assert!(a.needs_enrolment(&clinic(true)));
+        assert!(a.needs_enrolment(&clinic(true), NOW));
         a.disabled = true;
-        assert!(!a.needs_enrolment(&clinic(true)));
-        assert!(a.requires_2fa(&clinic(true)), "2FA still applies to it");
+        assert!(!a.needs_enrolment(&clinic(true), NOW));
+        assert!(a.requires_2fa(&clinic(true), NOW), "2FA still applies to it");
     }
 }

@@ -1,5 +1,6 @@
 //! Durations as admins type them: `30m`, `24h`, `7d` (and `90s`).
 
+use crate::domain::time::Timestamp;
 use crate::error::Error;
 
 /// The longest bypass an admin may grant: a week, as `bypass-hours` allows.
@@ -33,6 +34,33 @@ pub fn parse_span(input: &str, what: &str) -> Result<i64, Error> {
     Ok(seconds)
 }
 
+/// When an override ends, as `--until` takes it: a duration from `now` (`30d`), a date
+/// (`2026-12-31`, its start in UTC) or an RFC 3339 time. It must lie ahead.
+pub fn parse_until(input: &str, now: Timestamp) -> Result<Timestamp, Error> {
+    let starts_with_digits_then_unit = input
+        .trim()
+        .trim_end_matches(['s', 'm', 'h', 'd', 'w'])
+        .bytes()
+        .all(|b| b.is_ascii_digit());
+    let at = if starts_with_digits_then_unit {
+        now.plus_seconds(parse_span(input, "--until")?)
+    } else {
+        Timestamp::parse(input).map_err(|_| {
+            Error::Usage(format!(
+                "invalid --until {}: use a date (2026-12-31), an RFC 3339 time, or a duration like 30d",
+                crate::domain::text::shown(input)
+            ))
+        })?
+    };
+    if at <= now {
+        return Err(Error::Usage(format!(
+            "--until {} is not in the future (now is {now}): give a later time, or leave --until out",
+            crate::domain::text::shown(input)
+        )));
+    }
+    Ok(at)
+}
+
 /// Parses `<whole number><s|m|h|d>` into seconds, from one minute to a week.
 pub fn parse_bypass_duration(input: &str) -> Result<i64, Error> {
     let refuse = || {
@@ -61,6 +89,21 @@ pub fn parse_bypass_duration(input: &str) -> Result<i64, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn until_takes_a_duration_a_date_or_a_time_and_only_ahead() {
+        let now = Timestamp::from_unix(1_795_798_800); // 2026-11-27T17:00:00Z
+        assert_eq!(parse_until("30d", now).unwrap(), now.plus_seconds(30 * 86_400));
+        assert_eq!(parse_until("2026-12-31", now).unwrap().rfc3339(), "2026-12-31T00:00:00Z");
+        assert_eq!(
+            parse_until("2026-11-28T09:00:00+01:00", now).unwrap().rfc3339(),
+            "2026-11-28T08:00:00Z"
+        );
+        assert!(
+            parse_until("2026-11-01", now).unwrap_err().to_string().contains("not in the future")
+        );
+        assert!(parse_until("next week", now).is_err());
+    }
 
     #[test]
     fn spans_take_weeks_too_and_refuse_nonsense() {

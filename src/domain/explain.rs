@@ -23,7 +23,7 @@ pub struct Explanation {
 }
 
 pub fn explain(account: &Account, clinic: &Clinic, now: Timestamp) -> Explanation {
-    let required = account.requires_2fa(clinic);
+    let required = account.requires_2fa(clinic, now);
     let clinic_rule = match clinic.require_2fa_for {
         Requirement::Everyone => "on".to_owned(),
         Requirement::Nobody => "off".to_owned(),
@@ -33,15 +33,25 @@ pub fn explain(account: &Account, clinic: &Clinic, now: Timestamp) -> Explanatio
             if account.role == Role::Admin { "an admin" } else { "not an admin" }
         ),
     };
-    let (decided_by, reason) = match account.policy {
+    // An override that ends says when, and what follows.
+    let ends = account.override_until(now).map_or_else(String::new, |until| {
+        let after = clinic.require_2fa_for.reaches(account.role);
+        format!(
+            ", until {until}; then clinic-default, under which 2FA is {}",
+            if after { "required" } else { "not required" }
+        )
+    });
+    let (decided_by, reason) = match account.policy_at(now) {
         Policy::Required => (
             "per-user setting",
-            "required: the per-user setting is \"required\", which applies whatever the clinic-wide setting".to_owned(),
+            format!(
+                "required: the per-user setting is \"required\", which applies whatever the clinic-wide setting{ends}"
+            ),
         ),
         Policy::Exempt => (
             "per-user setting",
             format!(
-                "not required: the per-user setting is \"exempt\", which overrides the clinic-wide requirement (now {clinic_rule})"
+                "not required: the per-user setting is \"exempt\", which overrides the clinic-wide requirement (now {clinic_rule}){ends}"
             ),
         ),
         Policy::ClinicDefault => (
@@ -95,7 +105,7 @@ pub fn explain(account: &Account, clinic: &Clinic, now: Timestamp) -> Explanatio
     };
     Explanation {
         required,
-        must_enrol: account.needs_enrolment(clinic),
+        must_enrol: account.needs_enrolment(clinic, now),
         decided_by,
         reason,
         next_login,
@@ -123,6 +133,21 @@ mod tests {
         assert!(e.next_login.contains("setting up an authenticator"), "{e:?}");
         let e = explain(&account(Policy::Required), &clinic(false), NOW);
         assert!(e.required && e.reason.contains("whatever the clinic-wide"), "{e:?}");
+    }
+
+    #[test]
+    fn an_override_that_ends_says_when_and_what_follows() {
+        let until = NOW.plus_seconds(86_400);
+        let exempt = Account { policy_until: Some(until), ..account(Policy::Exempt) };
+        let e = explain(&exempt, &clinic(true), NOW);
+        assert!(
+            e.reason.contains(
+                "until 2026-11-28 17:00 +00:00; then clinic-default, under which 2FA is required"
+            ),
+            "{e:?}"
+        );
+        let after = explain(&exempt, &clinic(true), until);
+        assert!(after.required && after.decided_by == "clinic-wide setting", "{after:?}");
     }
 
     #[test]

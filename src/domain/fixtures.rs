@@ -36,6 +36,7 @@ pub fn account() -> Account {
         role: Role::Staff,
         disabled: false,
         policy: Policy::ClinicDefault,
+        policy_until: None,
         password_hash: String::new(),
         enrolled: false,
         recovery_codes_left: 0,

@@ -350,7 +350,7 @@ fn rules(f: &Facts<'_>, effects: &mut Vec<Effect>) -> Verdict {
     }
 
     let is_login = matches!(f.purpose, Purpose::Login | Purpose::LoginReplacingPassword);
-    let required = account.requires_2fa(f.clinic);
+    let required = account.requires_2fa(f.clinic, f.now);
 
     // 3. At login, a pending, unexpired bypass: one sign-in without 2FA. The old
     //    authenticator goes at that moment; where 2FA applies, a new one is due.
@@ -395,7 +395,7 @@ fn rules(f: &Facts<'_>, effects: &mut Vec<Effect>) -> Verdict {
     //    terminal the set-up follows at once (the sign-in succeeds once it is
     //    confirmed); a new password typed to replace a temporary one is kept, since the
     //    password alone is all this account has to prove.
-    if is_login && account.needs_enrolment(f.clinic) {
+    if is_login && account.needs_enrolment(f.clinic, f.now) {
         if f.purpose == Purpose::LoginReplacingPassword {
             effects.push(Effect::SetPassword);
         }

@@ -14,7 +14,7 @@ const COLUMNS: &str = "id, username, name, role, disabled, policy, password_hash
      bypass_until, failed_logins, locked_until, created_at, last_login_at, \
      EXISTS (SELECT 1 FROM authenticators t WHERE t.account_id = accounts.id), \
      (SELECT count(*) FROM recovery_codes r WHERE r.account_id = accounts.id AND r.used_at IS NULL), \
-     must_change_password";
+     must_change_password, policy_until";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Account> {
     let text_err = |i: usize, e: String| {
@@ -33,6 +33,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Account> {
         role: role.parse().map_err(|e| text_err(3, e))?,
         disabled: row.get(4)?,
         policy: policy.parse().map_err(|e| text_err(5, e))?,
+        policy_until: time(15)?,
         password_hash: row.get(6)?,
         enrolled: row.get(12)?,
         recovery_codes_left: row.get(13)?,
@@ -173,8 +174,31 @@ fn update(
     Ok(())
 }
 
-pub fn set_policy(conn: &Connection, account: &Account, policy: Policy) -> anyhow::Result<()> {
-    update(conn, account, "policy = ?2", policy.as_str())
+/// Sets the per-user setting; `until`: when it reverts to `clinic-default` by itself
+/// (`None` clears any end date).
+pub fn set_policy(
+    conn: &Connection,
+    account: &Account,
+    policy: Policy,
+    until: Option<Timestamp>,
+) -> anyhow::Result<()> {
+    conn.execute(
+        "UPDATE accounts SET policy = ?2, policy_until = ?3 WHERE id = ?1",
+        params![account.id, policy.as_str(), until.map(Timestamp::unix)],
+    )
+    .with_context(|| format!("could not update the account {}", account.username))?;
+    Ok(())
+}
+
+/// Overrides whose end has come by `now` and are not yet recorded as ended: each
+/// account, as it was.
+pub fn ended_overrides(conn: &Connection, now: Timestamp) -> anyhow::Result<Vec<Account>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM accounts WHERE policy_until IS NOT NULL AND policy_until <= ?1
+         ORDER BY policy_until, username"
+    ))?;
+    let rows = stmt.query_map([now.unix()], from_row)?;
+    rows.collect::<rusqlite::Result<_>>().context("could not read the accounts")
 }
 
 /// Grants (`Some`) or withdraws (`None`) the one-time bypass. Never touches the policy.

@@ -104,6 +104,9 @@ const MIGRATIONS: &[&str] = &[
     // 6: how long without a sign-in makes an account look like a leaver's.
     "ALTER TABLE clinic ADD COLUMN inactive_days INTEGER NOT NULL DEFAULT 90
          CHECK (inactive_days BETWEEN 7 AND 3650);",
+    // 7: overrides that end by themselves (`user 2fa set --until`).
+    "ALTER TABLE accounts ADD COLUMN policy_until INTEGER;
+     CREATE INDEX accounts_policy_until ON accounts (policy_until) WHERE policy_until IS NOT NULL;",
 ];
 
 /// The schema version this binary writes.

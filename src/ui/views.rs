@@ -30,6 +30,7 @@ struct TwoFactorView {
     enrolled: bool,
     bypass: Option<BypassView>,
     recovery_codes_left: u32,
+    policy_until: Option<String>,
 }
 
 #[derive(Debug, serde::Serialize)]
@@ -45,11 +46,12 @@ impl<'a> AccountView<'a> {
             role: account.role.as_str(),
             disabled: account.disabled,
             two_factor: TwoFactorView {
-                policy: account.policy.as_str(),
-                required: account.requires_2fa(clinic),
+                policy: account.policy_at(now).as_str(),
+                required: account.requires_2fa(clinic, now),
                 enrolled: account.enrolled,
                 bypass: account.bypass_at(now).map(|t| BypassView { expires_at: t.rfc3339() }),
                 recovery_codes_left: account.recovery_codes_left,
+                policy_until: account.override_until(now).map(Timestamp::rfc3339),
             },
             locked_until: account.locked_at(now).map(Timestamp::rfc3339),
             created_at: account.created_at.rfc3339(),
@@ -93,7 +95,7 @@ fn yes_no(b: bool) -> &'static str {
 pub fn bypass_granted_text(account: &Account, clinic: &Clinic, now: Timestamp) -> String {
     let username = &account.username;
     let until = account.bypass_at(now).map(|t| t.to_string()).unwrap_or_default();
-    let then = match (account.enrolled, account.requires_2fa(clinic)) {
+    let then = match (account.enrolled, account.requires_2fa(clinic, now)) {
         (true, true) => "That sign-in removes their old authenticator, and they set up a new one.",
         (true, false) => {
             "That sign-in removes their old authenticator; 2FA does not apply to them, so setting up a new one is up to them."
@@ -105,7 +107,7 @@ pub fn bypass_granted_text(account: &Account, clinic: &Clinic, now: Timestamp) -
     };
     format!(
         "{username} can sign in once without 2FA until {until}. {then} Their 2FA setting stays {}.",
-        account.policy
+        account.policy_at(now)
     )
 }
 
@@ -121,7 +123,12 @@ pub fn bypass_revoked_text(username: &Username, revoked: bool) -> String {
 /// `user 2fa set`, for a person: the new setting, and what it does not do.
 pub fn policy_set_text(account: &Account, policy: Policy) -> String {
     let username = &account.username;
-    let mut text = format!("{username}'s 2FA setting is now {policy}.");
+    let mut text = match account.policy_until {
+        Some(until) => format!(
+            "{username}'s 2FA setting is now {policy} until {until}; then clinic-default again, by itself."
+        ),
+        None => format!("{username}'s 2FA setting is now {policy}."),
+    };
     if policy == Policy::Exempt && account.enrolled {
         text.push_str(&format!(
             " {username} still has an authenticator, so their sign-ins still ask for its code until they turn it off (`clinic2fa unenrol {username}`). For a lost phone, grant a one-time sign-in instead: `clinic2fa user grant-bypass {username}`."
@@ -164,8 +171,8 @@ pub fn accounts_table(
             username,
             a.name.clone().unwrap_or_default(),
             a.role.to_string(),
-            a.policy.to_string(),
-            yes_no(a.requires_2fa(clinic)).to_owned(),
+            a.policy_at(now).to_string(),
+            yes_no(a.requires_2fa(clinic, now)).to_owned(),
             yes_no(a.enrolled).to_owned(),
             locked,
         ]);
@@ -183,8 +190,14 @@ pub fn account_text(a: &Account, clinic: &Clinic, now: Timestamp) -> String {
     row("name", a.name.clone().unwrap_or_default());
     row("role", a.role.to_string());
     row("disabled", yes_no(a.disabled).to_owned());
-    row("2FA policy", a.policy.to_string());
-    row("2FA required", yes_no(a.requires_2fa(clinic)).to_owned());
+    row(
+        "2FA policy",
+        match a.override_until(now) {
+            Some(until) => format!("{} until {until}, then clinic-default", a.policy),
+            None => a.policy_at(now).to_string(),
+        },
+    );
+    row("2FA required", yes_no(a.requires_2fa(clinic, now)).to_owned());
     row("enrolled", yes_no(a.enrolled).to_owned());
     row("recovery codes left", a.recovery_codes_left.to_string());
     row(
@@ -264,8 +277,8 @@ pub fn account_csv(a: &Account, clinic: &Clinic, now: Timestamp) -> Vec<String> 
         a.name.clone().unwrap_or_default(),
         a.role.to_string(),
         a.disabled.to_string(),
-        a.policy.to_string(),
-        a.requires_2fa(clinic).to_string(),
+        a.policy_at(now).to_string(),
+        a.requires_2fa(clinic, now).to_string(),
         a.enrolled.to_string(),
         a.recovery_codes_left.to_string(),
         time(a.bypass_at(now)),
@@ -305,6 +318,7 @@ pub fn report_text(report: &Value) -> String {
                                 ("until", "expires_at"),
                                 ("until", "locked_until"),
                                 ("since", "last_seen"),
+                                ("until", "until"),
                             ]
                             .into_iter()
                             .find_map(|(label, key)| Some((label, other.get(key)?)))
@@ -344,6 +358,11 @@ pub fn report_text(report: &Value) -> String {
         ("Exempt from 2FA".to_owned(), "exempt", "--exempt".to_owned()),
         ("One-time bypass pending".to_owned(), "bypass_pending", "--bypass-pending".to_owned()),
         ("Locked".to_owned(), "locked", "--locked".to_owned()),
+        (
+            "2FA overrides ending within 14 days (then clinic-default)".to_owned(),
+            "overrides_ending",
+            "--exempt".to_owned(),
+        ),
         (
             format!("No sign-in for {days} days or more (a leaver? `clinic2fa user disable`)"),
             "inactive",

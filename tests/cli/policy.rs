@@ -248,3 +248,75 @@ fn eight_parallel_wrong_passwords_count_eight() {
     let failures: i64 = clinic.sql("SELECT failed_logins FROM accounts WHERE username = 'alice'");
     assert_eq!(failures, 8);
 }
+
+#[test]
+fn an_override_with_until_reverts_to_clinic_default_by_itself_and_is_recorded() {
+    let clinic = Clinic::new();
+    clinic.ok(&["clinic", "require-2fa", "on"], None);
+    clinic.add_user("alice", &[]);
+    let day = 86_400;
+    let set = clinic.json(&["user", "2fa", "set", "alice", "exempt", "--until", "30d"], None);
+    assert_eq!(set["two_factor"]["policy"], "exempt");
+    assert_eq!(set["two_factor"]["policy_until"], "2026-12-27T17:00:00Z");
+    assert_eq!(set["two_factor"]["required"], false);
+    let text =
+        clinic.ok(&["user", "2fa", "set", "alice", "exempt", "--until", "30d"], None).stdout();
+    assert!(text.contains("then clinic-default again"), "{text}");
+    clinic.login("alice", PASSWORD, &[]).code(0);
+    // Within 14 days of the end, report lists it.
+    let soon = clinic.at(NOW + 20 * day, &["--json", "report"], None).code(0).json();
+    assert_eq!(
+        soon["overrides_ending"],
+        json!([{"username": "alice", "policy": "exempt", "until": "2026-12-27T17:00:00Z"}])
+    );
+    assert_eq!(
+        clinic.json(&["report"], None)["overrides_ending"],
+        json!([]),
+        "not yet within 14 days"
+    );
+    // From the end on: clinic-default, without anyone running a command at that moment.
+    let after = NOW + 31 * day;
+    assert_eq!(clinic.login_at("alice", after, &[]).code(5).json()["reason"], "enrolment-required");
+    let shown = clinic.at(after, &["--json", "user", "show", "alice"], None).code(0).json();
+    assert_eq!(shown["two_factor"]["policy"], "clinic-default");
+    assert_eq!(shown["two_factor"]["policy_until"], Value::Null);
+    // The end is in the audit trail, dated when it happened, once.
+    let ended: String = clinic.sql("SELECT group_concat(at || ' ' || detail, ';') FROM audit_log WHERE action = 'user.2fa-ended'");
+    assert_eq!(
+        ended,
+        format!("{} exempt ended at 2026-12-27T17:00:00Z; now clinic-default", NOW + 30 * day)
+    );
+    clinic.at(after, &["audit", "verify"], None).code(0);
+}
+
+#[test]
+fn setting_an_override_without_until_clears_its_end_and_until_is_checked() {
+    let clinic = Clinic::new();
+    clinic.add_user("bob", &[]);
+    clinic.ok(&["user", "2fa", "set", "bob", "required", "--until", "2026-12-31"], None);
+    assert_eq!(clinic.user("bob")["two_factor"]["policy_until"], "2026-12-31T00:00:00Z");
+    clinic.ok(&["user", "2fa", "set", "bob", "required"], None);
+    assert_eq!(clinic.user("bob")["two_factor"]["policy_until"], Value::Null);
+    clinic.login_at("bob", NOW + 400 * 86_400, &[]).code(5);
+    clinic
+        .run(&["user", "2fa", "set", "bob", "clinic-default", "--until", "30d"], None)
+        .code(2)
+        .error_line(&["--until goes with required or exempt"]);
+    clinic
+        .run(&["user", "2fa", "set", "bob", "exempt", "--until", "2020-01-01"], None)
+        .code(2)
+        .error_line(&["not in the future"]);
+    clinic
+        .run(&["user", "2fa", "set", "bob", "exempt", "--until", "someday"], None)
+        .code(2)
+        .error_line(&["--until"]);
+    // A bypass still never touches the override, nor the override the bypass.
+    clinic.ok(&["user", "2fa", "set", "bob", "exempt", "--until", "7d"], None);
+    clinic.ok(&["user", "grant-bypass", "bob"], None);
+    let shown = clinic.user("bob");
+    assert_eq!(
+        (shown["two_factor"]["policy"].clone(), shown["two_factor"]["policy_until"].clone()),
+        (json!("exempt"), json!("2026-12-04T17:00:00Z"))
+    );
+    assert!(shown["two_factor"]["bypass"].is_object());
+}
