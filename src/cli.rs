@@ -226,6 +226,9 @@ pub enum SettingName {
     BypassHours,
     /// Days without a sign-in after which `report` lists an account (7-3650, default 90)
     InactiveDays,
+    /// Days someone may still sign in with the password alone once 2FA applies to them
+    /// (0-90, default 0)
+    EnrolGraceDays,
 }
 
 #[derive(Debug, Subcommand)]

@@ -29,7 +29,7 @@ pub fn run(ctx: &Context, cmd: ClinicCommand) -> anyhow::Result<u8> {
                 return require_2fa_dry_run(ctx, &store, who);
             }
             change(ctx, &mut store, "clinic.require-2fa", who.command_word(), |tx| {
-                store::clinic::set_require_2fa_for(tx, who)
+                store::clinic::set_require_2fa_for(tx, who, ctx.now)
             })?;
         }
         ClinicCommand::Set { setting, value } => {
@@ -97,5 +97,6 @@ fn domain_setting(name: SettingName) -> Setting {
         SettingName::TotpWindow => Setting::TotpWindow,
         SettingName::BypassHours => Setting::BypassHours,
         SettingName::InactiveDays => Setting::InactiveDays,
+        SettingName::EnrolGraceDays => Setting::EnrolGraceDays,
     }
 }

@@ -69,6 +69,35 @@ pub fn run(ctx: &Context, args: &EnrolArgs) -> anyhow::Result<u8> {
     }
 }
 
+/// Setting up an authenticator right after a sign-in (within an enrolment grace, when
+/// the person says yes): an `enrol` with the password the sign-in proved, shown and
+/// confirmed at the terminal. The recovery codes once confirmed.
+pub fn set_up_now(
+    ctx: &Context,
+    store: &mut Store,
+    username: &Username,
+    signed_in: &signin::Attempted,
+) -> anyhow::Result<Option<Vec<RecoveryCode>>> {
+    let Some(checked) = &signed_in.password_hash else { return Ok(None) };
+    let request = Request {
+        purpose: Purpose::Enrol,
+        username,
+        credential: Credential::Verified(checked),
+        offered: Offered::Nothing,
+        materials: Materials { started: Some(Started::new(ctx.now)?), ..Materials::default() },
+    };
+    let attempted = signin::attempt(ctx, store, request)?;
+    let (Some(started), Some(checked)) = (&attempted.started, &attempted.password_hash) else {
+        return Ok(None);
+    };
+    let issuer = &attempted.clinic.name;
+    show_started(ctx, issuer, username, started)?;
+    match confirm_at_terminal(ctx, store, Purpose::EnrolConfirm, username, checked, issuer)? {
+        SetUp::Done(codes) => Ok(Some(codes)),
+        SetUp::Failed(_) => Ok(None),
+    }
+}
+
 /// QR code, setup key and link, for a person.
 pub fn show_started(
     ctx: &Context,

@@ -11,11 +11,12 @@ use crate::commands::{Context, input};
 use crate::domain::password;
 use crate::domain::recovery::RecoveryCode;
 use crate::domain::signin::{DenyReason, Purpose, SecondFactor, Verdict, Via};
+use crate::domain::time::Timestamp;
 use crate::domain::username::Username;
 use crate::error::exit;
 use crate::store::Store;
 use crate::ui::output::note;
-use crate::ui::{enrolment, signin as shown};
+use crate::ui::{enrolment, prompt, signin as shown};
 
 pub fn run(ctx: &Context, args: &LoginArgs) -> anyhow::Result<u8> {
     let username = Username::parse(&args.username)?;
@@ -119,6 +120,9 @@ fn finish(
             if let (Via::RecoveryCode(_), Some(account)) = (via, &attempted.account) {
                 warn_about_recovery_codes(username, account.recovery_codes_left.saturating_sub(1))?;
             }
+            if let Some(due) = attempted.enrolment_due {
+                return in_grace(ctx, store, username, &attempted, due);
+            }
             // A bypass spent where 2FA applies: set up the new phone now, at a terminal.
             let (still_required, codes) = match set_up(ctx, store, username, &attempted)? {
                 Some(SetUp::Done(codes)) => (false, Some(codes)),
@@ -180,6 +184,32 @@ fn set_up(
     .map(Some)
 }
 
+/// Signed in with the password alone, within the enrolment grace: at a terminal, the
+/// offer to set up the app now, which the person may put off.
+fn in_grace(
+    ctx: &Context,
+    store: &mut Store,
+    username: &Username,
+    attempted: &Attempted,
+    due: Timestamp,
+) -> anyhow::Result<u8> {
+    let mut codes = None;
+    if ctx.interactive {
+        note(&shown::enrolment_due_text(username, due))?;
+        if prompt::confirm("Set up your authenticator app now?")? {
+            codes = enrol::set_up_now(ctx, store, username, attempted)?;
+        }
+    }
+    if codes.is_some() {
+        return signed_in(ctx, username, SecondFactor::None, false, codes.as_deref());
+    }
+    let json = shown::signed_in_json(username, SecondFactor::None, false, Some(due));
+    ctx.out.result(&json, || {
+        format!("Signed in as {username}.\n{}", shown::enrolment_due_text(username, due))
+    })?;
+    Ok(exit::SUCCESS)
+}
+
 fn signed_in(
     ctx: &Context,
     username: &Username,
@@ -187,7 +217,7 @@ fn signed_in(
     enrolment_required: bool,
     recovery_codes: Option<&[RecoveryCode]>,
 ) -> anyhow::Result<u8> {
-    let json = shown::signed_in_json(username, second_factor, enrolment_required);
+    let json = shown::signed_in_json(username, second_factor, enrolment_required, None);
     ctx.out.result(&json, || {
         let mut text = format!("Signed in as {username}.");
         if let Some(codes) = recovery_codes {

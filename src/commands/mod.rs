@@ -97,7 +97,7 @@ impl Context {
             let ended = accounts::ended_overrides(tx, self.now)?;
             for account in &ended {
                 let until = account.policy_until.unwrap_or(self.now);
-                accounts::set_policy(tx, account, Policy::ClinicDefault, None)?;
+                accounts::set_policy(tx, account, Policy::ClinicDefault, None, until)?;
                 let detail =
                     format!("{} ended at {}; now clinic-default", account.policy, until.rfc3339());
                 audit::record(

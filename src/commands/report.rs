@@ -103,6 +103,8 @@ pub fn explain(ctx: &Context, username: &str) -> anyhow::Result<u8> {
         "decided_by": e.decided_by,
         "policy": account.policy_at(ctx.now).as_str(),
         "policy_until": account.override_until(ctx.now).map(Timestamp::rfc3339),
+        "enrolment_due": account.enrolment_due(&clinic, ctx.now).map(Timestamp::rfc3339),
+        "require_2fa_for": clinic.require_2fa_for.as_str(),
         "clinic_require_2fa": clinic.require_2fa(),
         "clinic_require_2fa_for": clinic.require_2fa_for.as_str(),
         "reason": e.reason,
@@ -134,6 +136,8 @@ struct Compliance {
     /// Enabled accounts with no sign-in for `inactive-days`: who they are, and since
     /// when (their last sign-in, or their making).
     inactive: Vec<(String, Timestamp)>,
+    /// Who must enrol but may still sign in with the password alone, and until when.
+    in_grace: Vec<(String, Timestamp)>,
     /// Overrides (`--until`) that end within [`OVERRIDES_ENDING_SOON`].
     overrides_ending: Vec<(String, &'static str, Timestamp)>,
 }
@@ -154,6 +158,9 @@ impl Compliance {
             self.disabled.push(name.clone());
         } else if a.needs_enrolment(clinic, now) {
             self.must_enrol.push(name.clone());
+            if let Some(due) = a.enrolment_due(clinic, now) {
+                self.in_grace.push((name.clone(), due));
+            }
         }
         if let Some(until) = a.bypass_at(now) {
             self.bypass_pending.push((name.clone(), until));
@@ -227,6 +234,7 @@ pub fn report(ctx: &Context, csv: bool) -> anyhow::Result<u8> {
         "locked": pairs(&c.locked, "locked_until"),
         "disabled": c.disabled,
         "inactive": pairs(&c.inactive, "last_seen"),
+        "in_grace": pairs(&c.in_grace, "enrolment_due"),
         "overrides_ending": c.overrides_ending.iter().map(|(u, policy, until)| {
             json!({"username": u, "policy": policy, "until": until.rfc3339()})
         }).collect::<Vec<_>>(),

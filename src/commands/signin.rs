@@ -138,6 +138,8 @@ pub struct Attempted {
     pub started: Option<Started>,
     /// A wrong code that a phone clock this many minutes off would have made.
     pub clock_off_minutes: Option<i64>,
+    /// Let in within the enrolment grace: until when.
+    pub enrolment_due: Option<Timestamp>,
 }
 
 impl Attempted {
@@ -223,6 +225,7 @@ pub fn attempt(
                 issued_codes: applied.issued_codes,
                 started: applied.started.then(|| materials.started.clone()).flatten(),
                 clock_off_minutes: outcome.clock_off_minutes,
+                enrolment_due: outcome.enrolment_due,
             }))
         })?;
         match step {

@@ -111,7 +111,8 @@ pub fn run(ctx: &Context, cmd: UserCommand) -> anyhow::Result<u8> {
                 Some(t) => format!("2fa={policy} until {}", t.rfc3339()),
                 None => format!("2fa={policy}"),
             };
-            let apply = |tx: &Db<'_>, a: &Account| accounts::set_policy(tx, a, policy, until);
+            let apply =
+                |tx: &Db<'_>, a: &Account| accounts::set_policy(tx, a, policy, until, ctx.now);
             let (store, account) =
                 change_raw(ctx, &username, "user.2fa-set", Some(&detail), apply)?;
             let text = views::policy_set_text(&account, policy);
@@ -132,7 +133,7 @@ pub fn run(ctx: &Context, cmd: UserCommand) -> anyhow::Result<u8> {
         UserCommand::RevokeBypass { username } => revoke_bypass(ctx, &username),
         UserCommand::SetRole { username, role } => {
             let detail = format!("role={role}");
-            let apply = |tx: &Db<'_>, a: &Account| accounts::set_role(tx, a, role);
+            let apply = |tx: &Db<'_>, a: &Account| accounts::set_role(tx, a, role, ctx.now);
             let text = format!("{{}} is now {role}.");
             change(ctx, &username, "user.set-role", Some(&detail), apply, &text)
         }

@@ -57,6 +57,13 @@ pub struct Account {
     /// When an override (`required`/`exempt`) set with `--until` reverts to
     /// `clinic-default`, by itself.
     pub policy_until: Option<Timestamp>,
+    /// When the per-user setting, and the role, last changed (`None`: never, since the
+    /// account was made): where an enrolment grace may start.
+    pub policy_since: Option<Timestamp>,
+    pub role_since: Option<Timestamp>,
+    /// A one-time bypass was spent: no enrolment grace until an authenticator is set up
+    /// (after the one sign-in without 2FA, the person sets up the app).
+    pub grace_forfeited: bool,
     /// argon2id PHC string.
     pub password_hash: String,
     /// Whether an authenticator is active (a confirmed TOTP secret).
@@ -113,6 +120,48 @@ impl Account {
     /// No sign-in for `seconds` or more at `now`.
     pub fn inactive_for(&self, seconds: i64, now: Timestamp) -> bool {
         self.last_seen().plus_seconds(seconds) <= now
+    }
+
+    /// The moment 2FA began to apply to this person, if it applies at `now`: the latest
+    /// of the changes that can start it (the account's making, its setting, an
+    /// override's end, and, where the clinic rule is what applies, the rule reaching
+    /// their role and their role changing). Never earlier than the true start, so a
+    /// grace is never cut short; a change that did not stop the requirement (admins
+    /// moved from `on` to `admins`) does not restart it either.
+    pub fn required_since(&self, clinic: &Clinic, now: Timestamp) -> Option<Timestamp> {
+        if !self.requires_2fa(clinic, now) {
+            return None;
+        }
+        let made = self.created_at;
+        let setting = self.policy_since.unwrap_or(made);
+        let since = match self.policy_at(now) {
+            Policy::Required => setting,
+            _ => {
+                let ended = self.policy_until.filter(|until| *until <= now).unwrap_or(made);
+                let rule = clinic.reaches_since(self.role).unwrap_or(made);
+                let role = match clinic.require_2fa_for {
+                    crate::domain::settings::Requirement::Admins => self.role_since.unwrap_or(made),
+                    _ => made,
+                };
+                [made, setting, ended, rule, role].into_iter().max().unwrap_or(made)
+            }
+        };
+        Some(since)
+    }
+
+    /// Until when this person, who must set up 2FA, may still sign in with the password
+    /// alone: `enrol-grace-days` after 2FA began to apply to them; never after a spent
+    /// bypass. `None`: no grace (none set, over, or not owed).
+    pub fn enrolment_due(&self, clinic: &Clinic, now: Timestamp) -> Option<Timestamp> {
+        if clinic.enrol_grace_days == 0
+            || self.grace_forfeited
+            || !self.needs_enrolment(clinic, now)
+        {
+            return None;
+        }
+        let since = self.required_since(clinic, now)?;
+        let due = since.plus_seconds(i64::from(clinic.enrol_grace_days) * 86_400);
+        (due > now).then_some(due)
     }
 
     /// The end of a lockout still in force at `now`.
@@ -181,6 +230,44 @@ mod tests {
         let required = Account { policy: Policy::Required, ..exempt };
         assert!(required.requires_2fa(&clinic(false), NOW));
         assert!(!required.requires_2fa(&clinic(false), end));
+    }
+
+    #[test]
+    fn the_enrolment_grace_runs_from_when_2fa_began_to_apply() {
+        use crate::domain::fixtures::clinic_for;
+        use crate::domain::settings::Requirement;
+        let day = 86_400;
+        let rule_at = NOW.plus_seconds(2 * day);
+        let mut c = clinic_for(Requirement::Everyone);
+        c.enrol_grace_days = 14;
+        c.reaches_staff_since = Some(rule_at);
+        c.reaches_admins_since = Some(rule_at);
+        let alice = account(); // made at NOW, before the rule
+        let due = rule_at.plus_seconds(14 * day);
+        assert_eq!(alice.required_since(&c, rule_at), Some(rule_at));
+        assert_eq!(alice.enrolment_due(&c, rule_at), Some(due));
+        assert_eq!(alice.enrolment_due(&c, due), None, "over at its moment");
+        // Made after the rule: from its making.
+        let later = Account { created_at: rule_at.plus_seconds(day), ..account() };
+        assert_eq!(
+            later.enrolment_due(&c, later.created_at),
+            Some(later.created_at.plus_seconds(14 * day))
+        );
+        // Set to required by hand: from then.
+        let set_at = NOW.plus_seconds(day);
+        let required =
+            Account { policy: Policy::Required, policy_since: Some(set_at), ..account() };
+        assert_eq!(required.required_since(&clinic_for(Requirement::Nobody), set_at), Some(set_at));
+        // Made an admin under admins-only: from the change of role.
+        let mut admins = clinic_for(Requirement::Admins);
+        admins.enrol_grace_days = 14;
+        admins.reaches_admins_since = Some(NOW);
+        let promoted = Account { role: Role::Admin, role_since: Some(rule_at), ..account() };
+        assert_eq!(promoted.required_since(&admins, rule_at), Some(rule_at));
+        // Never after a spent bypass; none when no grace is set or nothing is owed.
+        assert_eq!(Account { grace_forfeited: true, ..account() }.enrolment_due(&c, rule_at), None);
+        assert_eq!(Account { enrolled: true, ..account() }.enrolment_due(&c, rule_at), None);
+        assert_eq!(account().enrolment_due(&clinic(true), NOW), None, "grace 0: none");
     }
 
     #[test]

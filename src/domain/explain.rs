@@ -101,6 +101,12 @@ pub fn explain(account: &Account, clinic: &Clinic, now: Timestamp) -> Explanatio
             format!("the password alone, once: a bypass is pending until {until}{then}")
         }
         // Login refuses nothing as "not applicable": only the other purposes do.
+        Verdict::Allowed { via: Via::Password, .. } if account.enrolment_due(clinic, now).is_some() => {
+            format!(
+                "the password alone until {} (their enrolment grace), then an authenticator app, which they set up before then",
+                account.enrolment_due(clinic, now).map(|t| t.to_string()).unwrap_or_default()
+            )
+        }
         Verdict::Allowed { .. } | Verdict::Refused(_) => "the password alone".to_owned(),
     };
     Explanation {

@@ -24,6 +24,14 @@ pub fn clinic_for(require_2fa_for: Requirement) -> Clinic {
         totp_window: 1,
         bypass_hours: 24,
         inactive_days: 90,
+        enrol_grace_days: 0,
+        reaches_admins_since: matches!(
+            require_2fa_for,
+            Requirement::Admins | Requirement::Everyone
+        )
+        .then_some(Timestamp::from_unix_const(0)),
+        reaches_staff_since: (require_2fa_for == Requirement::Everyone)
+            .then_some(Timestamp::from_unix_const(0)),
     }
 }
 
@@ -37,6 +45,9 @@ pub fn account() -> Account {
         disabled: false,
         policy: Policy::ClinicDefault,
         policy_until: None,
+        policy_since: None,
+        role_since: None,
+        grace_forfeited: false,
         password_hash: String::new(),
         enrolled: false,
         recovery_codes_left: 0,

@@ -5,6 +5,7 @@ use std::fmt;
 use std::ops::RangeInclusive;
 
 use crate::domain::account::Role;
+use crate::domain::time::Timestamp;
 use crate::error::Error;
 
 /// One of the tunables `clinic set` accepts.
@@ -16,14 +17,18 @@ pub enum Setting {
     BypassHours,
     /// No sign-in for this many days: the usual sign of a leaver (`report`).
     InactiveDays,
+    /// Days someone may still sign in with the password alone after 2FA began to apply
+    /// to them (0: none).
+    EnrolGraceDays,
 }
 
 impl Setting {
-    pub const ALL: [Setting; 5] = [
+    pub const ALL: [Setting; 6] = [
         Setting::LockoutThreshold,
         Setting::LockoutMinutes,
         Setting::TotpWindow,
         Setting::BypassHours,
+        Setting::EnrolGraceDays,
         Setting::InactiveDays,
     ];
 
@@ -34,6 +39,7 @@ impl Setting {
             Setting::TotpWindow => "totp-window",
             Setting::BypassHours => "bypass-hours",
             Setting::InactiveDays => "inactive-days",
+            Setting::EnrolGraceDays => "enrol-grace-days",
         }
     }
 
@@ -44,6 +50,7 @@ impl Setting {
             Setting::TotpWindow => 0..=2,
             Setting::BypassHours => 1..=168,
             Setting::InactiveDays => 7..=3650,
+            Setting::EnrolGraceDays => 0..=90,
         }
     }
 
@@ -54,6 +61,7 @@ impl Setting {
             Setting::TotpWindow => 1,
             Setting::BypassHours => 24,
             Setting::InactiveDays => 90,
+            Setting::EnrolGraceDays => 0,
         }
     }
 
@@ -133,9 +141,22 @@ pub struct Clinic {
     pub totp_window: u32,
     pub bypass_hours: u32,
     pub inactive_days: u32,
+    pub enrol_grace_days: u32,
+    /// Since when the clinic-wide rule has reached admins, and staff (`None`: it does
+    /// not): the start of their enrolment grace, for those it reaches by it.
+    pub reaches_admins_since: Option<Timestamp>,
+    pub reaches_staff_since: Option<Timestamp>,
 }
 
 impl Clinic {
+    /// Since when the clinic-wide rule has reached an account of `role`.
+    pub fn reaches_since(&self, role: Role) -> Option<Timestamp> {
+        match role {
+            Role::Admin => self.reaches_admins_since,
+            Role::Staff => self.reaches_staff_since,
+        }
+    }
+
     /// The contract's `require_2fa`: true only when everyone is asked.
     pub fn require_2fa(&self) -> bool {
         self.require_2fa_for == Requirement::Everyone
@@ -148,6 +169,7 @@ impl Clinic {
             Setting::TotpWindow => self.totp_window,
             Setting::BypassHours => self.bypass_hours,
             Setting::InactiveDays => self.inactive_days,
+            Setting::EnrolGraceDays => self.enrol_grace_days,
         }
     }
 }

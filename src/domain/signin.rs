@@ -294,6 +294,9 @@ pub struct Outcome {
     /// A wrong code that a phone clock off by this many minutes would have made (its
     /// sign: ahead or behind): the denial says so, and how to fix it.
     pub clock_off_minutes: Option<i64>,
+    /// Let in with the password alone within the enrolment grace (rule 5): the end of
+    /// that grace, after which an authenticator is required.
+    pub enrolment_due: Option<Timestamp>,
 }
 
 /// The rules of the contract, in its order, for any purpose.
@@ -309,7 +312,15 @@ pub fn decide(facts: &Facts<'_>) -> Outcome {
     let clock_off_minutes = off
         .filter(|_| verdict == Verdict::Denied(DenyReason::InvalidCode))
         .map(|steps| (steps * 30 + steps.signum() * 30) / 60);
-    Outcome { verdict, effects, clock_off_minutes }
+    // Rule 5 within the grace let the person in with the password alone: until when.
+    let signs_in = matches!(facts.purpose, Purpose::Login | Purpose::LoginReplacingPassword);
+    let enrolment_due = match (verdict, facts.account) {
+        (Verdict::Allowed { via: Via::Password, .. }, Some(account)) if signs_in => {
+            account.enrolment_due(facts.clinic, facts.now)
+        }
+        _ => None,
+    };
+    Outcome { verdict, effects, clock_off_minutes, enrolment_due }
 }
 
 fn rules(f: &Facts<'_>, effects: &mut Vec<Effect>) -> Verdict {
@@ -396,6 +407,11 @@ fn rules(f: &Facts<'_>, effects: &mut Vec<Effect>) -> Verdict {
     //    confirmed); a new password typed to replace a temporary one is kept, since the
     //    password alone is all this account has to prove.
     if is_login && account.needs_enrolment(f.clinic, f.now) {
+        // Within the enrolment grace (`enrol-grace-days` after 2FA began to apply to
+        // them; never after a spent bypass): the password alone, for now.
+        if account.enrolment_due(f.clinic, f.now).is_some() {
+            return allow(f, account, Via::Password, false, effects);
+        }
         if f.purpose == Purpose::LoginReplacingPassword {
             effects.push(Effect::SetPassword);
         }

@@ -14,7 +14,7 @@ const COLUMNS: &str = "id, username, name, role, disabled, policy, password_hash
      bypass_until, failed_logins, locked_until, created_at, last_login_at, \
      EXISTS (SELECT 1 FROM authenticators t WHERE t.account_id = accounts.id), \
      (SELECT count(*) FROM recovery_codes r WHERE r.account_id = accounts.id AND r.used_at IS NULL), \
-     must_change_password, policy_until";
+     must_change_password, policy_until, policy_since, role_since, grace_forfeited";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Account> {
     let text_err = |i: usize, e: String| {
@@ -34,6 +34,9 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Account> {
         disabled: row.get(4)?,
         policy: policy.parse().map_err(|e| text_err(5, e))?,
         policy_until: time(15)?,
+        policy_since: time(16)?,
+        role_since: time(17)?,
+        grace_forfeited: row.get(18)?,
         password_hash: row.get(6)?,
         enrolled: row.get(12)?,
         recovery_codes_left: row.get(13)?,
@@ -140,8 +143,21 @@ pub fn set_disabled(conn: &Connection, account: &Account, disabled: bool) -> any
     update(conn, account, "disabled = ?2", disabled)
 }
 
-pub fn set_role(conn: &Connection, account: &Account, role: Role) -> anyhow::Result<()> {
-    update(conn, account, "role = ?2", role.as_str())
+/// Sets the role; a change of role is remembered (`role_since`), since under `require-2fa
+/// admins` it is when 2FA starts or stops applying.
+pub fn set_role(
+    conn: &Connection,
+    account: &Account,
+    role: Role,
+    now: Timestamp,
+) -> anyhow::Result<()> {
+    conn.execute(
+        "UPDATE accounts SET role_since = CASE WHEN role = ?2 THEN role_since ELSE ?3 END,
+             role = ?2 WHERE id = ?1",
+        params![account.id, role.as_str(), now.unix()],
+    )
+    .with_context(|| format!("could not update the account {}", account.username))?;
+    Ok(())
 }
 
 /// Sets the password. `temporary`: chosen by someone else, so it must be changed at
@@ -176,15 +192,19 @@ fn update(
 
 /// Sets the per-user setting; `until`: when it reverts to `clinic-default` by itself
 /// (`None` clears any end date).
+/// A change of setting is remembered (`policy_since`, here `at`): it is when 2FA may
+/// start to apply.
 pub fn set_policy(
     conn: &Connection,
     account: &Account,
     policy: Policy,
     until: Option<Timestamp>,
+    at: Timestamp,
 ) -> anyhow::Result<()> {
     conn.execute(
-        "UPDATE accounts SET policy = ?2, policy_until = ?3 WHERE id = ?1",
-        params![account.id, policy.as_str(), until.map(Timestamp::unix)],
+        "UPDATE accounts SET policy_since = CASE WHEN policy = ?2 THEN policy_since ELSE ?4 END,
+             policy = ?2, policy_until = ?3 WHERE id = ?1",
+        params![account.id, policy.as_str(), until.map(Timestamp::unix), at.unix()],
     )
     .with_context(|| format!("could not update the account {}", account.username))?;
     Ok(())
@@ -215,7 +235,8 @@ pub fn set_bypass(
 pub fn spend_bypass(conn: &Connection, account: &Account, now: Timestamp) -> anyhow::Result<bool> {
     let changed = conn
         .execute(
-            "UPDATE accounts SET bypass_until = NULL WHERE id = ?1 AND bypass_until > ?2",
+            "UPDATE accounts SET bypass_until = NULL, grace_forfeited = 1
+             WHERE id = ?1 AND bypass_until > ?2",
             params![account.id, now.unix()],
         )
         .with_context(|| format!("could not spend the bypass of {}", account.username))?;

@@ -155,6 +155,8 @@ pub fn activate(
     )
     .with_context(|| format!("could not activate the authenticator of {}", account.username))?;
     db.execute("DELETE FROM pending_enrolments WHERE account_id = ?1", [account.id])?;
+    // Set up again: a later requirement may come with a grace again.
+    db.execute("UPDATE accounts SET grace_forfeited = 0 WHERE id = ?1", [account.id])?;
     Ok(())
 }
 

@@ -3,12 +3,14 @@
 use anyhow::Context as _;
 use rusqlite::{Connection, params};
 
+use crate::domain::account::Role;
 use crate::domain::settings::{Clinic, Requirement, Setting};
+use crate::domain::time::Timestamp;
 
 pub fn get(conn: &Connection) -> anyhow::Result<Clinic> {
     conn.query_row(
         "SELECT name, require_2fa_for, lockout_threshold, lockout_minutes, totp_window, bypass_hours,
-                inactive_days
+                inactive_days, enrol_grace_days, reaches_admins_since, reaches_staff_since
          FROM clinic WHERE id = 1",
         [],
         |row| {
@@ -21,6 +23,9 @@ pub fn get(conn: &Connection) -> anyhow::Result<Clinic> {
                 totp_window: row.get(4)?,
                 bypass_hours: row.get(5)?,
                 inactive_days: row.get(6)?,
+                enrol_grace_days: row.get(7)?,
+                reaches_admins_since: row.get::<_, Option<i64>>(8)?.map(Timestamp::from_unix),
+                reaches_staff_since: row.get::<_, Option<i64>>(9)?.map(Timestamp::from_unix),
             })
         },
     )
@@ -33,12 +38,22 @@ pub fn set_name(conn: &Connection, name: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The clinic-wide rule. (`require_2fa`, the column before there were three choices,
-/// is kept equal to "everyone".)
-pub fn set_require_2fa_for(conn: &Connection, who: Requirement) -> anyhow::Result<()> {
+/// The clinic-wide rule, and since when it reaches admins and staff: a role it already
+/// reached keeps its moment; one it stops reaching loses it. (`require_2fa`, the column
+/// before there were three choices, is kept equal to "everyone".)
+pub fn set_require_2fa_for(
+    conn: &Connection,
+    who: Requirement,
+    now: Timestamp,
+) -> anyhow::Result<()> {
+    let before = get(conn)?;
+    let since = |role: Role| {
+        who.reaches(role).then(|| before.reaches_since(role).unwrap_or(now)).map(Timestamp::unix)
+    };
     conn.execute(
-        "UPDATE clinic SET require_2fa_for = ?1, require_2fa = ?2 WHERE id = 1",
-        params![who.as_str(), who == Requirement::Everyone],
+        "UPDATE clinic SET require_2fa_for = ?1, require_2fa = ?2,
+             reaches_admins_since = ?3, reaches_staff_since = ?4 WHERE id = 1",
+        params![who.as_str(), who == Requirement::Everyone, since(Role::Admin), since(Role::Staff)],
     )
     .context("could not save the clinic-wide 2FA requirement")?;
     Ok(())
@@ -51,6 +66,7 @@ pub fn set(conn: &Connection, setting: Setting, value: u32) -> anyhow::Result<()
         Setting::TotpWindow => "totp_window",
         Setting::BypassHours => "bypass_hours",
         Setting::InactiveDays => "inactive_days",
+        Setting::EnrolGraceDays => "enrol_grace_days",
     };
     conn.execute(&format!("UPDATE clinic SET {column} = ?1 WHERE id = 1"), params![value])
         .with_context(|| format!("could not save {setting}"))?;

@@ -107,6 +107,21 @@ const MIGRATIONS: &[&str] = &[
     // 7: overrides that end by themselves (`user 2fa set --until`).
     "ALTER TABLE accounts ADD COLUMN policy_until INTEGER;
      CREATE INDEX accounts_policy_until ON accounts (policy_until) WHERE policy_until IS NOT NULL;",
+    // 8: the enrolment grace period. When the clinic rule began to reach admins and
+    // staff (NULL: it does not; 0: since before anyone kept count), when an account's
+    // role and per-user setting last changed (NULL: since it was made), and whether a
+    // spent bypass forfeited the grace.
+    "ALTER TABLE clinic ADD COLUMN enrol_grace_days INTEGER NOT NULL DEFAULT 0
+         CHECK (enrol_grace_days BETWEEN 0 AND 90);
+     ALTER TABLE clinic ADD COLUMN reaches_admins_since INTEGER;
+     ALTER TABLE clinic ADD COLUMN reaches_staff_since INTEGER;
+     UPDATE clinic SET
+         reaches_admins_since = CASE WHEN require_2fa_for IN ('admins', 'everyone') THEN 0 END,
+         reaches_staff_since = CASE WHEN require_2fa_for = 'everyone' THEN 0 END;
+     ALTER TABLE accounts ADD COLUMN policy_since INTEGER;
+     ALTER TABLE accounts ADD COLUMN role_since INTEGER;
+     ALTER TABLE accounts ADD COLUMN grace_forfeited INTEGER NOT NULL DEFAULT 0
+         CHECK (grace_forfeited IN (0, 1));",
 ];
 
 /// The schema version this binary writes.

@@ -12,18 +12,30 @@ pub fn denied_json(username: &Username, reason: DenyReason) -> Value {
     json!({"username": username.as_str(), "result": "denied", "reason": reason.as_str()})
 }
 
-/// The contract's successful result.
+/// The contract's successful result (with `enrolment_due` within an enrolment grace).
 pub fn signed_in_json(
     username: &Username,
     second_factor: SecondFactor,
     enrolment_required: bool,
+    enrolment_due: Option<Timestamp>,
 ) -> Value {
-    json!({
+    let mut json = json!({
         "username": username.as_str(),
         "result": "success",
         "second_factor": second_factor.as_str(),
         "enrolment_required": enrolment_required,
-    })
+    });
+    if let Some(due) = enrolment_due {
+        json["enrolment_due"] = json!(due.rfc3339());
+    }
+    json
+}
+
+/// Said after a sign-in within the enrolment grace.
+pub fn enrolment_due_text(username: &Username, due: Timestamp) -> String {
+    format!(
+        "Two-factor authentication is required for {username}: set up an authenticator app before {due} (`clinic2fa enrol {username}`); from then on, signing in needs it."
+    )
 }
 
 /// `passwd`: done.

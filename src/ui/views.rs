@@ -31,6 +31,7 @@ struct TwoFactorView {
     bypass: Option<BypassView>,
     recovery_codes_left: u32,
     policy_until: Option<String>,
+    enrolment_due: Option<String>,
 }
 
 #[derive(Debug, serde::Serialize)]
@@ -52,6 +53,7 @@ impl<'a> AccountView<'a> {
                 bypass: account.bypass_at(now).map(|t| BypassView { expires_at: t.rfc3339() }),
                 recovery_codes_left: account.recovery_codes_left,
                 policy_until: account.override_until(now).map(Timestamp::rfc3339),
+                enrolment_due: account.enrolment_due(clinic, now).map(Timestamp::rfc3339),
             },
             locked_until: account.locked_at(now).map(Timestamp::rfc3339),
             created_at: account.created_at.rfc3339(),
@@ -198,7 +200,13 @@ pub fn account_text(a: &Account, clinic: &Clinic, now: Timestamp) -> String {
         },
     );
     row("2FA required", yes_no(a.requires_2fa(clinic, now)).to_owned());
-    row("enrolled", yes_no(a.enrolled).to_owned());
+    row(
+        "enrolled",
+        match a.enrolment_due(clinic, now) {
+            Some(due) => format!("no: must set up 2FA before {due}"),
+            None => yes_no(a.enrolled).to_owned(),
+        },
+    );
     row("recovery codes left", a.recovery_codes_left.to_string());
     row(
         "bypass",
@@ -319,6 +327,7 @@ pub fn report_text(report: &Value) -> String {
                                 ("until", "locked_until"),
                                 ("since", "last_seen"),
                                 ("until", "until"),
+                                ("due", "enrolment_due"),
                             ]
                             .into_iter()
                             .find_map(|(label, key)| Some((label, other.get(key)?)))
@@ -353,6 +362,11 @@ pub fn report_text(report: &Value) -> String {
         (
             "Must set up 2FA at their next login".to_owned(),
             "must_enrol",
+            "--needs-enrolment".to_owned(),
+        ),
+        (
+            "In their enrolment grace (password alone until then)".to_owned(),
+            "in_grace",
             "--needs-enrolment".to_owned(),
         ),
         ("Exempt from 2FA".to_owned(), "exempt", "--exempt".to_owned()),

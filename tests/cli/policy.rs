@@ -320,3 +320,66 @@ fn setting_an_override_without_until_clears_its_end_and_until_is_checked() {
     );
     assert!(shown["two_factor"]["bypass"].is_object());
 }
+
+#[test]
+fn a_grace_period_lets_people_in_with_the_password_alone_until_it_ends() {
+    let clinic = Clinic::new();
+    let day = 86_400;
+    clinic.ok(&["clinic", "set", "enrol-grace-days", "14"], None);
+    clinic.add_user("alice", &[]);
+    clinic.add_user("dave", &["--role", "admin"]);
+    let at = |when: i64, args: &[&str]| clinic.at(when, args, None);
+    at(NOW + day, &["clinic", "require-2fa", "on"]).code(0);
+    // Within the grace: in with the password alone, told until when.
+    let signed = clinic.login_at("alice", NOW + 2 * day, &[]).code(0).json();
+    assert_eq!(signed["second_factor"], "none");
+    assert_eq!(signed["enrolment_due"], "2026-12-12T17:00:00Z");
+    let shown = at(NOW + 2 * day, &["--json", "user", "show", "alice"]).code(0).json();
+    assert_eq!(shown["two_factor"]["enrolment_due"], "2026-12-12T17:00:00Z");
+    let report = at(NOW + 2 * day, &["--json", "report"]).code(0).json();
+    assert_eq!(
+        report["in_grace"],
+        json!([
+            {"username": "alice", "enrolment_due": "2026-12-12T17:00:00Z"},
+            {"username": "dave", "enrolment_due": "2026-12-12T17:00:00Z"},
+        ])
+    );
+    let listed = at(NOW + 2 * day, &["--json", "user", "list", "--needs-enrolment"]).code(0).json();
+    assert_eq!(listed[0]["two_factor"]["enrolment_due"], "2026-12-12T17:00:00Z");
+    // Moving admins from `on` to `admins` does not restart their grace.
+    at(NOW + 5 * day, &["clinic", "require-2fa", "admins"]).code(0);
+    let dave = clinic.login_at("dave", NOW + 6 * day, &[]).code(0).json();
+    assert_eq!(dave["enrolment_due"], "2026-12-12T17:00:00Z");
+    // After the grace: rule 5 as before.
+    clinic.login_at("dave", NOW + 15 * day, &[]).code(5);
+    // Someone 2FA begins to apply to later gets their own grace: a new admin.
+    at(NOW + 20 * day, &["user", "set-role", "alice", "admin"]).code(0);
+    let alice = clinic.login_at("alice", NOW + 21 * day, &[]).code(0).json();
+    assert_eq!(alice["enrolment_due"], "2026-12-31T17:00:00Z");
+    let explained = at(NOW + 21 * day, &["user", "explain", "alice"]).code(0).stdout();
+    assert!(
+        explained.contains("until 2026-12-31 17:00 +00:00 (their enrolment grace)"),
+        "{explained}"
+    );
+}
+
+#[test]
+fn no_grace_follows_a_spent_bypass() {
+    let clinic = Clinic::new();
+    clinic.ok(&["clinic", "set", "enrol-grace-days", "14"], None);
+    clinic.ok(&["clinic", "require-2fa", "on"], None);
+    clinic.add_user("alice", &[]);
+    clinic.enrol("alice");
+    clinic.ok(&["user", "grant-bypass", "alice"], None);
+    let spent = clinic.login_at("alice", NOW + 60, &[]).code(0).json();
+    assert_eq!(
+        (spent["second_factor"].clone(), spent["enrolment_required"].clone()),
+        (json!("bypass"), json!(true))
+    );
+    // The old phone is gone and the grace does not apply: set up the app first.
+    assert_eq!(
+        clinic.login_at("alice", NOW + 120, &[]).code(5).json()["reason"],
+        "enrolment-required"
+    );
+    assert_eq!(clinic.user("alice")["two_factor"]["enrolment_due"], Value::Null);
+}

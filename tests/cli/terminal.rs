@@ -611,3 +611,31 @@ fn user_list_at_40_columns_never_splits_a_word() {
     }
     assert!(shown.iter().all(|l| l.chars().count() <= 40), "{screen}");
 }
+
+#[test]
+fn within_the_grace_a_terminal_sign_in_offers_set_up_and_lets_it_be_put_off() {
+    let clinic = Clinic::new();
+    clinic.ok(&["clinic", "set", "enrol-grace-days", "7"], None);
+    clinic.ok(&["clinic", "require-2fa", "on"], None);
+    clinic.add_user("alice", &[]);
+    let mut later = Screen::new(spawn(&clinic, &["login", "alice"]));
+    later.expect("Password");
+    later.type_hidden(PASSWORD);
+    later.expect("set up an authenticator app before 2026-12-04 17:00 +00:00");
+    later.press("n");
+    later.expect("Signed in as alice");
+    assert_eq!(later.finish().0, 0);
+    assert_eq!(clinic.user("alice")["two_factor"]["enrolled"], false);
+
+    let mut now = Screen::new(spawn(&clinic, &["login", "alice"]));
+    now.expect("Password");
+    now.type_hidden(PASSWORD);
+    now.press("y");
+    let secret = setup_key(&mut now);
+    now.expect("Code shown in the app");
+    now.type_line(&totp_code(&secret, NOW));
+    now.expect("Recovery codes");
+    now.expect("Signed in as alice");
+    assert_eq!(now.finish().0, 0);
+    assert_eq!(clinic.user("alice")["two_factor"]["enrolled"], true);
+}

@@ -445,6 +445,42 @@ fn a_code_from_a_phone_with_a_wrong_clock_is_refused_and_says_by_how_much() {
 }
 
 #[test]
+fn rule_5_within_the_grace_lets_in_with_the_password_alone_and_says_until_when() {
+    let mut c = clinic(true);
+    c.enrol_grace_days = 14;
+    c.reaches_staff_since = Some(NOW);
+    let alice = account();
+    let f = |purpose, at_terminal, now| Facts {
+        purpose,
+        account: Some(&alice),
+        password_ok: true,
+        password_outdated: false,
+        proof: Proof::Nothing,
+        at_terminal,
+        clinic: &c,
+        now,
+    };
+    let due = NOW.plus_seconds(14 * 86_400);
+    for (purpose, effects) in
+        [(Login, "ok:none reset login"), (LoginReplacingPassword, "ok:none setpw reset login")]
+    {
+        for terminal in [false, true] {
+            let outcome = decide(&f(purpose, terminal, NOW));
+            assert_eq!(summary(&outcome), effects, "{purpose:?}");
+            assert_eq!(outcome.enrolment_due, Some(due));
+        }
+    }
+    // After the grace, rule 5 as before.
+    let after = decide(&f(Login, false, due));
+    assert_eq!(after.verdict, Verdict::Denied(DenyReason::EnrolmentRequired));
+    assert_eq!(after.enrolment_due, None);
+    // Never after a spent bypass.
+    let forfeited = Account { grace_forfeited: true, ..account() };
+    let outcome = decide(&Facts { account: Some(&forfeited), ..f(Login, false, NOW) });
+    assert_eq!(outcome.verdict, Verdict::Denied(DenyReason::EnrolmentRequired));
+}
+
+#[test]
 fn deny_reasons_map_to_the_contract_exit_codes() {
     use DenyReason::*;
     let codes = [
