@@ -175,7 +175,8 @@ pub fn accounts_table(
             a.role.to_string(),
             a.policy_at(now).to_string(),
             yes_no(a.requires_2fa(clinic, now)).to_owned(),
-            yes_no(a.enrolled).to_owned(),
+            a.enrolment_due(clinic, now)
+                .map_or_else(|| yes_no(a.enrolled).to_owned(), |due| format!("no, due {due}")),
             locked,
         ]);
     }

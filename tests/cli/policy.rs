@@ -346,6 +346,8 @@ fn a_grace_period_lets_people_in_with_the_password_alone_until_it_ends() {
     );
     let listed = at(NOW + 2 * day, &["--json", "user", "list", "--needs-enrolment"]).code(0).json();
     assert_eq!(listed[0]["two_factor"]["enrolment_due"], "2026-12-12T17:00:00Z");
+    let table = at(NOW + 2 * day, &["user", "list", "--needs-enrolment"]).code(0).stdout();
+    assert!(table.contains("no, due 2026-12-12 17:00 +00:00"), "{table}");
     // Moving admins from `on` to `admins` does not restart their grace.
     at(NOW + 5 * day, &["clinic", "require-2fa", "admins"]).code(0);
     let dave = clinic.login_at("dave", NOW + 6 * day, &[]).code(0).json();
