@@ -6,32 +6,30 @@ use crate::error::Error;
 /// The longest bypass an admin may grant: a week, as `bypass-hours` allows.
 pub const MAX_BYPASS_SECONDS: i64 = 168 * 3600;
 
-/// A span of time as admins type it, `<whole number><s|m|h|d|w>` (`90d`, `12w`), in
-/// seconds: at least a minute, at most 100 years.
-pub fn parse_span(input: &str, what: &str) -> Result<i64, Error> {
-    let refuse = || {
-        Error::Usage(format!(
-            "invalid {what} {}: use a whole number and a unit, like 90d, 12w or 36h",
-            crate::domain::text::shown(input)
-        ))
-    };
+/// `<whole number><s|m|h|d|w>` in seconds, if that is what `input` is.
+fn seconds_of(input: &str) -> Option<i64> {
     let text = input.trim();
-    let split = text.find(|c: char| !c.is_ascii_digit()).ok_or_else(refuse)?;
-    let (number, unit) = text.split_at(split);
-    let number: i64 = number.parse().map_err(|_| refuse())?;
+    let (number, unit) = text.split_at(text.find(|c: char| !c.is_ascii_digit())?);
     let unit_seconds = match unit {
         "s" => 1,
         "m" => 60,
         "h" => 3600,
         "d" => 86_400,
         "w" => 7 * 86_400,
-        _ => return Err(refuse()),
+        _ => return None,
     };
-    let seconds = number.checked_mul(unit_seconds).ok_or_else(refuse)?;
-    if !(60..=100 * 366 * 86_400).contains(&seconds) {
-        return Err(refuse());
-    }
-    Ok(seconds)
+    number.parse::<i64>().ok()?.checked_mul(unit_seconds)
+}
+
+/// A span of time as admins type it, `<whole number><s|m|h|d|w>` (`90d`, `12w`), in
+/// seconds: at least a minute, at most 100 years.
+pub fn parse_span(input: &str, what: &str) -> Result<i64, Error> {
+    seconds_of(input).filter(|s| (60..=100 * 366 * 86_400).contains(s)).ok_or_else(|| {
+        Error::Usage(format!(
+            "invalid {what} {}: use a whole number and a unit, like 90d, 12w or 36h",
+            crate::domain::text::shown(input)
+        ))
+    })
 }
 
 /// When an override ends, as `--until` takes it: a duration from `now` (`30d`), a date
@@ -61,29 +59,15 @@ pub fn parse_until(input: &str, now: Timestamp) -> Result<Timestamp, Error> {
     Ok(at)
 }
 
-/// Parses `<whole number><s|m|h|d>` into seconds, from one minute to a week.
+/// A bypass's life, `<whole number><unit>` as [`parse_span`] reads it, from one minute
+/// to a week.
 pub fn parse_bypass_duration(input: &str) -> Result<i64, Error> {
-    let refuse = || {
+    seconds_of(input).filter(|s| (60..=MAX_BYPASS_SECONDS).contains(s)).ok_or_else(|| {
         Error::Usage(format!(
-            "invalid duration {input:?}: use a whole number and a unit, like 30m, 24h or 7d (from 1m to 7d)"
+            "invalid duration {}: use a whole number and a unit, like 30m, 24h or 7d (from 1m to 7d)",
+            crate::domain::text::shown(input)
         ))
-    };
-    let text = input.trim();
-    let split = text.find(|c: char| !c.is_ascii_digit()).ok_or_else(refuse)?;
-    let (number, unit) = text.split_at(split);
-    let number: i64 = number.parse().map_err(|_| refuse())?;
-    let unit_seconds = match unit {
-        "s" => 1,
-        "m" => 60,
-        "h" => 3600,
-        "d" => 86_400,
-        _ => return Err(refuse()),
-    };
-    let seconds = number.checked_mul(unit_seconds).ok_or_else(refuse)?;
-    if !(60..=MAX_BYPASS_SECONDS).contains(&seconds) {
-        return Err(refuse());
-    }
-    Ok(seconds)
+    })
 }
 
 #[cfg(test)]
