@@ -202,13 +202,14 @@ fn clock() -> Result<Timestamp, Error> {
     }
 }
 
+/// The operating-system account the process runs as: its uid, looked up by name (nix's
+/// safe `getpwuid_r`). Never `$USER` or `$LOGNAME`, which anyone can set to anything.
 fn operator() -> String {
-    use std::os::unix::fs::MetadataExt;
-    ["USER", "LOGNAME"]
-        .iter()
-        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
-        .or_else(|| std::fs::metadata("/proc/self").ok().map(|m| format!("uid:{}", m.uid())))
-        .unwrap_or_else(|| "unknown".to_owned())
+    let uid = nix::unistd::getuid();
+    match nix::unistd::User::from_uid(uid) {
+        Ok(Some(user)) => user.name,
+        _ => format!("uid:{uid}"),
+    }
 }
 
 /// Writes an admin action to the audit trail, inside the caller's transaction so the

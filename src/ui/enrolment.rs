@@ -6,6 +6,7 @@ use crate::domain::recovery::RecoveryCode;
 use crate::domain::time::Timestamp;
 use crate::domain::totp::TotpSecret;
 use crate::domain::username::Username;
+use crate::ui::escape::for_terminal;
 use crate::ui::qr;
 
 /// The contract's pending-enrolment object.
@@ -123,7 +124,7 @@ fn key_lines(pending: &Pending<'_>, width: usize) -> Vec<String> {
     let label = |name: &str| format!("{INDENT}{:<9}", format!("{name}:"));
     // The values start after the label; what does not fit goes on under them.
     let room = width.saturating_sub(INDENT.len() + 9);
-    let account = format!("{}: {}", pending.issuer, pending.username);
+    let account = format!("{}: {}", for_terminal(pending.issuer), pending.username);
     let mut lines: Vec<String> = wrap(&account, room.max(1))
         .into_iter()
         .enumerate()

@@ -2,6 +2,7 @@
 //! Nothing here decides a rule; it only shows and asks.
 
 pub mod enrolment;
+pub mod escape;
 pub mod output;
 pub mod prompt;
 pub mod qr;

@@ -8,6 +8,8 @@
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{ColumnConstraint, ContentArrangement, Table, Width};
 
+use crate::ui::escape::for_terminal;
+
 /// The narrowest a column is squeezed to, its longer words cut (`recep…`). When the
 /// columns do not fit even so, each row is shown as a table of its own, one line a
 /// column, rather than as slivers no one can read.
@@ -33,8 +35,10 @@ impl PeopleTable {
         self
     }
 
+    /// A row; every cell is escaped for the terminal (see `ui::escape`), so no value
+    /// can rewrite the screen or split the row.
     pub fn row(&mut self, cells: Vec<String>) {
-        self.rows.push(cells);
+        self.rows.push(cells.into_iter().map(|c| for_terminal(&c).into_owned()).collect());
     }
 
     /// Drawn for the terminal on stdout, if it has a width.

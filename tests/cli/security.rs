@@ -266,3 +266,28 @@ fn the_trail_records_enrolment_codes_bypasses_and_lockouts_without_secrets() {
     assert!(codes.iter().all(|c| !everything.contains(c.as_str())));
     clinic.ok(&["audit", "verify"], None);
 }
+
+#[test]
+fn fields_shown_on_a_terminal_cannot_rewrite_the_screen_or_split_a_row() {
+    let clinic = Clinic::new();
+    clinic.add_user("alice", &["--name", "Alice\u{202E}fdp.exe"]);
+    clinic.add_user("bob", &[]);
+    // Someone with the file writes what the command line would refuse.
+    tamper(&clinic, "UPDATE accounts SET name = 'Bob' || char(27) || '[2J' || char(10) || 'root' WHERE username = 'bob';
+                     UPDATE audit_log SET detail = detail || char(27) || ']0;pwned' || char(7) WHERE seq = 2");
+    for args in
+        [&["user", "list"][..], &["user", "show", "bob"], &["user", "show", "alice"], &["audit"]]
+    {
+        let out = clinic.run(args, None).0;
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(!text.contains(['\u{1b}', '\u{7}', '\u{202E}']), "{args:?}: {text:?}");
+        assert!(!text.contains("\nroot"), "{args:?} split a row: {text}");
+    }
+    let list = clinic.ok(&["user", "list"], None).stdout();
+    assert!(
+        list.contains("Bob\\u{1b}[2J\\u{a}root") && list.contains("Alice\\u{202e}fdp.exe"),
+        "{list}"
+    );
+    // JSON stays exact: it is for programs, which see the escapes JSON has.
+    assert_eq!(clinic.user("alice")["name"], "Alice\u{202E}fdp.exe");
+}
