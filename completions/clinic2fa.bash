@@ -19,6 +19,9 @@ _clinic2fa() {
             clinic2fa,audit)
                 cmd="clinic2fa__subcmd__audit"
                 ;;
+            clinic2fa,backup)
+                cmd="clinic2fa__subcmd__backup"
+                ;;
             clinic2fa,clinic)
                 cmd="clinic2fa__subcmd__clinic"
                 ;;
@@ -99,6 +102,9 @@ _clinic2fa() {
                 ;;
             clinic2fa__subcmd__help,audit)
                 cmd="clinic2fa__subcmd__help__subcmd__audit"
+                ;;
+            clinic2fa__subcmd__help,backup)
+                cmd="clinic2fa__subcmd__help__subcmd__backup"
                 ;;
             clinic2fa__subcmd__help,clinic)
                 cmd="clinic2fa__subcmd__help__subcmd__clinic"
@@ -308,7 +314,7 @@ _clinic2fa() {
 
     case "${cmd}" in
         clinic2fa)
-            opts="-h -V --db --json --no-input --color --help --version init clinic user login enrol unenrol recovery-codes passwd audit report man completions help"
+            opts="-h -V --db --json --no-input --color --help --version init clinic user login enrol unenrol recovery-codes passwd audit report backup man completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -408,6 +414,28 @@ _clinic2fa() {
         clinic2fa__subcmd__audit__subcmd__verify)
             opts="-h --db --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__backup)
+            opts="-h --db --json --no-input --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -678,7 +706,7 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__help)
-            opts="init clinic user login enrol unenrol recovery-codes passwd audit report man completions help"
+            opts="init clinic user login enrol unenrol recovery-codes passwd audit report backup man completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -708,6 +736,20 @@ _clinic2fa() {
         clinic2fa__subcmd__help__subcmd__audit__subcmd__verify)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__help__subcmd__backup)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

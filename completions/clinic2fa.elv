@@ -36,6 +36,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand passwd 'Change your own password: the current one, a code if enrolled, then the new one'
             cand audit 'Show the audit trail (table, or an array with --json), or verify it'
             cand report 'Compliance at a glance: who must enrol, who is exempt, bypasses, lockouts'
+            cand backup 'Write a consistent copy of the database to FILE (mode 0600), while others work'
             cand man 'Print the man page (roff) on stdout'
             cand completions 'Print a shell completion script on stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -427,6 +428,14 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'clinic2fa;backup'= {
+            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --color 'When to use colour (NO_COLOR is honoured under auto)'
+            cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
+            cand --no-input 'Never prompt (implied when stdin is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'clinic2fa;man'= {
             cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
@@ -454,6 +463,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand passwd 'Change your own password: the current one, a code if enrolled, then the new one'
             cand audit 'Show the audit trail (table, or an array with --json), or verify it'
             cand report 'Compliance at a glance: who must enrol, who is exempt, bypasses, lockouts'
+            cand backup 'Write a consistent copy of the database to FILE (mode 0600), while others work'
             cand man 'Print the man page (roff) on stdout'
             cand completions 'Print a shell completion script on stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -537,6 +547,8 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         &'clinic2fa;help;audit;verify'= {
         }
         &'clinic2fa;help;report'= {
+        }
+        &'clinic2fa;help;backup'= {
         }
         &'clinic2fa;help;man'= {
         }

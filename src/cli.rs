@@ -135,6 +135,15 @@ pub enum Command {
         csv: bool,
     },
 
+    /// Write a consistent copy of the database to FILE (mode 0600), while others work
+    ///
+    /// Never overwrites. The copy opens with the same key file: back that up too, but
+    /// apart from the copy.
+    Backup {
+        /// Where the copy goes; must not exist yet
+        file: PathBuf,
+    },
+
     /// Print the man page (roff) on stdout
     Man,
 

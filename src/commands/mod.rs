@@ -2,6 +2,7 @@
 //! one store transaction and prints the result; the rules themselves live in `domain`.
 
 mod audit;
+mod backup;
 mod clinic;
 mod completions;
 mod enrol;
@@ -141,6 +142,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::RecoveryCodes(args) => enrol::regenerate(&ctx, &args),
         Command::Passwd(args) => passwd::run(&ctx, &args),
         Command::Report { csv } => report::report(&ctx, csv),
+        Command::Backup { file } => backup::run(&ctx, &file),
         Command::Completions { .. } | Command::Man => unreachable!("handled above"),
     }
 }

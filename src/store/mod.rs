@@ -218,6 +218,40 @@ fn not_a_database(path: &Path, cause: &dyn std::fmt::Display) -> Error {
     ))
 }
 
+impl Store {
+    /// Writes a consistent copy of the whole database to `target`, which must not exist
+    /// (it is made here, mode 0600, so nothing is ever overwritten). SQLite's `VACUUM
+    /// INTO` reads one snapshot: writers go on meanwhile, and the copy holds every change
+    /// committed before it began, none after. A failed copy leaves no file.
+    pub fn back_up_to(&self, target: &Path) -> anyhow::Result<()> {
+        OpenOptions::new().write(true).create_new(true).mode(0o600).open(target).map_err(|e| {
+            match e.kind() {
+                std::io::ErrorKind::AlreadyExists => anyhow::Error::from(Error::Conflict(format!(
+                    "{} already exists: a backup never overwrites; choose a new file name",
+                    target.display()
+                ))),
+                _ => {
+                    anyhow::Error::from(e).context(format!("could not create {}", target.display()))
+                }
+            }
+        })?;
+        let copied =
+            self.conn.execute("VACUUM INTO ?1", [target.to_string_lossy()]).map(|_| ()).and_then(
+                |()| {
+                    fs::File::open(target)
+                        .and_then(|f| f.sync_all())
+                        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
+                },
+            );
+        if let Err(e) = copied {
+            let _ = fs::remove_file(target);
+            return Err(storage_error(target, e.into())
+                .context(format!("could not back up to {}", target.display())));
+        }
+        Ok(())
+    }
+}
+
 /// What `init` made.
 #[derive(Debug)]
 pub struct Created {

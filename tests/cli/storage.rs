@@ -204,3 +204,49 @@ fn admin_actions_are_audited_with_the_operating_system_user() {
     ));
     assert_eq!(leaked, 0);
 }
+
+#[test]
+fn a_backup_is_consistent_while_others_write_private_and_never_overwrites() {
+    let clinic = Clinic::new();
+    for i in 0..4 {
+        clinic.add_user(&format!("user{i}"), &[]);
+    }
+    let copy = clinic.dir().join("backup.db");
+    let copy_arg = copy.to_str().unwrap().to_owned();
+    // Sign-ins and admin edits go on while the copy is taken.
+    std::thread::scope(|scope| {
+        for i in 0..4 {
+            let clinic = &clinic;
+            scope.spawn(move || {
+                for _ in 0..3 {
+                    clinic.login(&format!("user{i}"), PASSWORD, &[]).code(0);
+                    clinic.ok(&["user", "set-role", &format!("user{i}"), "admin"], None);
+                }
+            });
+        }
+        clinic.ok(&["backup", &copy_arg], None);
+    });
+    let mode = std::fs::metadata(&copy).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    // The copy opens with the same key file, and its trail is whole.
+    let key = clinic.db().with_file_name("clinic.db.key");
+    let on_copy = |args: &[&str]| {
+        let mut cmd = clinic.command();
+        cmd.env("CLINIC2FA_DB", &copy).env("CLINIC2FA_KEY_FILE", &key).args(args);
+        crate::harness::Run(cmd.output().unwrap())
+    };
+    let verified = on_copy(&["--json", "audit", "verify"]).code(0).json();
+    assert_eq!(verified["intact"], true);
+    assert_eq!(on_copy(&["--json", "user", "list"]).code(0).json().as_array().unwrap().len(), 4);
+    on_copy(&["--json", "login", "user0", "--password-stdin"]);
+    // Never overwritten, and a failed backup leaves nothing behind.
+    let before = std::fs::read(&copy).unwrap();
+    clinic
+        .run(&["backup", &copy_arg], None)
+        .code(1)
+        .error_line(&["already exists", "never overwrites"]);
+    assert_eq!(std::fs::read(&copy).unwrap(), before);
+    let nowhere = clinic.dir().join("no-such-folder").join("b.db");
+    clinic.run(&["backup", nowhere.to_str().unwrap()], None).code(1);
+    assert!(!nowhere.exists());
+}
