@@ -240,8 +240,13 @@ fn write_passwords(path: &Path, prepared: &[Prepared]) -> anyhow::Result<()> {
             text.push_str(&format!("{},{}\n", *cells[0], *cells[1]));
         }
     }
-    file.write_all(text.as_bytes())
-        .and_then(|()| file.sync_all())
-        .with_context(|| format!("could not write {}", path.display()))?;
+    if let Err(e) = file.write_all(text.as_bytes()).and_then(|()| file.sync_all()) {
+        // Ours, and incomplete: left there it would block the retry (create_new).
+        drop(file);
+        let _ = std::fs::remove_file(path);
+        return Err(e).with_context(|| {
+            format!("could not write {} (nothing was imported; it was removed)", path.display())
+        });
+    }
     Ok(())
 }

@@ -378,3 +378,37 @@ fn inactive_accounts_are_listed_by_their_last_sign_in_or_their_making() {
         .code(2)
         .error_line(&["--inactive", "90d"]);
 }
+
+#[test]
+fn a_passwords_file_that_cannot_be_written_is_removed_so_the_retry_works() {
+    let clinic = Clinic::new();
+    let file = write(&clinic, "staff.csv", "username,name\nann,Ann\nbob,Bob\n");
+    let out = clinic.dir().join("pw.csv");
+    // Held open here, so the database's shared-memory file is there already and only
+    // the passwords file meets the limit of 0 bytes per file.
+    let held = rusqlite::Connection::open(clinic.db()).unwrap();
+    let _: i64 = held.query_row("SELECT count(*) FROM accounts", [], |r| r.get(0)).unwrap();
+    let script = format!(
+        "trap '' XFSZ; ulimit -f 0; exec \"$0\" user import {file} --passwords-out {}",
+        out.display()
+    );
+    let failed = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(&script)
+        .arg(assert_cmd::cargo::cargo_bin!("clinic2fa"))
+        .env_clear()
+        .env("CLINIC2FA_DB", clinic.db())
+        .env("CLINIC2FA_NOW", NOW.to_string())
+        .env("HOME", clinic.dir())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&failed.stderr);
+    assert_eq!(failed.status.code(), Some(1), "{err}");
+    assert!(err.contains("could not write") && err.contains("pw.csv"), "{err}");
+    assert!(!out.exists(), "no empty file is left to block the retry");
+    assert_eq!(count(&clinic), 0);
+    drop(held);
+    clinic.ok(&["user", "import", &file, "--passwords-out", out.to_str().unwrap()], None);
+    assert_eq!(count(&clinic), 2);
+    assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 3);
+}
