@@ -131,18 +131,22 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         _ => {}
     }
     let ctx = Context::new(&cli.global)?;
-    match cli.command {
-        Command::Init { name } => init::run(&ctx, name.as_deref()),
-        Command::Clinic(cmd) => clinic::run(&ctx, cmd),
-        Command::User(cmd) => user::run(&ctx, cmd),
-        Command::Audit(args) => audit::run(&ctx, &args),
-        Command::Login(args) => login::run(&ctx, &args),
-        Command::Enrol(args) => enrol::run(&ctx, &args),
-        Command::Unenrol(args) => enrol::unenrol(&ctx, &args),
-        Command::RecoveryCodes(args) => enrol::regenerate(&ctx, &args),
-        Command::Passwd(args) => passwd::run(&ctx, &args),
-        Command::Report { csv } => report::report(&ctx, csv),
-        Command::Backup { file } => backup::run(&ctx, &file),
+    dispatch(&ctx, cli.command).map_err(|e| crate::store::storage_error(&ctx.db_path, e))
+}
+
+fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<u8> {
+    match command {
+        Command::Init { name } => init::run(ctx, name.as_deref()),
+        Command::Clinic(cmd) => clinic::run(ctx, cmd),
+        Command::User(cmd) => user::run(ctx, cmd),
+        Command::Audit(args) => audit::run(ctx, &args),
+        Command::Login(args) => login::run(ctx, &args),
+        Command::Enrol(args) => enrol::run(ctx, &args),
+        Command::Unenrol(args) => enrol::unenrol(ctx, &args),
+        Command::RecoveryCodes(args) => enrol::regenerate(ctx, &args),
+        Command::Passwd(args) => passwd::run(ctx, &args),
+        Command::Report { csv } => report::report(ctx, csv),
+        Command::Backup { file } => backup::run(ctx, &file),
         Command::Completions { .. } | Command::Man => unreachable!("handled above"),
     }
 }

@@ -172,19 +172,51 @@ fn check_is_sqlite(path: &Path) -> anyhow::Result<()> {
         ))
         .into());
     }
-    let mut header = [0u8; 16];
+    let mut header = [0u8; 100];
     let read = fs::File::open(path)
         .and_then(|mut f| f.read(&mut header))
         .with_context(|| format!("could not read the database {}", path.display()))?;
-    if read < header.len() || &header != SQLITE_MAGIC {
+    if read < 16 || &header[..16] != SQLITE_MAGIC {
         return Err(not_a_database(path, &"wrong file header").into());
+    }
+    if read < header.len() || !whole_pages(&header, meta.len()) {
+        return Err(damaged(path, "it ends part-way through a page: cut short").into());
     }
     Ok(())
 }
 
+/// Whether a database file of `len` bytes holds whole pages, as many as its header
+/// says (where the header's count is current): a file cut off is refused before
+/// SQLite would read on, or grow it back with a write.
+fn whole_pages(header: &[u8; 100], len: u64) -> bool {
+    let be32 = |at: usize| {
+        u32::from_be_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]])
+    };
+    let page = match u16::from_be_bytes([header[16], header[17]]) {
+        1 => 65_536,
+        n => u64::from(n),
+    };
+    if page < 512 || !page.is_power_of_two() || !len.is_multiple_of(page) {
+        return false;
+    }
+    // The page count is current when the "version valid for" matches the change counter.
+    let counted = (be32(92) == be32(24)).then(|| u64::from(be32(28)));
+    counted.is_none_or(|pages| len / page >= pages)
+}
+
+/// A database that cannot be read as it is: named, with what to do.
+fn damaged(path: &Path, why: &str) -> Error {
+    Error::Database(format!(
+        "the database {} is damaged ({why}); nothing was changed: restore it from a backup (a copy made by `clinic2fa backup`, with its key file)",
+        path.display()
+    ))
+}
+
 /// Says what a storage failure means for the person at the keyboard, and what to do;
-/// anything not recognised passes through unchanged.
-fn storage_error(path: &Path, err: anyhow::Error) -> anyhow::Error {
+/// anything not recognised passes through unchanged. Every command's error goes
+/// through it, so no raw SQLite message ("database disk image is malformed") reaches
+/// a person.
+pub fn storage_error(path: &Path, err: anyhow::Error) -> anyhow::Error {
     use rusqlite::ErrorCode::*;
     let code = err.chain().find_map(|c| match c.downcast_ref::<rusqlite::Error>() {
         Some(rusqlite::Error::SqliteFailure(e, _)) => Some(e.code),
@@ -193,6 +225,7 @@ fn storage_error(path: &Path, err: anyhow::Error) -> anyhow::Error {
     let shown = path.display();
     let message = match code {
         Some(NotADatabase) => return not_a_database(path, &"not SQLite").into(),
+        Some(DatabaseCorrupt) => return damaged(path, "SQLite found it malformed").into(),
         Some(ReadOnly) | Some(CannotOpen) | Some(PermissionDenied) => format!(
             "the database {shown} cannot be written: check that you may write the file and its folder (nothing was changed)"
         ),

@@ -250,3 +250,40 @@ fn a_backup_is_consistent_while_others_write_private_and_never_overwrites() {
     clinic.run(&["backup", nowhere.to_str().unwrap()], None).code(1);
     assert!(!nowhere.exists());
 }
+
+#[test]
+fn a_database_cut_short_or_malformed_is_refused_as_damaged_and_left_as_it_is() {
+    let clinic = Clinic::new();
+    clinic.add_user("alice", &[]);
+    // Checkpointed, so the file holds everything and the WAL is gone.
+    {
+        let conn = rusqlite::Connection::open(clinic.db()).unwrap();
+        conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+    }
+    let whole = clinic.db_bytes();
+    std::fs::write(clinic.db(), &whole[..whole.len() - 100]).unwrap();
+    let cut = clinic.db_bytes();
+    for args in [
+        &["user", "list"][..],
+        &["user", "add", "bob", "--password-stdin"],
+        &["login", "alice", "--password-stdin"],
+        &["audit", "verify"],
+    ] {
+        clinic.run(args, Some(&format!("{PASSWORD}\n"))).code(1).error_line(&[
+            "clinic.db",
+            "damaged",
+            "restore it from a backup",
+        ]);
+        assert_eq!(clinic.db_bytes(), cut, "{args:?} changed the file");
+    }
+    // Whole pages, but one of them garbage: SQLite's own word never reaches a person.
+    let mut garbled = whole.clone();
+    let page = 4096;
+    for b in &mut garbled[page..2 * page] {
+        *b = 0xAB;
+    }
+    std::fs::write(clinic.db(), &garbled).unwrap();
+    let run = clinic.run(&["user", "list"], None).code(1);
+    assert!(!run.stderr().contains("disk image is malformed"), "{}", run.stderr());
+    run.error_line(&["damaged"]);
+}
