@@ -458,10 +458,21 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check that no entry was altered, inserted or deleted (exit 1 naming the first)')
+            [CompletionResult]::new('head', 'head', [CompletionResultType]::ParameterValue, 'Print the trail''s current head, to write down or send off the machine')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'clinic2fa;audit;verify' {
+            [CompletionResult]::new('--head', '--head', [CompletionResultType]::ParameterName, 'Also check that the trail still holds this head, written down earlier from `audit head` (exit 1 if it was cut off, rolled back or rewritten since)')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured under auto)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout; messages go to stderr')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt (implied when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'clinic2fa;audit;head' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured under auto)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout; messages go to stderr')
@@ -472,10 +483,14 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
         }
         'clinic2fa;audit;help' {
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check that no entry was altered, inserted or deleted (exit 1 naming the first)')
+            [CompletionResult]::new('head', 'head', [CompletionResultType]::ParameterValue, 'Print the trail''s current head, to write down or send off the machine')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'clinic2fa;audit;help;verify' {
+            break
+        }
+        'clinic2fa;audit;help;head' {
             break
         }
         'clinic2fa;audit;help;help' {
@@ -637,9 +652,13 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
         }
         'clinic2fa;help;audit' {
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check that no entry was altered, inserted or deleted (exit 1 naming the first)')
+            [CompletionResult]::new('head', 'head', [CompletionResultType]::ParameterValue, 'Print the trail''s current head, to write down or send off the machine')
             break
         }
         'clinic2fa;help;audit;verify' {
+            break
+        }
+        'clinic2fa;help;audit;head' {
             break
         }
         'clinic2fa;help;report' {

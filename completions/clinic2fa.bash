@@ -58,11 +58,17 @@ _clinic2fa() {
             clinic2fa,user)
                 cmd="clinic2fa__subcmd__user"
                 ;;
+            clinic2fa__subcmd__audit,head)
+                cmd="clinic2fa__subcmd__audit__subcmd__head"
+                ;;
             clinic2fa__subcmd__audit,help)
                 cmd="clinic2fa__subcmd__audit__subcmd__help"
                 ;;
             clinic2fa__subcmd__audit,verify)
                 cmd="clinic2fa__subcmd__audit__subcmd__verify"
+                ;;
+            clinic2fa__subcmd__audit__subcmd__help,head)
+                cmd="clinic2fa__subcmd__audit__subcmd__help__subcmd__head"
                 ;;
             clinic2fa__subcmd__audit__subcmd__help,help)
                 cmd="clinic2fa__subcmd__audit__subcmd__help__subcmd__help"
@@ -141,6 +147,9 @@ _clinic2fa() {
                 ;;
             clinic2fa__subcmd__help,user)
                 cmd="clinic2fa__subcmd__help__subcmd__user"
+                ;;
+            clinic2fa__subcmd__help__subcmd__audit,head)
+                cmd="clinic2fa__subcmd__help__subcmd__audit__subcmd__head"
                 ;;
             clinic2fa__subcmd__help__subcmd__audit,verify)
                 cmd="clinic2fa__subcmd__help__subcmd__audit__subcmd__verify"
@@ -336,7 +345,7 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__audit)
-            opts="-h --user --since --limit --db --json --no-input --color --help verify help"
+            opts="-h --user --since --limit --db --json --no-input --color --help verify head help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -369,9 +378,45 @@ _clinic2fa() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        clinic2fa__subcmd__audit__subcmd__help)
-            opts="verify help"
+        clinic2fa__subcmd__audit__subcmd__head)
+            opts="-h --db --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__audit__subcmd__help)
+            opts="verify head help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__audit__subcmd__help__subcmd__head)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -412,12 +457,16 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__audit__subcmd__verify)
-            opts="-h --db --json --no-input --color --help"
+            opts="-h --head --db --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --head)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -720,8 +769,22 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__help__subcmd__audit)
-            opts="verify"
+            opts="verify head"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__help__subcmd__audit__subcmd__head)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -401,9 +401,19 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
             cand verify 'Check that no entry was altered, inserted or deleted (exit 1 naming the first)'
+            cand head 'Print the trail''s current head, to write down or send off the machine'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'clinic2fa;audit;verify'= {
+            cand --head 'Also check that the trail still holds this head, written down earlier from `audit head` (exit 1 if it was cut off, rolled back or rewritten since)'
+            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --color 'When to use colour (NO_COLOR is honoured under auto)'
+            cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
+            cand --no-input 'Never prompt (implied when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'clinic2fa;audit;head'= {
             cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
@@ -413,9 +423,12 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;audit;help'= {
             cand verify 'Check that no entry was altered, inserted or deleted (exit 1 naming the first)'
+            cand head 'Print the trail''s current head, to write down or send off the machine'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'clinic2fa;audit;help;verify'= {
+        }
+        &'clinic2fa;audit;help;head'= {
         }
         &'clinic2fa;audit;help;help'= {
         }
@@ -543,8 +556,11 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;help;audit'= {
             cand verify 'Check that no entry was altered, inserted or deleted (exit 1 naming the first)'
+            cand head 'Print the trail''s current head, to write down or send off the machine'
         }
         &'clinic2fa;help;audit;verify'= {
+        }
+        &'clinic2fa;help;audit;head'= {
         }
         &'clinic2fa;help;report'= {
         }

@@ -310,18 +310,20 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand passwd" -l password-
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand passwd" -l json -d 'Print exactly one JSON document on stdout; messages go to stderr'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand passwd" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand passwd" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -l user -d 'Only entries by or about this account' -r
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -l since -d 'Only entries from this time on: RFC 3339 (2026-11-27T09:00:00Z) or a date (2026-11-27)' -r
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -l limit -d 'Only the most recent N entries' -r
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -l db -d 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l user -d 'Only entries by or about this account' -r
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l since -d 'Only entries from this time on: RFC 3339 (2026-11-27T09:00:00Z) or a date (2026-11-27)' -r
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l limit -d 'Only the most recent N entries' -r
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l db -d 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -l json -d 'Print exactly one JSON document on stdout; messages go to stderr'
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -s h -l help -d 'Print help'
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -f -a "verify" -d 'Check that no entry was altered, inserted or deleted (exit 1 naming the first)'
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l json -d 'Print exactly one JSON document on stdout; messages go to stderr'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -s h -l help -d 'Print help'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -f -a "verify" -d 'Check that no entry was altered, inserted or deleted (exit 1 naming the first)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -f -a "head" -d 'Print the trail\'s current head, to write down or send off the machine'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and __fish_seen_subcommand_from verify" -l head -d 'Also check that the trail still holds this head, written down earlier from `audit head` (exit 1 if it was cut off, rolled back or rewritten since)' -r
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and __fish_seen_subcommand_from verify" -l db -d 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and __fish_seen_subcommand_from verify" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
@@ -329,7 +331,15 @@ never\t''"
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and __fish_seen_subcommand_from verify" -l json -d 'Print exactly one JSON document on stdout; messages go to stderr'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and __fish_seen_subcommand_from verify" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and __fish_seen_subcommand_from head" -l db -d 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and __fish_seen_subcommand_from head" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and __fish_seen_subcommand_from head" -l json -d 'Print exactly one JSON document on stdout; messages go to stderr'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and __fish_seen_subcommand_from head" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and __fish_seen_subcommand_from head" -s h -l help -d 'Print help'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check that no entry was altered, inserted or deleted (exit 1 naming the first)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "head" -d 'Print the trail\'s current head, to write down or send off the machine'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand report" -l db -d 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand report" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
@@ -393,3 +403,4 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_see
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "revoke-bypass" -d 'Withdraw a pending one-time bypass'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "import" -d 'Add many accounts from a CSV or JSON file, all or none'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "verify" -d 'Check that no entry was altered, inserted or deleted (exit 1 naming the first)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "head" -d 'Print the trail\'s current head, to write down or send off the machine'

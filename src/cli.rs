@@ -174,7 +174,14 @@ pub struct AuditArgs {
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
     /// Check that no entry was altered, inserted or deleted (exit 1 naming the first)
-    Verify,
+    Verify {
+        /// Also check that the trail still holds this head, written down earlier from
+        /// `audit head` (exit 1 if it was cut off, rolled back or rewritten since)
+        #[arg(long, value_name = "TOKEN")]
+        head: Option<String>,
+    },
+    /// Print the trail's current head, to write down or send off the machine
+    Head,
 }
 
 #[derive(Debug, Subcommand)]

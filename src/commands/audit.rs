@@ -13,8 +13,10 @@ use crate::ui::output::note;
 use crate::ui::views;
 
 pub fn run(ctx: &Context, args: &AuditArgs) -> anyhow::Result<u8> {
-    if let Some(AuditCommand::Verify) = args.command {
-        return verify(ctx);
+    match &args.command {
+        Some(AuditCommand::Verify { head }) => return verify(ctx, head.as_deref()),
+        Some(AuditCommand::Head) => return head(ctx),
+        None => {}
     }
     let user = args.user.as_deref().map(Username::parse).transpose()?;
     let since = args.since.as_deref().map(Timestamp::parse).transpose()?;
@@ -26,25 +28,50 @@ pub fn run(ctx: &Context, args: &AuditArgs) -> anyhow::Result<u8> {
     Ok(exit::SUCCESS)
 }
 
-fn verify(ctx: &Context) -> anyhow::Result<u8> {
+/// `audit head`: the newest entry's number and seal, one line to keep elsewhere.
+fn head(ctx: &Context) -> anyhow::Result<u8> {
+    let store = ctx.open_store()?;
+    let seq = audit::head(store.conn())?.seq;
+    let seal = audit::seal_of(store.conn(), seq)?.unwrap_or_default();
+    let token = chain::Anchor { seq, seal }.token();
+    ctx.out.result(&json!({"seq": seq, "head": token}), || {
+        format!("{token}\n(audit trail head, entry #{seq}: write it down or send it off this machine; `clinic2fa audit verify --head {token}` checks the trail still holds it)")
+    })?;
+    Ok(exit::SUCCESS)
+}
+
+fn verify(ctx: &Context, anchor: Option<&str>) -> anyhow::Result<u8> {
+    let anchor = anchor.map(chain::Anchor::parse).transpose()?;
     let store = ctx.open_store()?;
     let db = store.db();
     let head = audit::head(&db)?;
-    match chain::verify(db.keys, audit::all_stored(&db)?, &head) {
+    let checked = chain::verify(db.keys, audit::all_stored(&db)?, &head)
+        .map_err(|p| (p.kind(), p.entry(), p.to_string()));
+    let checked = match (checked, &anchor) {
+        (Ok(entries), Some(anchor)) => {
+            let found = audit::seal_of(store.conn(), anchor.seq)?;
+            anchor.held_by(entries, found.as_deref()).map(|()| entries).map_err(|message| {
+                let kind = if anchor.seq > entries { "truncated" } else { "forked" };
+                (kind, Some(anchor.seq), message)
+            })
+        }
+        (other, _) => other,
+    };
+    match checked {
         Ok(entries) => {
             ctx.out.result(&json!({"intact": true, "entries": entries}), || {
                 format!("Audit trail intact: {entries} entries, each sealed and chained to the one before.")
             })?;
             Ok(exit::SUCCESS)
         }
-        Err(problem) => {
+        Err((kind, entry, message)) => {
             if ctx.out.json {
                 ctx.out.document(&json!({
                     "intact": false,
-                    "problem": {"kind": problem.kind(), "entry": problem.entry(), "message": problem.to_string()},
+                    "problem": {"kind": kind, "entry": entry, "message": message},
                 }))?;
             }
-            note(&format!("clinic2fa: audit trail altered: {problem}"))?;
+            note(&format!("clinic2fa: audit trail altered: {message}"))?;
             Ok(exit::FAILURE)
         }
     }

@@ -54,6 +54,60 @@ pub fn head_seal(keys: &Keys, seq: i64, last: &[u8]) -> [u8; 32] {
     keys.audit_mac(&[b"head", &seq.to_be_bytes(), last])
 }
 
+/// An entry of the trail as written down off the machine (`audit head`): its number
+/// and its seal, as `N:HEX`. Held against the trail later, it shows whether the trail
+/// was cut back, restored from an older copy, or rewritten since: none of which the
+/// chain alone can show, as a shorter or older trail is a whole chain too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    pub seq: i64,
+    pub seal: Vec<u8>,
+}
+
+impl Anchor {
+    pub fn token(&self) -> String {
+        let hex: String = self.seal.iter().map(|b| format!("{b:02x}")).collect();
+        format!("{}:{hex}", self.seq)
+    }
+
+    pub fn parse(text: &str) -> Result<Anchor, crate::error::Error> {
+        let refuse = || {
+            crate::error::Error::Usage(format!(
+                "invalid --head {}: give the token `clinic2fa audit head` printed, like 57:3fa9…",
+                crate::domain::text::shown(text)
+            ))
+        };
+        let (seq, hex) = text.trim().split_once(':').ok_or_else(refuse)?;
+        let seq: i64 = seq.parse().ok().filter(|n| *n >= 0).ok_or_else(refuse)?;
+        if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(refuse());
+        }
+        let seal = (0..32)
+            .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).map_err(|_| refuse()))
+            .collect::<Result<_, _>>()?;
+        Ok(Anchor { seq, seal })
+    }
+
+    /// Whether a trail whose last entry is `last` and whose entry `self.seq` has the
+    /// seal `found` (`None`: no such entry) still holds this head.
+    pub fn held_by(&self, last: i64, found: Option<&[u8]>) -> Result<(), String> {
+        if self.seq == 0 {
+            return Ok(());
+        }
+        match found {
+            _ if self.seq > last => Err(format!(
+                "the trail ends at entry #{last}, before #{} written down as its head: its newest entries were cut off, or an older copy of the database was restored",
+                self.seq
+            )),
+            Some(seal) if seal == self.seal.as_slice() => Ok(()),
+            _ => Err(format!(
+                "entry #{} is not the one written down as the head: the trail was rewritten from there (forked)",
+                self.seq
+            )),
+        }
+    }
+}
+
 /// An entry as stored, for verification. `seq` and `seal` are `None` when a row was
 /// added without them (by hand).
 #[derive(Debug, Clone)]

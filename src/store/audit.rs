@@ -126,6 +126,15 @@ pub fn all_stored(conn: &Connection) -> anyhow::Result<Vec<Stored>> {
     rows.collect::<rusqlite::Result<_>>().context("could not read the audit trail")
 }
 
+/// The seal of entry `seq`, if there is one.
+pub fn seal_of(conn: &Connection, seq: i64) -> anyhow::Result<Option<Vec<u8>>> {
+    use rusqlite::OptionalExtension;
+    conn.query_row("SELECT seal FROM audit_log WHERE seq = ?1", [seq], |r| r.get(0))
+        .optional()
+        .map(Option::flatten)
+        .context("could not read the audit trail")
+}
+
 /// Which entries `audit` shows.
 #[derive(Debug, Default)]
 pub struct Filter<'a> {

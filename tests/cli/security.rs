@@ -291,3 +291,43 @@ fn fields_shown_on_a_terminal_cannot_rewrite_the_screen_or_split_a_row() {
     // JSON stays exact: it is for programs, which see the escapes JSON has.
     assert_eq!(clinic.user("alice")["name"], "Alice\u{202E}fdp.exe");
 }
+
+#[test]
+fn a_head_written_down_shows_a_rollback_and_a_fork_that_the_chain_cannot() {
+    let clinic = Clinic::new();
+    clinic.add_user("alice", &[]);
+    let checkpoint = |clinic: &Clinic| {
+        let conn = rusqlite::Connection::open(clinic.db()).unwrap();
+        conn.pragma_update(None, "wal_checkpoint", "TRUNCATE").unwrap();
+    };
+    checkpoint(&clinic);
+    let older = clinic.db_bytes();
+    clinic.add_user("bob", &[]);
+    clinic.ok(&["user", "disable", "bob"], None);
+    let head = clinic.json(&["audit", "head"], None);
+    let token = head["head"].as_str().unwrap().to_owned();
+    assert_eq!(head["seq"], 4);
+    assert!(token.starts_with("4:") && token.len() == 2 + 64, "{token}");
+    assert_eq!(clinic.ok(&["audit", "head"], None).stdout().lines().next().unwrap(), token);
+    // Later entries do not matter: the head written down is still in the trail.
+    clinic.add_user("carol", &[]);
+    clinic.ok(&["audit", "verify", "--head", &token], None);
+    // An older copy restored: a whole chain, so plain verify passes; the head does not.
+    checkpoint(&clinic);
+    let newer = clinic.db_bytes();
+    std::fs::write(clinic.db(), &older).unwrap();
+    clinic.ok(&["audit", "verify"], None);
+    let run = clinic.run(&["--json", "audit", "verify", "--head", &token], None).code(1);
+    assert_eq!(run.json()["problem"]["kind"], "truncated");
+    run.error_line(&["ends at entry #2", "older copy"]);
+    // The same copy written on from there: as long as before, but another trail.
+    clinic.add_user("mallory", &[]);
+    clinic.add_user("trudy", &[]);
+    clinic.ok(&["audit", "verify"], None);
+    let run = clinic.run(&["--json", "audit", "verify", "--head", &token], None).code(1);
+    assert_eq!(run.json()["problem"]["kind"], "forked");
+    run.error_line(&["entry #4 is not the one written down"]);
+    std::fs::write(clinic.db(), &newer).unwrap();
+    clinic.ok(&["audit", "verify", "--head", &token], None);
+    clinic.run(&["audit", "verify", "--head", "nonsense"], None).code(2).error_line(&["--head"]);
+}
