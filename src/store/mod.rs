@@ -92,6 +92,16 @@ impl Store {
             .map_err(|e| storage_error(path, e.into()))?;
         migrations::check_known(version, path)?;
         let mut notices = Notices::default();
+        // Once a database has a key, nothing is sealed on the database's own say-so:
+        // a schema from before sealing beside an existing key went backwards (someone
+        // with the file, not the key, wants the sealing upgrade run over forged data).
+        if key_path.exists() && version < migrations::ENCRYPTION {
+            return Err(Error::Database(format!(
+                "the database {shown} says it is from before secrets were sealed (schema {version}), yet its key file {} exists: its schema went backwards, by tampering or an old copy. Nothing was changed or sealed; restore it from a backup",
+                key_path.display()
+            ))
+            .into());
+        }
         let master = if key_path.exists() {
             keyfile::load(key_path)?
         } else if version < migrations::ENCRYPTION {

@@ -331,3 +331,35 @@ fn a_head_written_down_shows_a_rollback_and_a_fork_that_the_chain_cannot() {
     clinic.ok(&["audit", "verify", "--head", &token], None);
     clinic.run(&["audit", "verify", "--head", "nonsense"], None).code(2).error_line(&["--head"]);
 }
+
+#[test]
+fn a_schema_set_back_to_before_sealing_is_refused_and_nothing_is_re_sealed() {
+    let clinic = Clinic::new();
+    clinic.add_user("alice", &[]);
+    clinic.enrol("alice");
+    // The insider's downgrade: forged rows, then the version set back so that the
+    // sealing upgrade would run over them with the real key.
+    tamper(
+        &clinic,
+        "DELETE FROM audit_log WHERE action = 'login';
+                     UPDATE authenticators SET secret = X'00112233445566778899';
+                     PRAGMA user_version = 2;",
+    );
+    {
+        let conn = rusqlite::Connection::open(clinic.db()).unwrap();
+        conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+    }
+    let before = clinic.db_bytes();
+    for args in [
+        &["audit", "verify"][..],
+        &["user", "list"],
+        &["login", "alice", "--password-stdin", "--code", "123456"],
+    ] {
+        clinic.run(args, Some(PASSWORD)).code(1).error_line(&[
+            "schema went backwards",
+            "clinic.db.key",
+            "restore it from a backup",
+        ]);
+        assert_eq!(clinic.db_bytes(), before, "{args:?} changed the file");
+    }
+}
