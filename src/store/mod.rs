@@ -246,7 +246,7 @@ pub fn storage_error(path: &Path, err: anyhow::Error) -> anyhow::Error {
             "writing to {shown} failed (the disk may be full or failing): nothing was changed; check the disk and try again"
         ),
         Some(DatabaseBusy) | Some(DatabaseLocked) => format!(
-            "the database {shown} stayed busy for {} s: another clinic2fa is holding it; try again",
+            "the database {shown} stayed busy for {} s: another program has it locked (another clinic2fa, or a tool such as sqlite3 with it open); try again once it is done",
             BUSY_TIMEOUT.as_secs()
         ),
         _ => return err,

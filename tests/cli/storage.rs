@@ -287,3 +287,35 @@ fn a_database_cut_short_or_malformed_is_refused_as_damaged_and_left_as_it_is() {
     assert!(!run.stderr().contains("disk image is malformed"), "{}", run.stderr());
     run.error_line(&["damaged"]);
 }
+
+#[test]
+fn sixteen_commands_right_after_init_all_succeed() {
+    let clinic = Clinic::new();
+    let runs: Vec<std::process::Output> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..16)
+            .map(|i| {
+                let clinic = &clinic;
+                scope.spawn(move || {
+                    let name = format!("user{i}");
+                    let args: Vec<&str> = match i % 4 {
+                        0 => vec!["user", "add", &name, "--password-stdin"],
+                        1 => vec!["clinic", "show"],
+                        2 => vec!["report"],
+                        _ => vec!["clinic", "set", "lockout-threshold", "7"],
+                    };
+                    let mut cmd = clinic.command_std(&args);
+                    cmd.stdin(std::process::Stdio::piped());
+                    let mut child = cmd.spawn().unwrap();
+                    crate::harness::feed(&mut child, format!("{PASSWORD}\n").as_bytes());
+                    child.wait_with_output().unwrap()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for run in &runs {
+        assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    }
+    assert_eq!(clinic.json(&["user", "list"], None).as_array().unwrap().len(), 4);
+    clinic.ok(&["audit", "verify"], None);
+}
