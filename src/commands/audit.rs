@@ -45,8 +45,10 @@ fn verify(ctx: &Context, anchor: Option<&str>) -> anyhow::Result<u8> {
     let store = ctx.open_store()?;
     let db = store.db();
     let head = audit::head(&db)?;
-    let checked = chain::verify(db.keys, audit::all_stored(&db)?, &head)
-        .map_err(|p| (p.kind(), p.entry(), p.to_string()));
+    let stored = audit::all_stored(&db)?;
+    let pinned = stored.iter().filter(|e| e.record.pinned_clock).count();
+    let checked =
+        chain::verify(db.keys, stored, &head).map_err(|p| (p.kind(), p.entry(), p.to_string()));
     let checked = match (checked, &anchor) {
         (Ok(entries), Some(anchor)) => {
             let found = audit::seal_of(store.conn(), anchor.seq)?;
@@ -59,8 +61,17 @@ fn verify(ctx: &Context, anchor: Option<&str>) -> anyhow::Result<u8> {
     };
     match checked {
         Ok(entries) => {
-            ctx.out.result(&json!({"intact": true, "entries": entries}), || {
-                format!("Audit trail intact: {entries} entries, each sealed and chained to the one before.")
+            let json = json!({"intact": true, "entries": entries, "pinned_clock_entries": pinned});
+            ctx.out.result(&json, || {
+                let mut text = format!(
+                    "Audit trail intact: {entries} entries, each sealed and chained to the one before."
+                );
+                if pinned > 0 {
+                    text.push_str(&format!(
+                        "\n{pinned} of them were written under a pinned clock (CLINIC2FA_NOW): their times are what the pin said, not when they happened."
+                    ));
+                }
+                text
             })?;
             Ok(exit::SUCCESS)
         }

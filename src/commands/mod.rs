@@ -41,6 +41,11 @@ pub struct Context {
 impl Context {
     pub fn new(global: &GlobalOptions) -> anyhow::Result<Context> {
         let now = clock()?;
+        if std::env::var_os("CLINIC2FA_NOW").is_some() {
+            // Entries written under a pinned clock say so, sealed: a backdated or
+            // future-dated entry shows.
+            crate::store::audit::mark_clock_pinned();
+        }
         show_local_times(now);
         let db_path = database_path(global.db.clone())?;
         Ok(Context {

@@ -19,6 +19,9 @@ pub struct Record {
     pub subject: Option<String>,
     pub outcome: String,
     pub detail: Option<String>,
+    /// Written while `CLINIC2FA_NOW` pinned the clock: its `at` is what the pin said,
+    /// not the time. Sealed, so nobody can hide it (seal version 2 on).
+    pub pinned_clock: bool,
 }
 
 /// An entry as shown by `audit`.
@@ -31,8 +34,33 @@ pub struct Listed {
 /// The seal before the first entry.
 pub const GENESIS: [u8; 32] = [0; 32];
 
-/// The seal of entry `seq`, chained to the previous entry's seal.
+/// The seal format entries are written with now.
+pub const SEAL_VERSION: u8 = 2;
+
+/// The seal of entry `seq`, chained to the previous entry's seal (version 2): every
+/// field, an absent one told apart from any text, and whether the clock was pinned.
 pub fn seal(keys: &Keys, previous: &[u8], seq: i64, record: &Record) -> [u8; 32] {
+    // Absent: one 0 byte; present: 1, then the text (each part is length-prefixed).
+    fn optional(v: &Option<String>) -> Vec<u8> {
+        v.as_deref().map_or(vec![0], |s| [&[1u8][..], s.as_bytes()].concat())
+    }
+    keys.audit_mac(&[
+        b"entry-v2",
+        previous,
+        &seq.to_be_bytes(),
+        &record.at.to_be_bytes(),
+        record.actor.as_bytes(),
+        record.action.as_bytes(),
+        &optional(&record.subject),
+        record.outcome.as_bytes(),
+        &optional(&record.detail),
+        &[u8::from(record.pinned_clock)],
+    ])
+}
+
+/// The first seal format (entries written before version 2 keep it): an absent field
+/// sealed as the text `"\0none"`, which is why version 2 replaced it.
+pub fn seal_v1(keys: &Keys, previous: &[u8], seq: i64, record: &Record) -> [u8; 32] {
     fn optional(v: &Option<String>) -> &[u8] {
         v.as_deref().map_or(b"\0none".as_slice(), str::as_bytes)
     }
@@ -114,6 +142,8 @@ impl Anchor {
 pub struct Stored {
     pub seq: Option<i64>,
     pub seal: Option<Vec<u8>>,
+    /// The seal format: 1 (the first) or [`SEAL_VERSION`].
+    pub version: u8,
     pub record: Record,
 }
 
@@ -190,7 +220,12 @@ pub fn verify(
         if seq < expected {
             return Err(Problem::Inserted { after: expected - 1 });
         }
-        let computed = seal(keys, &previous, seq, &entry.record);
+        // A version-1 seal cannot carry a pinned clock: claiming one is an alteration.
+        let computed = match entry.version {
+            1 if !entry.record.pinned_clock => seal_v1(keys, &previous, seq, &entry.record),
+            SEAL_VERSION => seal(keys, &previous, seq, &entry.record),
+            _ => return Err(Problem::Altered { seq }),
+        };
         if !bool::from(subtle::ConstantTimeEq::ct_eq(&computed[..], stored_seal)) {
             return Err(Problem::Altered { seq });
         }
@@ -226,6 +261,7 @@ mod tests {
             subject: Some(format!("user{n}")),
             outcome: "ok".into(),
             detail: None,
+            pinned_clock: false,
         }
     }
 
@@ -235,11 +271,31 @@ mod tests {
         let mut entries = Vec::new();
         for seq in 1..=n {
             let s = seal(keys, &previous, seq, &record(seq));
-            entries.push(Stored { seq: Some(seq), seal: Some(s.to_vec()), record: record(seq) });
+            entries.push(Stored {
+                seq: Some(seq),
+                seal: Some(s.to_vec()),
+                version: SEAL_VERSION,
+                record: record(seq),
+            });
             previous = s.to_vec();
         }
         let head = Head { seq: n, seal: head_seal(keys, n, &previous).to_vec(), last: previous };
         (entries, head)
+    }
+
+    #[test]
+    fn an_absent_field_and_the_text_that_stood_for_it_seal_apart_and_so_does_the_pin() {
+        let keys = MasterKey::generate().unwrap().derive();
+        let absent = record(1);
+        let text = Record { detail: Some("\0none".into()), ..record(1) };
+        assert_ne!(seal(&keys, &GENESIS, 1, &absent), seal(&keys, &GENESIS, 1, &text));
+        assert_eq!(
+            seal_v1(&keys, &GENESIS, 1, &absent),
+            seal_v1(&keys, &GENESIS, 1, &text),
+            "why v2"
+        );
+        let pinned = Record { pinned_clock: true, ..record(1) };
+        assert_ne!(seal(&keys, &GENESIS, 1, &absent), seal(&keys, &GENESIS, 1, &pinned));
     }
 
     #[test]
@@ -265,11 +321,27 @@ mod tests {
         assert_eq!(verify(&keys, deleted, &head), Err(Problem::Deleted { from: 2, to: 2 }));
 
         let mut inserted = entries.clone();
-        inserted.insert(2, Stored { seq: None, seal: None, record: record(9) });
+        inserted.insert(2, Stored { seq: None, seal: None, version: 1, record: record(9) });
         assert_eq!(verify(&keys, inserted, &head), Err(Problem::Inserted { after: 2 }));
 
         let mut forged = entries.clone();
-        forged.insert(2, Stored { seq: Some(3), seal: Some(vec![0; 32]), record: record(9) });
+        forged.insert(
+            2,
+            Stored {
+                seq: Some(3),
+                seal: Some(vec![0; 32]),
+                version: SEAL_VERSION,
+                record: record(9),
+            },
+        );
+
+        // Hiding the pin (clearing it, or claiming the first seal format) is an alteration.
+        let mut unpinned = entries.clone();
+        unpinned[1].record.pinned_clock = true;
+        assert_eq!(verify(&keys, unpinned, &head), Err(Problem::Altered { seq: 2 }));
+        let mut downgraded = entries.clone();
+        downgraded[1].version = 1;
+        assert_eq!(verify(&keys, downgraded, &head), Err(Problem::Altered { seq: 2 }));
         assert_eq!(verify(&keys, forged, &head), Err(Problem::Altered { seq: 3 }));
 
         let truncated = entries[..3].to_vec();

@@ -22,9 +22,19 @@ pub struct Entry<'a> {
     pub detail: Option<&'a str>,
 }
 
+/// Whether this process's clock is pinned by `CLINIC2FA_NOW`: every entry it writes
+/// says so. Set once by the command layer, at start-up.
+static CLOCK_PINNED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+
+/// Marks every entry this process writes as written under a pinned clock.
+pub fn mark_clock_pinned() {
+    let _ = CLOCK_PINNED.set(true);
+}
+
 impl Entry<'_> {
     fn record(&self) -> Record {
         Record {
+            pinned_clock: *CLOCK_PINNED.get().unwrap_or(&false),
             at: self.at.unix(),
             actor: self.actor.to_owned(),
             action: self.action.to_owned(),
@@ -39,10 +49,12 @@ impl Entry<'_> {
 pub fn record(db: &Db<'_>, entry: &Entry<'_>) -> anyhow::Result<()> {
     let head = head(db)?;
     let seq = head.seq + 1;
-    let seal = chain::seal(db.keys, &head.last, seq, &entry.record());
+    let record = entry.record();
+    let seal = chain::seal(db.keys, &head.last, seq, &record);
     db.execute(
-        "INSERT INTO audit_log (at, actor, action, subject, outcome, detail, seq, seal)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO audit_log (at, actor, action, subject, outcome, detail, seq, seal,
+                                seal_version, pinned_clock)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         params![
             entry.at.unix(),
             entry.actor,
@@ -51,7 +63,9 @@ pub fn record(db: &Db<'_>, entry: &Entry<'_>) -> anyhow::Result<()> {
             entry.outcome,
             entry.detail,
             seq,
-            seal.as_slice()
+            seal.as_slice(),
+            chain::SEAL_VERSION,
+            record.pinned_clock,
         ],
     )
     .context("could not write the audit trail")?;
@@ -87,14 +101,15 @@ pub fn seal_existing_entries(db: &Db<'_>) -> anyhow::Result<()> {
         let mut stmt = db.prepare(
             "SELECT id, at, actor, action, subject, outcome, detail FROM audit_log ORDER BY id",
         )?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, record_at(r, 1)?)))?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, record_at(r, 1, false)?)))?;
         rows.collect::<rusqlite::Result<_>>()?
     };
     let mut last = GENESIS.to_vec();
     let mut seq = 0;
     for (id, record) in rows {
         seq += 1;
-        let seal = chain::seal(db.keys, &last, seq, &record);
+        // The upgrade to sealing (schema 3) wrote the first format.
+        let seal = chain::seal_v1(db.keys, &last, seq, &record);
         db.execute(
             "UPDATE audit_log SET seq = ?2, seal = ?3 WHERE id = ?1",
             params![id, seq, seal.as_slice()],
@@ -104,7 +119,9 @@ pub fn seal_existing_entries(db: &Db<'_>) -> anyhow::Result<()> {
     set_head(db, seq, &last)
 }
 
-fn record_at(r: &Row<'_>, first: usize) -> rusqlite::Result<Record> {
+/// The record in columns `at, actor, action, subject, outcome, detail` from `first`,
+/// then `pinned_clock` when `with_pin` (the column came with schema 9).
+fn record_at(r: &Row<'_>, first: usize, with_pin: bool) -> rusqlite::Result<Record> {
     Ok(Record {
         at: r.get(first)?,
         actor: r.get(first + 1)?,
@@ -112,16 +129,23 @@ fn record_at(r: &Row<'_>, first: usize) -> rusqlite::Result<Record> {
         subject: r.get(first + 3)?,
         outcome: r.get(first + 4)?,
         detail: r.get(first + 5)?,
+        pinned_clock: if with_pin { r.get(first + 6)? } else { false },
     })
 }
 
 /// Every entry as stored, in the order written, for verification.
 pub fn all_stored(conn: &Connection) -> anyhow::Result<Vec<Stored>> {
     let mut stmt = conn.prepare(
-        "SELECT seq, seal, at, actor, action, subject, outcome, detail FROM audit_log ORDER BY id",
+        "SELECT seq, seal, seal_version, at, actor, action, subject, outcome, detail, pinned_clock
+         FROM audit_log ORDER BY id",
     )?;
     let rows = stmt.query_map([], |r| {
-        Ok(Stored { seq: r.get(0)?, seal: r.get(1)?, record: record_at(r, 2)? })
+        Ok(Stored {
+            seq: r.get(0)?,
+            seal: r.get(1)?,
+            version: r.get(2)?,
+            record: record_at(r, 3, true)?,
+        })
     })?;
     rows.collect::<rusqlite::Result<_>>().context("could not read the audit trail")
 }
@@ -148,7 +172,7 @@ pub struct Filter<'a> {
 /// The entries matching `filter`, oldest first.
 pub fn list(conn: &Connection, filter: &Filter<'_>) -> anyhow::Result<Vec<Listed>> {
     let mut stmt = conn.prepare(
-        "SELECT seq, at, actor, action, subject, outcome, detail FROM (
+        "SELECT seq, at, actor, action, subject, outcome, detail, pinned_clock FROM (
              SELECT * FROM audit_log
              WHERE (?1 IS NULL OR subject = ?1 OR actor = ?1) AND (?2 IS NULL OR at >= ?2)
              ORDER BY id DESC LIMIT coalesce(?3, -1)
@@ -156,7 +180,7 @@ pub fn list(conn: &Connection, filter: &Filter<'_>) -> anyhow::Result<Vec<Listed
     )?;
     let rows = stmt
         .query_map(params![filter.user, filter.since.map(Timestamp::unix), filter.limit], |r| {
-            Ok(Listed { seq: r.get(0)?, record: record_at(r, 1)? })
+            Ok(Listed { seq: r.get(0)?, record: record_at(r, 1, true)? })
         })?;
     rows.collect::<rusqlite::Result<_>>().context("could not read the audit trail")
 }

@@ -122,6 +122,11 @@ const MIGRATIONS: &[&str] = &[
      ALTER TABLE accounts ADD COLUMN role_since INTEGER;
      ALTER TABLE accounts ADD COLUMN grace_forfeited INTEGER NOT NULL DEFAULT 0
          CHECK (grace_forfeited IN (0, 1));",
+    // 9: audit seals of version 2 (an absent field told apart from any text) and the
+    // mark of a pinned clock, sealed with the entry. Earlier entries keep version 1.
+    "ALTER TABLE audit_log ADD COLUMN seal_version INTEGER NOT NULL DEFAULT 1;
+     ALTER TABLE audit_log ADD COLUMN pinned_clock INTEGER NOT NULL DEFAULT 0
+         CHECK (pinned_clock IN (0, 1));",
 ];
 
 /// The schema version this binary writes.

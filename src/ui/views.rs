@@ -230,6 +230,7 @@ pub fn audit_entry_json(entry: &crate::domain::audit::Listed) -> Value {
         "subject": r.subject,
         "outcome": r.outcome,
         "detail": r.detail,
+        "pinned_clock": r.pinned_clock,
     })
 }
 
@@ -243,7 +244,11 @@ pub fn audit_table(entries: &[crate::domain::audit::Listed]) -> String {
         let r = &entry.record;
         table.row(vec![
             entry.seq.map_or_else(|| "?".to_owned(), |s| s.to_string()),
-            Timestamp::from_unix(r.at).to_string(),
+            if r.pinned_clock {
+                format!("{} (pinned clock)", Timestamp::from_unix(r.at))
+            } else {
+                Timestamp::from_unix(r.at).to_string()
+            },
             r.actor.clone(),
             r.action.clone(),
             r.subject.clone().unwrap_or_default(),

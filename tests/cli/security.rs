@@ -144,7 +144,8 @@ fn audit_shows_who_did_what_and_filters() {
     assert_eq!(
         all[3],
         json!({"seq": 4, "at": "2026-11-27T17:00:00Z", "actor": "alice", "action": "login",
-                              "subject": "alice", "outcome": "success", "detail": "none"})
+                              "subject": "alice", "outcome": "success", "detail": "none",
+                              "pinned_clock": true})
     );
     assert_eq!(all[4]["detail"], "invalid-credentials");
     let bob = clinic.json(&["audit", "--user", "bob"], None);
@@ -167,8 +168,47 @@ fn audit_shows_who_did_what_and_filters() {
 #[test]
 fn audit_verify_confirms_an_untouched_trail() {
     let clinic = busy_clinic();
-    assert_eq!(clinic.json(&["audit", "verify"], None), json!({"intact": true, "entries": 7}));
-    assert!(clinic.ok(&["audit", "verify"], None).stdout().contains("intact: 7 entries"));
+    // Every entry here was written with CLINIC2FA_NOW set: each says so.
+    assert_eq!(
+        clinic.json(&["audit", "verify"], None),
+        json!({"intact": true, "entries": 7, "pinned_clock_entries": 7})
+    );
+    let text = clinic.ok(&["audit", "verify"], None).stdout();
+    assert!(
+        text.contains("intact: 7 entries")
+            && text.contains("7 of them were written under a pinned clock"),
+        "{text}"
+    );
+}
+
+#[test]
+fn entries_written_under_a_pinned_clock_say_so_and_the_mark_cannot_be_removed() {
+    let clinic = Clinic::new();
+    // One command on the real clock, one pinned (the harness pins by default).
+    let mut real = clinic.command();
+    real.env_remove("CLINIC2FA_NOW")
+        .args(["user", "add", "realtime", "--password-stdin"])
+        .write_stdin(format!("{PASSWORD}\n"));
+    real.assert().success();
+    clinic.add_user("pinned", &[]);
+    let entries = clinic.json(&["audit"], None);
+    let marks: Vec<(String, bool)> = entries
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "user.add")
+        .map(|e| (e["subject"].as_str().unwrap().to_owned(), e["pinned_clock"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(marks, [("realtime".to_owned(), false), ("pinned".to_owned(), true)]);
+    assert!(clinic.ok(&["audit"], None).stdout().contains("(pinned clock)"));
+    // With the file alone, the mark can't be taken off, nor the seal made the old kind.
+    tamper(&clinic, "UPDATE audit_log SET pinned_clock = 0 WHERE subject = 'pinned'");
+    clinic.run(&["audit", "verify"], None).code(1).error_line(&["was altered"]);
+    tamper(
+        &clinic,
+        "UPDATE audit_log SET pinned_clock = 1, seal_version = 1 WHERE subject = 'pinned'",
+    );
+    clinic.run(&["audit", "verify"], None).code(1).error_line(&["was altered"]);
 }
 
 #[test]
