@@ -245,6 +245,8 @@ pub enum SettingName {
     /// Days someone may still sign in with the password alone once 2FA applies to them
     /// (0-90, default 0)
     EnrolGraceDays,
+    /// Send every new audit entry to the system log too (on or off, default off)
+    AuditSyslog,
 }
 
 #[derive(Debug, Subcommand)]

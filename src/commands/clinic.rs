@@ -35,7 +35,7 @@ pub fn run(ctx: &Context, cmd: ClinicCommand) -> anyhow::Result<u8> {
         ClinicCommand::Set { setting, value } => {
             let setting = domain_setting(setting);
             let value = setting.parse_value(&value)?;
-            let detail = format!("{setting}={value}");
+            let detail = format!("{setting}={}", setting.shown_text(value));
             change(ctx, &mut store, "clinic.set", &detail, |tx| {
                 store::clinic::set(tx, setting, value)
             })?;
@@ -98,5 +98,6 @@ fn domain_setting(name: SettingName) -> Setting {
         SettingName::BypassHours => Setting::BypassHours,
         SettingName::InactiveDays => Setting::InactiveDays,
         SettingName::EnrolGraceDays => Setting::EnrolGraceDays,
+        SettingName::AuditSyslog => Setting::AuditSyslog,
     }
 }

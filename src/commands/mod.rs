@@ -136,7 +136,12 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         _ => {}
     }
     let ctx = Context::new(&cli.global)?;
-    dispatch(&ctx, cli.command).map_err(|e| crate::store::storage_error(&ctx.db_path, e))
+    let result =
+        dispatch(&ctx, cli.command).map_err(|e| crate::store::storage_error(&ctx.db_path, e));
+    for warning in crate::store::syslog::take_warnings() {
+        let _ = note(&warning);
+    }
+    result
 }
 
 fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<u8> {

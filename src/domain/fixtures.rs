@@ -25,6 +25,7 @@ pub fn clinic_for(require_2fa_for: Requirement) -> Clinic {
         bypass_hours: 24,
         inactive_days: 90,
         enrol_grace_days: 0,
+        audit_syslog: false,
         reaches_admins_since: matches!(
             require_2fa_for,
             Requirement::Admins | Requirement::Everyone

@@ -20,16 +20,20 @@ pub enum Setting {
     /// Days someone may still sign in with the password alone after 2FA began to apply
     /// to them (0: none).
     EnrolGraceDays,
+    /// Every new audit entry also goes to the system log (1: on), so the trail leaves
+    /// the machine as it is written.
+    AuditSyslog,
 }
 
 impl Setting {
-    pub const ALL: [Setting; 6] = [
+    pub const ALL: [Setting; 7] = [
         Setting::LockoutThreshold,
         Setting::LockoutMinutes,
         Setting::TotpWindow,
         Setting::BypassHours,
         Setting::EnrolGraceDays,
         Setting::InactiveDays,
+        Setting::AuditSyslog,
     ];
 
     pub fn key(self) -> &'static str {
@@ -40,6 +44,7 @@ impl Setting {
             Setting::BypassHours => "bypass-hours",
             Setting::InactiveDays => "inactive-days",
             Setting::EnrolGraceDays => "enrol-grace-days",
+            Setting::AuditSyslog => "audit-syslog",
         }
     }
 
@@ -51,6 +56,7 @@ impl Setting {
             Setting::BypassHours => 1..=168,
             Setting::InactiveDays => 7..=3650,
             Setting::EnrolGraceDays => 0..=90,
+            Setting::AuditSyslog => 0..=1,
         }
     }
 
@@ -62,11 +68,42 @@ impl Setting {
             Setting::BypassHours => 24,
             Setting::InactiveDays => 90,
             Setting::EnrolGraceDays => 0,
+            Setting::AuditSyslog => 0,
         }
     }
 
     /// Parses a value from the command line and checks it is in range.
+    /// Whether the setting is on or off rather than a number.
+    pub fn is_switch(self) -> bool {
+        self == Setting::AuditSyslog
+    }
+
+    /// A value as JSON has it: a number, or `"on"`/`"off"` for a switch.
+    pub fn shown(self, value: u32) -> serde_json::Value {
+        if self.is_switch() { self.shown_text(value).into() } else { value.into() }
+    }
+
+    /// A value as people read it.
+    pub fn shown_text(self, value: u32) -> String {
+        match (self.is_switch(), value) {
+            (true, 0) => "off".to_owned(),
+            (true, _) => "on".to_owned(),
+            (false, n) => n.to_string(),
+        }
+    }
+
     pub fn parse_value(self, input: &str) -> Result<u32, Error> {
+        if self.is_switch() {
+            return match input.trim() {
+                "on" => Ok(1),
+                "off" => Ok(0),
+                _ => Err(Error::Usage(format!(
+                    "invalid value {} for {}: use on or off",
+                    crate::domain::text::shown(input),
+                    self.key()
+                ))),
+            };
+        }
         let range = self.range();
         input.trim().parse::<u32>().ok().filter(|v| range.contains(v)).ok_or_else(|| {
             Error::Usage(format!(
@@ -142,6 +179,7 @@ pub struct Clinic {
     pub bypass_hours: u32,
     pub inactive_days: u32,
     pub enrol_grace_days: u32,
+    pub audit_syslog: bool,
     /// Since when the clinic-wide rule has reached admins, and staff (`None`: it does
     /// not): the start of their enrolment grace, for those it reaches by it.
     pub reaches_admins_since: Option<Timestamp>,
@@ -170,6 +208,7 @@ impl Clinic {
             Setting::BypassHours => self.bypass_hours,
             Setting::InactiveDays => self.inactive_days,
             Setting::EnrolGraceDays => self.enrol_grace_days,
+            Setting::AuditSyslog => u32::from(self.audit_syslog),
         }
     }
 }

@@ -45,6 +45,50 @@ impl Entry<'_> {
     }
 }
 
+thread_local! {
+    /// Entries written in the transaction under way, as lines for the system log: sent
+    /// once it commits (see [`crate::store::Store::write`]), dropped if it rolls back.
+    static OUTBOX: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The system log's lines of the transaction that just committed (emptied).
+pub fn take_outbox() -> Vec<String> {
+    OUTBOX.with_borrow_mut(std::mem::take)
+}
+
+/// Forgets what a rolled-back transaction would have logged.
+pub fn clear_outbox() {
+    OUTBOX.with_borrow_mut(Vec::clear);
+}
+
+/// One entry as a system-log line, its seq and seal with it, every value escaped so a
+/// field cannot forge another line.
+fn syslog_line(seq: i64, seal: &[u8], record: &Record) -> String {
+    let clean =
+        |text: &str| -> String {
+            text.chars()
+                .map(|c| {
+                    if c.is_control() {
+                        format!("\\u{{{:x}}}", u32::from(c))
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect()
+        };
+    let seal: String = seal.iter().map(|b| format!("{b:02x}")).collect();
+    format!(
+        "seq={seq} seal={seal} at={} actor={:?} action={:?} subject={:?} outcome={:?} detail={:?}{}",
+        Timestamp::from_unix(record.at).rfc3339(),
+        clean(&record.actor),
+        clean(&record.action),
+        clean(record.subject.as_deref().unwrap_or("")),
+        clean(&record.outcome),
+        clean(record.detail.as_deref().unwrap_or("")),
+        if record.pinned_clock { " pinned_clock=true" } else { "" },
+    )
+}
+
 /// Appends a sealed entry and moves the head.
 pub fn record(db: &Db<'_>, entry: &Entry<'_>) -> anyhow::Result<()> {
     let head = head(db)?;
@@ -69,6 +113,11 @@ pub fn record(db: &Db<'_>, entry: &Entry<'_>) -> anyhow::Result<()> {
         ],
     )
     .context("could not write the audit trail")?;
+    let to_syslog: bool =
+        db.query_row("SELECT audit_syslog FROM clinic WHERE id = 1", [], |r| r.get(0))?;
+    if to_syslog {
+        OUTBOX.with_borrow_mut(|out| out.push(syslog_line(seq, &seal, &record)));
+    }
     set_head(db, seq, &seal)
 }
 

@@ -10,7 +10,8 @@ use crate::domain::time::Timestamp;
 pub fn get(conn: &Connection) -> anyhow::Result<Clinic> {
     conn.query_row(
         "SELECT name, require_2fa_for, lockout_threshold, lockout_minutes, totp_window, bypass_hours,
-                inactive_days, enrol_grace_days, reaches_admins_since, reaches_staff_since
+                inactive_days, enrol_grace_days, reaches_admins_since, reaches_staff_since,
+                audit_syslog
          FROM clinic WHERE id = 1",
         [],
         |row| {
@@ -26,6 +27,7 @@ pub fn get(conn: &Connection) -> anyhow::Result<Clinic> {
                 enrol_grace_days: row.get(7)?,
                 reaches_admins_since: row.get::<_, Option<i64>>(8)?.map(Timestamp::from_unix),
                 reaches_staff_since: row.get::<_, Option<i64>>(9)?.map(Timestamp::from_unix),
+                audit_syslog: row.get(10)?,
             })
         },
     )
@@ -67,6 +69,7 @@ pub fn set(conn: &Connection, setting: Setting, value: u32) -> anyhow::Result<()
         Setting::BypassHours => "bypass_hours",
         Setting::InactiveDays => "inactive_days",
         Setting::EnrolGraceDays => "enrol_grace_days",
+        Setting::AuditSyslog => "audit_syslog",
     };
     conn.execute(&format!("UPDATE clinic SET {column} = ?1 WHERE id = 1"), params![value])
         .with_context(|| format!("could not save {setting}"))?;

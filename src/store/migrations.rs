@@ -127,6 +127,9 @@ const MIGRATIONS: &[&str] = &[
     "ALTER TABLE audit_log ADD COLUMN seal_version INTEGER NOT NULL DEFAULT 1;
      ALTER TABLE audit_log ADD COLUMN pinned_clock INTEGER NOT NULL DEFAULT 0
          CHECK (pinned_clock IN (0, 1));",
+    // 10: every new audit entry to the system log too.
+    "ALTER TABLE clinic ADD COLUMN audit_syslog INTEGER NOT NULL DEFAULT 0
+         CHECK (audit_syslog IN (0, 1));",
 ];
 
 /// The schema version this binary writes.

@@ -11,6 +11,7 @@ pub mod clinic;
 pub mod keyfile;
 mod migrations;
 pub mod recovery_codes;
+pub mod syslog;
 
 use std::fs::{self, DirBuilder, OpenOptions};
 use std::io::Read;
@@ -151,6 +152,7 @@ impl Store {
         change: impl FnOnce(&Db<'_>) -> anyhow::Result<T>,
     ) -> anyhow::Result<T> {
         let path = self.path.clone();
+        audit::clear_outbox();
         let run = || {
             let tx = self
                 .conn
@@ -160,7 +162,12 @@ impl Store {
             tx.commit().context("could not save the change to the database")?;
             Ok(value)
         };
-        run().map_err(|e| storage_error(&path, e))
+        let done = run().map_err(|e| storage_error(&path, e));
+        match &done {
+            Ok(_) => syslog::send(&audit::take_outbox()),
+            Err(_) => audit::clear_outbox(),
+        }
+        done
     }
 }
 

@@ -70,7 +70,7 @@ pub fn account_json(account: &Account, clinic: &Clinic, now: Timestamp) -> Value
 /// The contract's `clinic show` object.
 pub fn clinic_json(clinic: &Clinic) -> Value {
     let settings: serde_json::Map<String, Value> =
-        Setting::ALL.iter().map(|s| (s.key().to_owned(), Value::from(clinic.get(*s)))).collect();
+        Setting::ALL.iter().map(|s| (s.key().to_owned(), s.shown(clinic.get(*s)))).collect();
     json!({
         "name": clinic.name,
         "require_2fa": clinic.require_2fa(),
@@ -84,7 +84,7 @@ pub fn clinic_text(clinic: &Clinic) -> String {
     table.row(vec!["name".to_owned(), clinic.name.clone()]);
     table.row(vec!["require-2fa".to_owned(), clinic.require_2fa_for.command_word().to_owned()]);
     for s in Setting::ALL {
-        table.row(vec![s.key().to_owned(), clinic.get(s).to_string()]);
+        table.row(vec![s.key().to_owned(), s.shown_text(clinic.get(s))]);
     }
     table.render()
 }

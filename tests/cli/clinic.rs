@@ -11,7 +11,7 @@ fn show_gives_the_defaults_in_the_contract_shape() {
         clinic.json(&["clinic", "show"], None),
         json!({"name": "Clinic", "require_2fa": false, "require_2fa_for": "nobody", "settings": {
             "lockout-threshold": 5, "lockout-minutes": 15, "totp-window": 1, "bypass-hours": 24,
-            "enrol-grace-days": 0, "inactive-days": 90}})
+            "enrol-grace-days": 0, "inactive-days": 90, "audit-syslog": "off"}})
     );
     let text = clinic.ok(&["clinic", "show"], None).stdout();
     assert!(text.contains("lockout-threshold") && text.contains("Clinic"), "{text}");
