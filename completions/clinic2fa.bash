@@ -37,6 +37,9 @@ _clinic2fa() {
             clinic2fa,init)
                 cmd="clinic2fa__subcmd__init"
                 ;;
+            clinic2fa,key)
+                cmd="clinic2fa__subcmd__key"
+                ;;
             clinic2fa,login)
                 cmd="clinic2fa__subcmd__login"
                 ;;
@@ -127,6 +130,9 @@ _clinic2fa() {
             clinic2fa__subcmd__help,init)
                 cmd="clinic2fa__subcmd__help__subcmd__init"
                 ;;
+            clinic2fa__subcmd__help,key)
+                cmd="clinic2fa__subcmd__help__subcmd__key"
+                ;;
             clinic2fa__subcmd__help,login)
                 cmd="clinic2fa__subcmd__help__subcmd__login"
                 ;;
@@ -165,6 +171,9 @@ _clinic2fa() {
                 ;;
             clinic2fa__subcmd__help__subcmd__clinic,show)
                 cmd="clinic2fa__subcmd__help__subcmd__clinic__subcmd__show"
+                ;;
+            clinic2fa__subcmd__help__subcmd__key,rotate)
+                cmd="clinic2fa__subcmd__help__subcmd__key__subcmd__rotate"
                 ;;
             clinic2fa__subcmd__help__subcmd__user,2fa)
                 cmd="clinic2fa__subcmd__help__subcmd__user__subcmd__2fa"
@@ -210,6 +219,18 @@ _clinic2fa() {
                 ;;
             clinic2fa__subcmd__help__subcmd__user__subcmd__2fa,set)
                 cmd="clinic2fa__subcmd__help__subcmd__user__subcmd__2fa__subcmd__set"
+                ;;
+            clinic2fa__subcmd__key,help)
+                cmd="clinic2fa__subcmd__key__subcmd__help"
+                ;;
+            clinic2fa__subcmd__key,rotate)
+                cmd="clinic2fa__subcmd__key__subcmd__rotate"
+                ;;
+            clinic2fa__subcmd__key__subcmd__help,help)
+                cmd="clinic2fa__subcmd__key__subcmd__help__subcmd__help"
+                ;;
+            clinic2fa__subcmd__key__subcmd__help,rotate)
+                cmd="clinic2fa__subcmd__key__subcmd__help__subcmd__rotate"
                 ;;
             clinic2fa__subcmd__user,2fa)
                 cmd="clinic2fa__subcmd__user__subcmd__2fa"
@@ -323,7 +344,7 @@ _clinic2fa() {
 
     case "${cmd}" in
         clinic2fa)
-            opts="-h -V --db --json --no-input --color --help --version init clinic user login enrol unenrol recovery-codes passwd audit report backup man completions help"
+            opts="-h -V --db --json --no-input --color --help --version init clinic user login enrol unenrol recovery-codes passwd audit report backup key man completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -755,7 +776,7 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__help)
-            opts="init clinic user login enrol unenrol recovery-codes passwd audit report backup man completions help"
+            opts="init clinic user login enrol unenrol recovery-codes passwd audit report backup key man completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -939,6 +960,34 @@ _clinic2fa() {
         clinic2fa__subcmd__help__subcmd__init)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__help__subcmd__key)
+            opts="rotate"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__help__subcmd__key__subcmd__rotate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1269,6 +1318,92 @@ _clinic2fa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__key)
+            opts="-h --db --json --no-input --color --help rotate help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__key__subcmd__help)
+            opts="rotate help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__key__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__key__subcmd__help__subcmd__rotate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__key__subcmd__rotate)
+            opts="-h --db --json --no-input --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -37,6 +37,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand audit 'Show the audit trail (table, or an array with --json), or verify it'
             cand report 'Compliance at a glance: who must enrol, who is exempt, bypasses, lockouts'
             cand backup 'Write a consistent copy of the database to FILE (mode 0600), while others work'
+            cand key 'Work with the key file'
             cand man 'Print the man page (roff) on stdout'
             cand completions 'Print a shell completion script on stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -449,6 +450,32 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'clinic2fa;key'= {
+            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --color 'When to use colour (NO_COLOR is honoured under auto)'
+            cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
+            cand --no-input 'Never prompt (implied when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand rotate 'Make a new key: every secret re-encrypted and the audit trail re-sealed in one transaction; the old key file is kept, renamed, for you to destroy'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'clinic2fa;key;rotate'= {
+            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --color 'When to use colour (NO_COLOR is honoured under auto)'
+            cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
+            cand --no-input 'Never prompt (implied when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'clinic2fa;key;help'= {
+            cand rotate 'Make a new key: every secret re-encrypted and the audit trail re-sealed in one transaction; the old key file is kept, renamed, for you to destroy'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'clinic2fa;key;help;rotate'= {
+        }
+        &'clinic2fa;key;help;help'= {
+        }
         &'clinic2fa;man'= {
             cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
@@ -477,6 +504,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand audit 'Show the audit trail (table, or an array with --json), or verify it'
             cand report 'Compliance at a glance: who must enrol, who is exempt, bypasses, lockouts'
             cand backup 'Write a consistent copy of the database to FILE (mode 0600), while others work'
+            cand key 'Work with the key file'
             cand man 'Print the man page (roff) on stdout'
             cand completions 'Print a shell completion script on stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -565,6 +593,11 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         &'clinic2fa;help;report'= {
         }
         &'clinic2fa;help;backup'= {
+        }
+        &'clinic2fa;help;key'= {
+            cand rotate 'Make a new key: every secret re-encrypted and the audit trail re-sealed in one transaction; the old key file is kept, renamed, for you to destroy'
+        }
+        &'clinic2fa;help;key;rotate'= {
         }
         &'clinic2fa;help;man'= {
         }

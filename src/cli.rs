@@ -144,6 +144,10 @@ pub enum Command {
         file: PathBuf,
     },
 
+    /// Work with the key file
+    #[command(subcommand)]
+    Key(KeyCommand),
+
     /// Print the man page (roff) on stdout
     Man,
 
@@ -153,6 +157,13 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Make a new key: every secret re-encrypted and the audit trail re-sealed in one
+    /// transaction; the old key file is kept, renamed, for you to destroy
+    Rotate,
 }
 
 #[derive(Debug, Args)]

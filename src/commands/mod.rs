@@ -9,6 +9,7 @@ mod enrol;
 mod import;
 mod init;
 mod input;
+mod key;
 mod login;
 mod passwd;
 mod report;
@@ -157,6 +158,7 @@ fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<u8> {
         Command::Passwd(args) => passwd::run(ctx, &args),
         Command::Report { csv } => report::report(ctx, csv),
         Command::Backup { file } => backup::run(ctx, &file),
+        Command::Key(crate::cli::KeyCommand::Rotate) => key::rotate(ctx),
         Command::Completions { .. } | Command::Man => unreachable!("handled above"),
     }
 }
@@ -228,6 +230,23 @@ fn operator() -> String {
     }
 }
 
+/// An admin action's audit entry, by the operating-system account, now.
+fn audit_admin_entry<'a>(
+    ctx: &'a Context,
+    action: &'a str,
+    subject: Option<&'a str>,
+    detail: Option<&'a str>,
+) -> crate::store::audit::Entry<'a> {
+    crate::store::audit::Entry {
+        at: ctx.now,
+        actor: &ctx.operator,
+        action,
+        subject,
+        outcome: "ok",
+        detail,
+    }
+}
+
 /// Writes an admin action to the audit trail, inside the caller's transaction so the
 /// action and its record land together or not at all.
 fn audit_admin(
@@ -237,15 +256,5 @@ fn audit_admin(
     subject: Option<&str>,
     detail: Option<&str>,
 ) -> anyhow::Result<()> {
-    crate::store::audit::record(
-        tx,
-        &crate::store::audit::Entry {
-            at: ctx.now,
-            actor: &ctx.operator,
-            action,
-            subject,
-            outcome: "ok",
-            detail,
-        },
-    )
+    crate::store::audit::record(tx, &audit_admin_entry(ctx, action, subject, detail))
 }

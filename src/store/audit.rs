@@ -131,6 +131,33 @@ fn set_head(db: &Db<'_>, seq: i64, last: &[u8]) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The whole trail sealed again with `new`'s keys, each entry in its own seal format,
+/// after checking it verifies with `old`'s: a key rotation never blesses a trail
+/// someone altered. The head moves with it.
+pub fn reseal_all(old: &Db<'_>, new: &Db<'_>) -> anyhow::Result<()> {
+    let stored = all_stored(old)?;
+    chain::verify(old.keys, stored.clone(), &head(old)?).map_err(|problem| {
+        crate::error::Error::Conflict(format!(
+            "the audit trail does not verify ({problem}): no key rotation over it; see `clinic2fa audit verify`"
+        ))
+    })?;
+    let mut last = GENESIS.to_vec();
+    let mut seq = 0;
+    for entry in stored {
+        seq = entry.seq.unwrap_or(seq + 1);
+        let seal = match entry.version {
+            1 => chain::seal_v1(new.keys, &last, seq, &entry.record),
+            _ => chain::seal(new.keys, &last, seq, &entry.record),
+        };
+        new.execute(
+            "UPDATE audit_log SET seal = ?2 WHERE seq = ?1",
+            params![seq, seal.as_slice()],
+        )?;
+        last = seal.to_vec();
+    }
+    set_head(new, seq, &last)
+}
+
 /// The head as stored (an empty trail's "last seal" is the genesis value).
 pub fn head(conn: &Connection) -> anyhow::Result<Head> {
     conn.query_row("SELECT audit_seq, audit_last, audit_head FROM clinic WHERE id = 1", [], |r| {

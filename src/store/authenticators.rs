@@ -60,6 +60,29 @@ pub fn seal_plaintext_secrets(db: &Db<'_>) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Every sealed secret opened with `old`'s keys and sealed again with `new` (a key
+/// rotation), bound to the same account and slot.
+pub fn reseal_all(old: &Db<'_>, new: &Db<'_>) -> anyhow::Result<()> {
+    for (table, slot) in [("authenticators", Slot::Active), ("pending_enrolments", Slot::Pending)] {
+        let rows: Vec<(i64, Vec<u8>)> = {
+            let mut stmt = old.prepare(&format!("SELECT account_id, secret FROM {table}"))?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        for (account_id, blob) in rows {
+            let secret = open(old, slot, account_id, &blob).with_context(|| {
+                format!("a secret in {table} does not open with the current key")
+            })?;
+            let sealed = seal(new, slot, account_id, &secret)?;
+            new.execute(
+                &format!("UPDATE {table} SET secret = ?2 WHERE account_id = ?1"),
+                params![account_id, sealed],
+            )?;
+        }
+    }
+    Ok(())
+}
+
 /// The active authenticator's secret and the last step it accepted.
 #[derive(Debug)]
 pub struct Active {

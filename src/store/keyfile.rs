@@ -30,6 +30,32 @@ pub fn load(path: &Path) -> anyhow::Result<MasterKey> {
     })
 }
 
+/// Writes `key` to a new file at `path` (never over one), readable by its owner alone,
+/// and on disk before this returns.
+pub fn write_new(path: &Path, key: &MasterKey) -> anyhow::Result<()> {
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("could not create the key file {}", path.display()))?;
+    file.write_all(key.to_file_text().as_bytes())
+        .and_then(|()| file.sync_all())
+        .with_context(|| format!("could not write the key file {}", path.display()))
+}
+
+/// Among the files beside `key_path` named after it (`KEY.new-…`, `KEY.old-…`, what a
+/// key rotation leaves), the one whose key the database's `check` matches.
+pub fn fitting_sibling(key_path: &Path, check: &[u8]) -> Option<std::path::PathBuf> {
+    let name = key_path.file_name()?.to_string_lossy().into_owned();
+    let dir = key_path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    fs::read_dir(dir).ok()?.filter_map(Result::ok).map(|e| e.path()).find(|candidate| {
+        candidate.file_name().is_some_and(|n| {
+            n.to_string_lossy().strip_prefix(&name).is_some_and(|rest| rest.starts_with('.'))
+        }) && load(candidate).is_ok_and(|key| key.derive().matches_check(check))
+    })
+}
+
 pub fn missing(path: &Path) -> Error {
     Error::Database(format!(
         "the key file {} is missing: the database's 2FA secrets and audit trail need it. Restore it from your backup, or set CLINIC2FA_KEY_FILE to where it is",

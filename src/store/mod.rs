@@ -110,7 +110,7 @@ impl Store {
             notices.created_key = Some(key_path.to_owned());
             key
         } else {
-            return Err(keyfile::missing(key_path).into());
+            return Err(wrong_key(&conn, key_path, keyfile::missing(key_path)).into());
         };
         let keys = master.derive();
         drop(master);
@@ -122,11 +122,11 @@ impl Store {
         let check: Option<Vec<u8>> =
             store.conn.query_row("SELECT key_check FROM clinic WHERE id = 1", [], |r| r.get(0))?;
         if !check.is_some_and(|c| store.keys.matches_check(&c)) {
-            return Err(Error::Database(format!(
+            let error = Error::Database(format!(
                 "the key file {} does not belong to the database {shown}: restore the right key file from your backup, or set CLINIC2FA_KEY_FILE to it",
                 key_path.display()
-            ))
-            .into());
+            ));
+            return Err(wrong_key(&store.conn, key_path, error).into());
         }
         store.notices.warnings.extend(
             [keyfile::exposure(path, "database"), keyfile::exposure(key_path, "key file")]
@@ -168,6 +168,24 @@ impl Store {
             Err(_) => audit::clear_outbox(),
         }
         done
+    }
+}
+
+/// A key that is missing or does not fit: where a key rotation was cut short, the key
+/// that fits is beside it, and the error names it.
+fn wrong_key(conn: &Connection, key_path: &Path, error: Error) -> Error {
+    let check: Option<Vec<u8>> = conn
+        .query_row("SELECT key_check FROM clinic WHERE id = 1", [], |r| r.get(0))
+        .ok()
+        .flatten();
+    match check.and_then(|c| keyfile::fitting_sibling(key_path, &c)) {
+        Some(fits) => Error::Database(format!(
+            "the database was re-keyed (`clinic2fa key rotate`) but its key file {} was not replaced: the key that fits is {}. Move it to {} (keep the other as the old key) and run the command again",
+            key_path.display(),
+            fits.display(),
+            key_path.display()
+        )),
+        None => error,
     }
 }
 
@@ -299,6 +317,38 @@ impl Store {
                 .context(format!("could not back up to {}", target.display())));
         }
         Ok(())
+    }
+}
+
+impl Store {
+    /// Re-keys the database to `new`, in one transaction: every secret re-sealed, the
+    /// trail (checked first) re-sealed, the key check replaced, and `entry` appended
+    /// under the new key. Until it commits, only the old key opens the database; after,
+    /// only the new one. The caller has the new key safe in a file before, and swaps
+    /// the files after.
+    pub fn rotate_key(&mut self, new: &Keys, entry: &audit::Entry<'_>) -> anyhow::Result<()> {
+        let path = self.path.clone();
+        audit::clear_outbox();
+        let mut run = || -> anyhow::Result<()> {
+            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let old = Db { conn: &tx, keys: &self.keys };
+            let renewed = Db { conn: &tx, keys: new };
+            authenticators::reseal_all(&old, &renewed)?;
+            audit::reseal_all(&old, &renewed)?;
+            tx.execute(
+                "UPDATE clinic SET key_check = ?1 WHERE id = 1",
+                [new.check_value().as_slice()],
+            )?;
+            audit::record(&renewed, entry)?;
+            tx.commit().context("could not save the change to the database")?;
+            Ok(())
+        };
+        let done = run().map_err(|e| storage_error(&path, e));
+        match &done {
+            Ok(()) => syslog::send(&audit::take_outbox()),
+            Err(_) => audit::clear_outbox(),
+        }
+        done
     }
 }
 

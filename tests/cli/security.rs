@@ -459,3 +459,62 @@ fn with_audit_syslog_on_every_new_entry_goes_to_the_system_log_with_its_seal() {
         .code(2)
         .error_line(&["on or off"]);
 }
+
+#[test]
+fn key_rotate_re_keys_everything_and_only_the_new_key_opens_the_database() {
+    let clinic = Clinic::new();
+    clinic.add_user("alice", &[]);
+    let (secret, codes) = clinic.enrol("alice");
+    clinic.add_user("bob", &[]);
+    clinic.ok(&["--json", "enrol", "bob", "--password-stdin"], Some(&format!("{PASSWORD}\n"))); // pending
+    let key = clinic.db().with_file_name("clinic.db.key");
+    let old_key = std::fs::read(&key).unwrap();
+    let rotated = clinic.json(&["key", "rotate"], None);
+    let old_path = std::path::PathBuf::from(rotated["old_key_file"].as_str().unwrap());
+    assert_eq!(std::fs::read(&old_path).unwrap(), old_key, "the old key is kept, renamed");
+    assert_ne!(std::fs::read(&key).unwrap(), old_key);
+    assert_eq!(std::fs::metadata(&key).unwrap().permissions().mode() & 0o777, 0o600);
+    // Existing authenticators and recovery codes still sign in; the trail verifies.
+    clinic.login_at("alice", NOW + 30, &["--code", &totp_code(&secret, NOW + 30)]).code(0);
+    clinic.login_at("alice", NOW + 60, &["--recovery-code", &codes[0]]).code(0);
+    clinic.ok(&["audit", "verify"], None);
+    let actions: String =
+        clinic.sql("SELECT group_concat(action) FROM audit_log WHERE action = 'key.rotate'");
+    assert_eq!(actions, "key.rotate");
+    // Only the new key opens it.
+    let mut with_old = clinic.command();
+    with_old.env("CLINIC2FA_KEY_FILE", &old_path).args(["user", "list"]);
+    let out = crate::harness::Run(with_old.output().unwrap()).code(1);
+    out.error_line(&["does not belong"]);
+}
+
+#[test]
+fn a_rotation_cut_short_leaves_a_database_that_names_the_key_that_fits() {
+    let clinic = Clinic::new();
+    clinic.add_user("alice", &[]);
+    let key = clinic.db().with_file_name("clinic.db.key");
+    let rotated = clinic.json(&["key", "rotate"], None);
+    let old_path = std::path::PathBuf::from(rotated["old_key_file"].as_str().unwrap());
+    // As if the process died after the commit, before the files were swapped: the old
+    // key still at KEY, the new one beside it under its temporary name.
+    let new_path = clinic.dir().join("data").join("clinic.db.key.new-1-1");
+    std::fs::rename(&key, &new_path).unwrap();
+    std::fs::copy(&old_path, &key).unwrap();
+    clinic.run(&["user", "list"], None).code(1).error_line(&["re-keyed", "clinic.db.key.new-1-1"]);
+    // Or died between the two: no file at KEY at all.
+    std::fs::remove_file(&key).unwrap();
+    clinic.run(&["user", "list"], None).code(1).error_line(&["re-keyed", "clinic.db.key.new-1-1"]);
+    // Moved into place as the message says: everything works.
+    std::fs::rename(&new_path, &key).unwrap();
+    clinic.ok(&["audit", "verify"], None);
+    // A rotation refused before the commit (a trail that does not verify) leaves the
+    // old key the one that fits, and no new key file about.
+    tamper(&clinic, "UPDATE audit_log SET outcome = 'forged' WHERE seq = 1");
+    clinic.run(&["key", "rotate"], None).code(1).error_line(&["does not verify"]);
+    let leftovers = std::fs::read_dir(clinic.dir().join("data"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().contains(".new-"))
+        .count();
+    assert_eq!(leftovers, 0);
+    clinic.ok(&["user", "list"], None);
+}
