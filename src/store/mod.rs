@@ -82,9 +82,20 @@ impl Store {
             }
             _ => check_is_sqlite(path)?,
         }
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags)
-            .with_context(|| format!("could not open the database {shown}"))?;
+        let conn = if OpenOptions::new().write(true).open(path).is_ok() {
+            let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            Connection::open_with_flags(path, flags)
+        } else {
+            // A file this process may not write: read it as it stands, without the
+            // `-wal` and `-shm` files SQLite would otherwise leave, read-only, in the
+            // folder, where they would block the owner's writes once the file is
+            // writable again. Any change is then refused as "cannot be written".
+            let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_URI
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            Connection::open_with_flags(format!("file:{}?immutable=1", uri_path(path)), flags)
+        }
+        .with_context(|| format!("could not open the database {shown}"))?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
 
         // Read-only checks first: a refused file must stay byte-for-byte as it was.
@@ -169,6 +180,24 @@ impl Store {
         }
         done
     }
+}
+
+/// `path` for a `file:` URI: every byte but the unreserved ones and `/` escaped.
+fn uri_path(path: &Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+    absolute
+        .as_os_str()
+        .as_bytes()
+        .iter()
+        .map(|&b| {
+            if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
 
 /// A key that is missing or does not fit: where a key rotation was cut short, the key

@@ -161,12 +161,53 @@ fn a_read_only_database_file_or_folder_is_a_clear_error_and_stays_as_it_was() {
         assert!(last.contains("clinic.db") && last.contains("nothing was changed"), "{err}");
         assert!(!err.contains("panicked"), "{err}");
 
+        // Nothing left behind that would block the owner once the file is writable.
+        let leftovers: Vec<String> = std::fs::read_dir(&folder)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with("-shm") || n.ends_with("-wal"))
+            .collect();
+        assert!(leftovers.is_empty(), "read-only {what}: {leftovers:?}");
+
         std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o700)).unwrap();
         std::fs::set_permissions(clinic.db(), std::fs::Permissions::from_mode(0o600)).unwrap();
         std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
         assert_eq!(clinic.db_bytes(), before, "read-only {what}");
         assert_eq!(accounts(&clinic), 1, "read-only {what}");
+        clinic.add_user("owner-writes-again", &[]);
     }
+}
+
+#[test]
+fn a_read_only_database_can_still_be_read_and_leaves_nothing_behind() {
+    let clinic = Clinic::new();
+    clinic.add_user("alice", &[]);
+    let folder = clinic.db().parent().unwrap().to_owned();
+    let key = clinic.db().with_file_name("clinic.db.key");
+    std::fs::set_permissions(clinic.dir(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o777)).unwrap();
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::fs::set_permissions(clinic.db(), std::fs::Permissions::from_mode(0o644)).unwrap();
+    let as_root = nix::unistd::geteuid().is_root();
+    if !as_root {
+        std::fs::set_permissions(clinic.db(), std::fs::Permissions::from_mode(0o444)).unwrap();
+    }
+    let mut cmd = clinic.command_std(&["--json", "user", "list"]);
+    if as_root {
+        cmd = as_nobody(&clinic, &cmd);
+    }
+    let out = cmd.stdin(Stdio::null()).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let listed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(listed[0]["username"], "alice");
+    let leftovers = std::fs::read_dir(&folder)
+        .unwrap()
+        .filter(|e| {
+            let name = e.as_ref().unwrap().file_name().to_string_lossy().into_owned();
+            name.ends_with("-shm") || name.ends_with("-wal")
+        })
+        .count();
+    assert_eq!(leftovers, 0);
 }
 
 /// `cmd` as the user `nobody`, from a copy of the binary in the test's own folder:
