@@ -126,9 +126,15 @@ fn busy_clinic() -> Clinic {
     clinic
 }
 
+/// What an insider with the file (not the key) does: `sqlite3` on it. CI installs the
+/// `sqlite3` command; elsewhere `apt-get install sqlite3`.
 fn tamper(clinic: &Clinic, sql: &str) {
-    let conn = rusqlite::Connection::open(clinic.db()).unwrap();
-    conn.execute_batch(sql).unwrap();
+    let out = std::process::Command::new("sqlite3")
+        .arg(clinic.db())
+        .arg(sql)
+        .output()
+        .expect("the sqlite3 command (apt-get install sqlite3)");
+    assert!(out.status.success(), "sqlite3: {}", String::from_utf8_lossy(&out.stderr));
 }
 
 #[test]
