@@ -63,20 +63,12 @@ pub fn missing(path: &Path) -> Error {
     ))
 }
 
-/// Creates a new key file, readable by its owner alone. Only the migration that
-/// introduces encryption calls this: a new key is never made for a database that
-/// already relies on one.
+/// Creates a new key file with a new key, readable by its owner alone (`init`, the
+/// upgrade that introduced encryption). A new key is never made for a database that
+/// already relies on one; `key rotate` replaces one deliberately.
 pub fn create(path: &Path) -> anyhow::Result<MasterKey> {
     let key = MasterKey::generate()?;
-    let mut file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-        .with_context(|| format!("could not create the key file {}", path.display()))?;
-    file.write_all(key.to_file_text().as_bytes())
-        .and_then(|()| file.sync_all())
-        .with_context(|| format!("could not write the key file {}", path.display()))?;
+    write_new(path, &key)?;
     Ok(key)
 }
 
