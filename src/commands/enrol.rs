@@ -22,16 +22,16 @@ pub fn run(ctx: &Context, args: &EnrolArgs) -> anyhow::Result<u8> {
     let confirm = args.confirm.as_deref().map(Code::parse).transpose()?;
     let offered = Offered::from_args(&args.code)?;
     let password = input::current_password(ctx, &args.password)?;
-    let offered = input::offered(ctx, offered)?;
-    let mut store = ctx.open_store()?;
+    // Confirming proves the new code, not a current one: nothing more to read for it.
     let (purpose, offered, materials) = match confirm {
         Some(code) => (Purpose::EnrolConfirm, Offered::Totp(code), Materials::default()),
         None => (
             Purpose::Enrol,
-            offered,
+            input::offered(ctx, offered)?,
             Materials { started: Some(Started::new(ctx.now)?), ..Materials::default() },
         ),
     };
+    let mut store = ctx.open_store()?;
     let request = Request {
         purpose,
         username: &username,
