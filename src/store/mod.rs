@@ -82,14 +82,19 @@ impl Store {
             }
             _ => check_is_sqlite(path)?,
         }
-        let conn = if OpenOptions::new().write(true).open(path).is_ok() {
+        let mut wal = path.as_os_str().to_owned();
+        wal.push("-wal");
+        let pending = fs::metadata(&wal).is_ok_and(|m| m.len() > 0);
+        let conn = if pending || OpenOptions::new().write(true).open(path).is_ok() {
             let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
             Connection::open_with_flags(path, flags)
         } else {
-            // A file this process may not write: read it as it stands, without the
-            // `-wal` and `-shm` files SQLite would otherwise leave, read-only, in the
-            // folder, where they would block the owner's writes once the file is
-            // writable again. Any change is then refused as "cannot be written".
+            // A file this process may not write, with no changes waiting in a `-wal`:
+            // read it as it stands, without the `-wal` and `-shm` files SQLite would
+            // otherwise leave, read-only, in the folder, where they would block the
+            // owner's writes once the file is writable again. Any change is then
+            // refused as "cannot be written". (With changes waiting, SQLite's usual
+            // read-only open reads them.)
             let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
                 | OpenFlags::SQLITE_OPEN_URI
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX;
