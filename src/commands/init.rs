@@ -8,6 +8,7 @@ use crate::commands::{Context, audit_admin};
 use crate::domain::settings::check_clinic_name;
 use crate::error::exit;
 use crate::store::{self, clinic};
+use crate::ui::escape::for_terminal;
 use crate::ui::output::note;
 
 pub fn run(ctx: &Context, name: Option<&str>) -> anyhow::Result<u8> {
@@ -30,11 +31,12 @@ pub fn run(ctx: &Context, name: Option<&str>) -> anyhow::Result<u8> {
     let (db, key) = (created.database.display(), created.key_file.display());
     // On any stderr, not only a terminal: a provisioning log is where an admin finds it.
     note(&format!(
-        "Created the database of {name} at {db}\n\
+        "Created the database of {} at {db}\n\
          and its key file at {key}.\n\
          Back up the key file now, and keep it apart from the database's backups: it\n\
          encrypts the 2FA secrets and seals the audit trail, and without it neither can\n\
-         be read. Whoever holds both can act as an admin."
+         be read. Whoever holds both can act as an admin.",
+        for_terminal(&name)
     ))?;
     if ctx.out.json {
         ctx.out.document(&json!({

@@ -72,7 +72,8 @@ pub fn explain(account: &Account, clinic: &Clinic, now: Timestamp) -> Explanatio
         clinic,
         now,
     };
-    let next_login = match signin::decide(&facts).verdict {
+    let outcome = signin::decide(&facts);
+    let next_login = match outcome.verdict {
         Verdict::Denied(DenyReason::InvalidCredentials) => {
             "refused: the account is disabled (`clinic2fa user enable` lets them in again)".to_owned()
         }
@@ -100,13 +101,12 @@ pub fn explain(account: &Account, clinic: &Clinic, now: Timestamp) -> Explanatio
             };
             format!("the password alone, once: a bypass is pending until {until}{then}")
         }
+        // Rule 5 within the grace: what the decision says, until when.
+        Verdict::Allowed { .. } if outcome.enrolment_due.is_some() => format!(
+            "the password alone until {} (their enrolment grace), then an authenticator app, which they set up before then",
+            outcome.enrolment_due.map(|t| t.to_string()).unwrap_or_default()
+        ),
         // Login refuses nothing as "not applicable": only the other purposes do.
-        Verdict::Allowed { via: Via::Password, .. } if account.enrolment_due(clinic, now).is_some() => {
-            format!(
-                "the password alone until {} (their enrolment grace), then an authenticator app, which they set up before then",
-                account.enrolment_due(clinic, now).map(|t| t.to_string()).unwrap_or_default()
-            )
-        }
         Verdict::Allowed { .. } | Verdict::Refused(_) => "the password alone".to_owned(),
     };
     Explanation {

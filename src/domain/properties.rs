@@ -3,12 +3,12 @@
 
 use proptest::prelude::*;
 
-use crate::domain::account::Account;
+use crate::domain::account::{Account, Role};
 use crate::domain::duration::parse_bypass_duration;
 use crate::domain::fixtures::{self, NOW};
 use crate::domain::policy::Policy;
 use crate::domain::recovery::RecoveryCode;
-use crate::domain::settings::Clinic;
+use crate::domain::settings::{Clinic, Requirement};
 use crate::domain::signin::{
     DenyReason, Effect, Facts, NewCode, Proof, Purpose, Verdict, Via, decide,
 };
@@ -41,11 +41,9 @@ fn contract(
         Policy::Required => true,
         Policy::Exempt => false,
         Policy::ClinicDefault => match clinic.require_2fa_for {
-            crate::domain::settings::Requirement::Everyone => true,
-            crate::domain::settings::Requirement::Admins => {
-                a.role == crate::domain::account::Role::Admin
-            }
-            crate::domain::settings::Requirement::Nobody => false,
+            Requirement::Everyone => true,
+            Requirement::Admins => a.role == Role::Admin,
+            Requirement::Nobody => false,
         },
     };
     // 3. A pending, unexpired bypass.

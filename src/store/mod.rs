@@ -178,13 +178,18 @@ impl Store {
             tx.commit().context("could not save the change to the database")?;
             Ok(value)
         };
-        let done = run().map_err(|e| storage_error(&path, e));
-        match &done {
-            Ok(_) => syslog::send(&audit::take_outbox()),
-            Err(_) => audit::clear_outbox(),
-        }
-        done
+        after_transaction(run().map_err(|e| storage_error(&path, e)))
     }
+}
+
+/// The audit entries a transaction wrote go to the system log once it has committed,
+/// and nowhere if it rolled back.
+fn after_transaction<T>(done: anyhow::Result<T>) -> anyhow::Result<T> {
+    match &done {
+        Ok(_) => syslog::send(&audit::take_outbox()),
+        Err(_) => audit::clear_outbox(),
+    }
+    done
 }
 
 /// `path` for a `file:` URI: every byte but the unreserved ones and `/` escaped.
@@ -377,12 +382,7 @@ impl Store {
             tx.commit().context("could not save the change to the database")?;
             Ok(())
         };
-        let done = run().map_err(|e| storage_error(&path, e));
-        match &done {
-            Ok(()) => syslog::send(&audit::take_outbox()),
-            Err(_) => audit::clear_outbox(),
-        }
-        done
+        after_transaction(run().map_err(|e| storage_error(&path, e)))
     }
 }
 

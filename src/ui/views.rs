@@ -7,6 +7,7 @@ use crate::domain::policy::Policy;
 use crate::domain::settings::{Clinic, Setting};
 use crate::domain::time::Timestamp;
 use crate::domain::username::Username;
+use crate::ui::escape::for_terminal;
 use crate::ui::table::PeopleTable;
 
 /// The contract's user object, in its field order. Borrowed and serialised straight to
@@ -353,7 +354,7 @@ pub fn report_text(report: &Value) -> String {
     };
     let mut text = format!(
         "{}: clinic-wide 2FA requirement {}\n{}",
-        report["clinic"].as_str().unwrap_or_default(),
+        for_terminal(report["clinic"].as_str().unwrap_or_default()),
         match report["require_2fa_for"].as_str() {
             Some("everyone") => "on",
             Some("admins") => "admins only",

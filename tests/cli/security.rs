@@ -334,6 +334,11 @@ fn fields_shown_on_a_terminal_cannot_rewrite_the_screen_or_split_a_row() {
         list.contains("Bob\\u{1b}[2J\\u{a}root") && list.contains("Alice\\u{202e}fdp.exe"),
         "{list}"
     );
+    // The clinic's name heads the report; set-name refuses control characters, but
+    // someone with the file writes what they like.
+    tamper(&clinic, "UPDATE clinic SET name = 'Clinic' || char(27) || '[31m' WHERE id = 1");
+    let report = clinic.ok(&["report"], None).stdout();
+    assert!(!report.contains('\u{1b}') && report.contains("Clinic\\u{1b}[31m"), "{report:?}");
     // JSON stays exact: it is for programs, which see the escapes JSON has.
     assert_eq!(clinic.user("alice")["name"], "Alice\u{202E}fdp.exe");
 }
@@ -513,6 +518,12 @@ fn a_rotation_cut_short_leaves_a_database_that_names_the_key_that_fits() {
     // Moved into place as the message says: everything works.
     std::fs::rename(&new_path, &key).unwrap();
     clinic.ok(&["audit", "verify"], None);
+    // As if a rotation died before its commit: a new key file beside, the database
+    // unchanged. The key at KEY still fits, and the stray file is ignored.
+    let stray = clinic.dir().join("data").join("clinic.db.key.new-2-2");
+    std::fs::copy(&old_path, &stray).unwrap(); // any key that does not fit
+    clinic.ok(&["user", "list"], None);
+    std::fs::remove_file(&stray).unwrap();
     // A rotation refused before the commit (a trail that does not verify) leaves the
     // old key the one that fits, and no new key file about.
     tamper(&clinic, "UPDATE audit_log SET outcome = 'forged' WHERE seq = 1");
