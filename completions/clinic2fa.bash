@@ -28,6 +28,9 @@ _clinic2fa() {
             clinic2fa,completions)
                 cmd="clinic2fa__subcmd__completions"
                 ;;
+            clinic2fa,db)
+                cmd="clinic2fa__subcmd__db"
+                ;;
             clinic2fa,enrol)
                 cmd="clinic2fa__subcmd__enrol"
                 ;;
@@ -109,6 +112,18 @@ _clinic2fa() {
             clinic2fa__subcmd__clinic__subcmd__help,show)
                 cmd="clinic2fa__subcmd__clinic__subcmd__help__subcmd__show"
                 ;;
+            clinic2fa__subcmd__db,copy)
+                cmd="clinic2fa__subcmd__db__subcmd__copy"
+                ;;
+            clinic2fa__subcmd__db,help)
+                cmd="clinic2fa__subcmd__db__subcmd__help"
+                ;;
+            clinic2fa__subcmd__db__subcmd__help,copy)
+                cmd="clinic2fa__subcmd__db__subcmd__help__subcmd__copy"
+                ;;
+            clinic2fa__subcmd__db__subcmd__help,help)
+                cmd="clinic2fa__subcmd__db__subcmd__help__subcmd__help"
+                ;;
             clinic2fa__subcmd__help,audit)
                 cmd="clinic2fa__subcmd__help__subcmd__audit"
                 ;;
@@ -120,6 +135,9 @@ _clinic2fa() {
                 ;;
             clinic2fa__subcmd__help,completions)
                 cmd="clinic2fa__subcmd__help__subcmd__completions"
+                ;;
+            clinic2fa__subcmd__help,db)
+                cmd="clinic2fa__subcmd__help__subcmd__db"
                 ;;
             clinic2fa__subcmd__help,enrol)
                 cmd="clinic2fa__subcmd__help__subcmd__enrol"
@@ -171,6 +189,9 @@ _clinic2fa() {
                 ;;
             clinic2fa__subcmd__help__subcmd__clinic,show)
                 cmd="clinic2fa__subcmd__help__subcmd__clinic__subcmd__show"
+                ;;
+            clinic2fa__subcmd__help__subcmd__db,copy)
+                cmd="clinic2fa__subcmd__help__subcmd__db__subcmd__copy"
                 ;;
             clinic2fa__subcmd__help__subcmd__key,rotate)
                 cmd="clinic2fa__subcmd__help__subcmd__key__subcmd__rotate"
@@ -344,7 +365,7 @@ _clinic2fa() {
 
     case "${cmd}" in
         clinic2fa)
-            opts="-h -V --db --json --no-input --color --help --version init clinic user login enrol unenrol recovery-codes passwd audit report backup key man completions help"
+            opts="-h -V --db --json --no-input --color --help --version init clinic user login enrol unenrol recovery-codes passwd audit report backup key db man completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -741,6 +762,96 @@ _clinic2fa() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        clinic2fa__subcmd__db)
+            opts="-h --db --json --no-input --color --help copy help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__db__subcmd__copy)
+            opts="-h --to --db --json --no-input --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__db__subcmd__help)
+            opts="copy help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__db__subcmd__help__subcmd__copy)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__db__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         clinic2fa__subcmd__enrol)
             opts="-h --password-stdin --code --recovery-code --confirm --db --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -776,7 +887,7 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__help)
-            opts="init clinic user login enrol unenrol recovery-codes passwd audit report backup key man completions help"
+            opts="init clinic user login enrol unenrol recovery-codes passwd audit report backup key db man completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -918,6 +1029,34 @@ _clinic2fa() {
         clinic2fa__subcmd__help__subcmd__completions)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__help__subcmd__db)
+            opts="copy"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__help__subcmd__db__subcmd__copy)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

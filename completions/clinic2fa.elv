@@ -18,7 +18,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
     }
     var completions = [
         &'clinic2fa'= {
-            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -38,13 +38,14 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand report 'Compliance at a glance: who must enrol, who is exempt, bypasses, lockouts'
             cand backup 'Write a consistent copy of the database to FILE (mode 0600), while others work'
             cand key 'Work with the key file'
+            cand db 'Move the whole database to another engine or place'
             cand man 'Print the man page (roff) on stdout'
             cand completions 'Print a shell completion script on stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'clinic2fa;init'= {
             cand --name 'The clinic''s name, shown as the issuer in authenticator apps [default: Clinic]'
-            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -52,7 +53,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'clinic2fa;clinic'= {
-            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -65,7 +66,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'clinic2fa;clinic;show'= {
-            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -73,7 +74,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand --help 'Print help'
         }
         &'clinic2fa;clinic;set-name'= {
-            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -81,7 +82,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand --help 'Print help'
         }
         &'clinic2fa;clinic;require-2fa'= {
-            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --dry-run 'List who would have to enrol at their next login, and change nothing'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
@@ -90,7 +91,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'clinic2fa;clinic;set'= {
-            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -115,7 +116,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         &'clinic2fa;clinic;help;help'= {
         }
         &'clinic2fa;user'= {
-            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -141,7 +142,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand --name 'The person''s full name'
             cand --role 'The account''s role'
             cand --2fa 'The per-user "Two-factor auth" setting'
-            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --password-stdin 'Read the password from the first line of stdin instead of prompting'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
@@ -152,7 +153,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         &'clinic2fa;user;list'= {
             cand --role 'Only this role'
             cand --inactive 'Only accounts with no sign-in for this long (never signed in: since they were made), like 90d or 12w'
-            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --needs-enrolment 'Only people for whom 2FA is required but who have not set it up'
             cand --locked 'Only locked accounts'
@@ -165,7 +166,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand --help 'Print help'
         }
         &'clinic2fa;user;explain'= {
-            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -173,7 +174,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand --help 'Print help'
         }
         &'clinic2fa;user;show'= {
-            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -181,7 +182,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand --help 'Print help'
         }
         &'clinic2fa;user;remove'= {
-            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --yes 'Do not ask; required under --no-input'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
@@ -190,7 +191,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand --help 'Print help'
         }
         &'clinic2fa;user;disable'= {
-            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -198,7 +199,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand --help 'Print help'
         }
         &'clinic2fa;user;enable'= {
-            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -206,7 +207,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand --help 'Print help'
         }
         &'clinic2fa;user;set-password'= {
-            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --password-stdin 'Read the password from the first line of stdin instead of prompting'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
@@ -215,7 +216,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand --help 'Print help'
         }
         &'clinic2fa;user;set-role'= {
-            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -223,7 +224,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand --help 'Print help'
         }
         &'clinic2fa;user;unlock'= {
-            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -231,7 +232,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand --help 'Print help'
         }
         &'clinic2fa;user;2fa'= {
-            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -242,7 +243,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;user;2fa;set'= {
             cand --until 'With required or exempt: revert to clinic-default by itself at WHEN, a date (2026-12-31), an RFC 3339 time, or a duration from now (30d, 12w). Without it, any end date is cleared'
-            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -259,7 +260,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;user;grant-bypass'= {
             cand --expires-in 'How long it stays usable: 90s, 30m, 24h, 7d (1 minute to 7 days) [default: bypass-hours]'
-            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -267,7 +268,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'clinic2fa;user;revoke-bypass'= {
-            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -277,7 +278,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         &'clinic2fa;user;import'= {
             cand --format 'The file''s format [default: from its extension]'
             cand --passwords-out 'Where to write the temporary passwords (mode 0600, never overwritten); needed when any row has no password'
-            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --dry-run 'Check the file and say what would happen, changing nothing'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
@@ -338,7 +339,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         &'clinic2fa;login'= {
             cand --code 'A 6-digit code from the authenticator app'
             cand --recovery-code 'One of the recovery codes issued at enrolment (each works once); `-` reads it from the next line of stdin, keeping it out of the process list'
-            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --password-stdin 'Read the password from the first line of stdin instead of prompting'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
@@ -350,7 +351,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand --code 'A 6-digit code from the authenticator app'
             cand --recovery-code 'One of the recovery codes issued at enrolment (each works once); `-` reads it from the next line of stdin, keeping it out of the process list'
             cand --confirm 'Finish an enrolment: a code from the newly added app'
-            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --password-stdin 'Read the password from the first line of stdin instead of prompting'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
@@ -361,7 +362,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         &'clinic2fa;unenrol'= {
             cand --code 'A 6-digit code from the authenticator app'
             cand --recovery-code 'One of the recovery codes issued at enrolment (each works once); `-` reads it from the next line of stdin, keeping it out of the process list'
-            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --password-stdin 'Read the password from the first line of stdin instead of prompting'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
@@ -372,7 +373,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         &'clinic2fa;recovery-codes'= {
             cand --code 'A 6-digit code from the authenticator app'
             cand --recovery-code 'One of the recovery codes issued at enrolment (each works once); `-` reads it from the next line of stdin, keeping it out of the process list'
-            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --password-stdin 'Read the password from the first line of stdin instead of prompting'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
@@ -383,7 +384,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         &'clinic2fa;passwd'= {
             cand --code 'A 6-digit code from the authenticator app'
             cand --recovery-code 'One of the recovery codes issued at enrolment (each works once); `-` reads it from the next line of stdin, keeping it out of the process list'
-            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --password-stdin 'Read the password from the first line of stdin instead of prompting'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
@@ -395,7 +396,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand --user 'Only entries by or about this account'
             cand --since 'Only entries from this time on: RFC 3339 (2026-11-27T09:00:00Z) or a date (2026-11-27)'
             cand --limit 'Only the most recent N entries'
-            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -407,7 +408,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;audit;verify'= {
             cand --head 'Also check that the trail still holds this head, written down earlier from `audit head` (exit 1 if it was cut off, rolled back or rewritten since)'
-            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -415,7 +416,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand --help 'Print help'
         }
         &'clinic2fa;audit;head'= {
-            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -434,7 +435,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         &'clinic2fa;audit;help;help'= {
         }
         &'clinic2fa;report'= {
-            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --csv 'One CSV line per account, with its status, for spreadsheets'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
@@ -443,7 +444,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand --help 'Print help'
         }
         &'clinic2fa;backup'= {
-            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -451,7 +452,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'clinic2fa;key'= {
-            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -461,7 +462,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'clinic2fa;key;rotate'= {
-            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -476,8 +477,35 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;key;help;help'= {
         }
+        &'clinic2fa;db'= {
+            cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --color 'When to use colour (NO_COLOR is honoured under auto)'
+            cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
+            cand --no-input 'Never prompt (implied when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand copy 'Copy the database named by --db, from one consistent snapshot taken while others write, to a new SQLite file or an empty PostgreSQL database: accounts, authenticators, recovery codes, pending bypasses and enrolments, settings and the whole audit trail. The same key file opens both'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'clinic2fa;db;copy'= {
+            cand --to 'A SQLite path that does not exist yet, or a postgres:// URL of an empty database'
+            cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --color 'When to use colour (NO_COLOR is honoured under auto)'
+            cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
+            cand --no-input 'Never prompt (implied when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'clinic2fa;db;help'= {
+            cand copy 'Copy the database named by --db, from one consistent snapshot taken while others write, to a new SQLite file or an empty PostgreSQL database: accounts, authenticators, recovery codes, pending bypasses and enrolments, settings and the whole audit trail. The same key file opens both'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'clinic2fa;db;help;copy'= {
+        }
+        &'clinic2fa;db;help;help'= {
+        }
         &'clinic2fa;man'= {
-            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -485,7 +513,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand --help 'Print help'
         }
         &'clinic2fa;completions'= {
-            cand --db 'The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -505,6 +533,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand report 'Compliance at a glance: who must enrol, who is exempt, bypasses, lockouts'
             cand backup 'Write a consistent copy of the database to FILE (mode 0600), while others work'
             cand key 'Work with the key file'
+            cand db 'Move the whole database to another engine or place'
             cand man 'Print the man page (roff) on stdout'
             cand completions 'Print a shell completion script on stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -598,6 +627,11 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand rotate 'Make a new key: every secret re-encrypted and the audit trail re-sealed in one transaction; the old key file is kept, renamed, for you to destroy'
         }
         &'clinic2fa;help;key;rotate'= {
+        }
+        &'clinic2fa;help;db'= {
+            cand copy 'Copy the database named by --db, from one consistent snapshot taken while others write, to a new SQLite file or an empty PostgreSQL database: accounts, authenticators, recovery codes, pending bypasses and enrolments, settings and the whole audit trail. The same key file opens both'
+        }
+        &'clinic2fa;help;db;copy'= {
         }
         &'clinic2fa;help;man'= {
         }

@@ -57,8 +57,8 @@ The README has the rules of sign-in, the JSON shapes and the admin's guide.";
 
 #[derive(Debug, Args)]
 pub struct GlobalOptions {
-    /// The SQLite file [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]
-    #[arg(long, global = true, value_name = "PATH", env = "CLINIC2FA_DB")]
+    /// The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]
+    #[arg(long, global = true, value_name = "PATH|URL", env = "CLINIC2FA_DB")]
     pub db: Option<PathBuf>,
 
     /// Print exactly one JSON document on stdout; messages go to stderr
@@ -148,6 +148,10 @@ pub enum Command {
     #[command(subcommand)]
     Key(KeyCommand),
 
+    /// Move the whole database to another engine or place
+    #[command(subcommand)]
+    Db(DbCommand),
+
     /// Print the man page (roff) on stdout
     Man,
 
@@ -156,6 +160,19 @@ pub enum Command {
         /// The shell to complete for
         #[arg(value_enum)]
         shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Copy the database named by --db, from one consistent snapshot taken while others
+    /// write, to a new SQLite file or an empty PostgreSQL database: accounts,
+    /// authenticators, recovery codes, pending bypasses and enrolments, settings and the
+    /// whole audit trail. The same key file opens both
+    Copy {
+        /// A SQLite path that does not exist yet, or a postgres:// URL of an empty database
+        #[arg(long, value_name = "PATH|URL")]
+        to: PathBuf,
     },
 }
 

@@ -22,7 +22,7 @@ pub fn run(ctx: &Context, args: &AuditArgs) -> anyhow::Result<u8> {
     let since = args.since.as_deref().map(Timestamp::parse).transpose()?;
     let store = ctx.open_store()?;
     let filter = Filter { user: user.as_ref().map(Username::as_str), since, limit: args.limit };
-    let entries = audit::list(store.conn(), &filter)?;
+    let entries = audit::list(&store.db(), &filter)?;
     let json = Value::Array(entries.iter().map(views::audit_entry_json).collect());
     ctx.out.result(&json, || views::audit_table(&entries))?;
     Ok(exit::SUCCESS)
@@ -31,8 +31,8 @@ pub fn run(ctx: &Context, args: &AuditArgs) -> anyhow::Result<u8> {
 /// `audit head`: the newest entry's number and seal, one line to keep elsewhere.
 fn head(ctx: &Context) -> anyhow::Result<u8> {
     let store = ctx.open_store()?;
-    let seq = audit::head(store.conn())?.seq;
-    let seal = audit::seal_of(store.conn(), seq)?.unwrap_or_default();
+    let seq = audit::head(&store.db())?.seq;
+    let seal = audit::seal_of(&store.db(), seq)?.unwrap_or_default();
     let token = chain::Anchor { seq, seal }.token();
     ctx.out.result(&json!({"seq": seq, "head": token}), || {
         format!("{token}\n(audit trail head, entry #{seq}: write it down or send it off this machine; `clinic2fa audit verify --head {token}` checks the trail still holds it)")
@@ -43,15 +43,28 @@ fn head(ctx: &Context) -> anyhow::Result<u8> {
 fn verify(ctx: &Context, anchor: Option<&str>) -> anyhow::Result<u8> {
     let anchor = anchor.map(chain::Anchor::parse).transpose()?;
     let store = ctx.open_store()?;
-    let db = store.db();
-    let head = audit::head(&db)?;
-    let stored = audit::all_stored(&db)?;
-    let pinned = stored.iter().filter(|e| e.record.pinned_clock).count();
-    let checked =
-        chain::verify(db.keys, stored, &head).map_err(|p| (p.kind(), p.entry(), p.to_string()));
+    // One snapshot: the head and the entries agree while others write. The entries
+    // stream past the check, so a trail of any length needs little memory.
+    let (checked, pinned) = store.snapshot(|db| {
+        let head = audit::head(db)?;
+        let mut walk = chain::Walk::new(db.keys);
+        let (mut pinned, mut problem) = (0, None);
+        audit::for_each_stored(db, |entry| {
+            pinned += usize::from(entry.record.pinned_clock);
+            if problem.is_none() {
+                problem = walk.step(&entry).err();
+            }
+            Ok(())
+        })?;
+        let checked = match problem {
+            Some(p) => Err(p),
+            None => walk.finish(&head),
+        };
+        Ok((checked.map_err(|p| (p.kind(), p.entry(), p.to_string())), pinned))
+    })?;
     let checked = match (checked, &anchor) {
         (Ok(entries), Some(anchor)) => {
-            let found = audit::seal_of(store.conn(), anchor.seq)?;
+            let found = audit::seal_of(&store.db(), anchor.seq)?;
             anchor.held_by(entries, found.as_deref()).map(|()| entries).map_err(|message| {
                 let kind = if anchor.seq > entries { "truncated" } else { "forked" };
                 (kind, Some(anchor.seq), message)

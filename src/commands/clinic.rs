@@ -41,7 +41,7 @@ pub fn run(ctx: &Context, cmd: ClinicCommand) -> anyhow::Result<u8> {
             })?;
         }
     }
-    let clinic = store::clinic::get(store.conn())?;
+    let clinic = store::clinic::get(&store.db())?;
     ctx.out.result(&views::clinic_json(&clinic), || views::clinic_text(&clinic))?;
     Ok(exit::SUCCESS)
 }
@@ -52,7 +52,7 @@ fn change(
     store: &mut Store,
     action: &str,
     detail: &str,
-    apply: impl FnOnce(&Db<'_>) -> anyhow::Result<()>,
+    mut apply: impl FnMut(&Db<'_>) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     store.write(|tx| {
         apply(tx)?;
@@ -62,12 +62,14 @@ fn change(
 
 /// Who would have to enrol at their next login under the clinic-wide rule `who`.
 fn require_2fa_dry_run(ctx: &Context, store: &Store, who: Requirement) -> anyhow::Result<u8> {
-    let clinic = Clinic { require_2fa_for: who, ..store::clinic::get(store.conn())? };
-    let must_enrol: Vec<String> = store::accounts::list(store.conn())?
-        .into_iter()
-        .filter(|a| a.needs_enrolment(&clinic, ctx.now))
-        .map(|a| a.username.to_string())
-        .collect();
+    let clinic = Clinic { require_2fa_for: who, ..store::clinic::get(&store.db())? };
+    let mut must_enrol: Vec<String> = Vec::new();
+    store::accounts::for_each(&store.db(), |a| {
+        if a.needs_enrolment(&clinic, ctx.now) {
+            must_enrol.push(a.username.to_string());
+        }
+        Ok(())
+    })?;
     let state = who.command_word();
     let json = json!({
         "dry_run": true,

@@ -14,6 +14,7 @@ use crate::cli::ImportFormat;
 use crate::commands::{Context, audit_admin};
 use crate::domain::import::{self, Format, Row, Secret};
 use crate::domain::password::{self, Password};
+use crate::domain::username::Username;
 use crate::error::{Error, exit};
 use crate::store::accounts;
 use crate::ui::output::note;
@@ -36,8 +37,17 @@ pub fn run(ctx: &Context, request: &Request<'_>) -> anyhow::Result<u8> {
     let rows = import::read(text, format)?;
     let total = rows.len();
     let mut store = ctx.open_store()?;
-    let existing: HashSet<String> =
-        accounts::list(store.conn())?.into_iter().map(|a| a.username.to_string()).collect();
+    // Only the names this file brings are looked up, one index lookup each: an import
+    // into a clinic of any size needs memory for the file alone.
+    let mut existing = HashSet::new();
+    for (_, raw) in &rows {
+        let named = raw.username.as_deref().map(str::trim).and_then(|t| Username::parse(t).ok());
+        if let Some(username) = named
+            && accounts::exists(&store.db(), &username)?
+        {
+            existing.insert(username.to_string());
+        }
+    }
     let rows = match import::check(rows, &existing) {
         Ok(rows) => rows,
         Err(problems) => {

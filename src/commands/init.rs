@@ -13,7 +13,7 @@ use crate::ui::output::note;
 
 pub fn run(ctx: &Context, name: Option<&str>) -> anyhow::Result<u8> {
     let name = name.map(check_clinic_name).transpose()?;
-    let created = store::create(&ctx.db_path, &ctx.key_path, |tx| {
+    let created = store::create(&ctx.location, &ctx.key_path, |tx| {
         if let Some(name) = &name {
             clinic::set_name(tx, name)?;
         }
@@ -27,8 +27,8 @@ pub fn run(ctx: &Context, name: Option<&str>) -> anyhow::Result<u8> {
     })?;
     // Opened as every later command will open it: the proof that it works.
     let store = ctx.open_store()?;
-    let name = clinic::get(store.conn())?.name;
-    let (db, key) = (created.database.display(), created.key_file.display());
+    let name = clinic::get(&store.db())?.name;
+    let (db, key) = (&created.database, created.key_file.display());
     // On any stderr, not only a terminal: a provisioning log is where an admin finds it.
     note(&format!(
         "Created the database of {} at {db}\n\

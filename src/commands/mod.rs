@@ -5,6 +5,7 @@ mod audit;
 mod backup;
 mod clinic;
 mod completions;
+mod copy;
 mod enrol;
 mod import;
 mod init;
@@ -22,14 +23,16 @@ use std::path::PathBuf;
 use crate::cli::{Cli, ColorChoice, Command, GlobalOptions};
 use crate::domain::time::Timestamp;
 use crate::error::{Error, exit};
-use crate::store::{Db, Store};
+use crate::store::{Db, Location, Store};
 use crate::ui::output::{Output, note};
 
 /// What every command needs to know about this run.
 #[derive(Debug)]
 pub struct Context {
-    pub db_path: PathBuf,
-    /// The master key: `CLINIC2FA_KEY_FILE`, else `<database>.key` beside it.
+    /// The database: a SQLite file or a PostgreSQL URL.
+    pub location: Location,
+    /// The master key: `CLINIC2FA_KEY_FILE`, else `<database>.key` beside a file, or
+    /// one named after the server in the data folder.
     pub key_path: PathBuf,
     pub out: Output,
     /// Prompts allowed: stdin is a terminal and `--no-input` was not given.
@@ -48,10 +51,10 @@ impl Context {
             crate::store::audit::mark_clock_pinned();
         }
         show_local_times(now);
-        let db_path = database_path(global.db.clone())?;
+        let location = database(global.db.clone())?;
         Ok(Context {
-            key_path: key_path(&db_path),
-            db_path,
+            key_path: key_path(&location),
+            location,
             out: Output::new(global.json, chosen_color(global.color)),
             interactive: !global.no_input && std::io::stdin().is_terminal(),
             now,
@@ -61,7 +64,7 @@ impl Context {
 
     /// Opens the database, and tells the person what opening it found.
     pub fn open_store(&self) -> anyhow::Result<Store> {
-        let mut store = Store::open(&self.db_path, &self.key_path)?;
+        let mut store = Store::open(&self.location, &self.key_path)?;
         self.record_ended_overrides(&mut store);
         for warning in &store.notices.warnings {
             note(warning)?;
@@ -97,7 +100,7 @@ impl Context {
         use crate::store::{accounts, audit};
         // A look first (an index makes it cheap): most commands find none, and need no
         // write lock for it.
-        if accounts::ended_overrides(store.conn(), self.now).is_ok_and(|ended| ended.is_empty()) {
+        if accounts::ended_overrides(&store.db(), self.now).is_ok_and(|ended| ended.is_empty()) {
             return;
         }
         let recorded = store.write(|tx| {
@@ -137,8 +140,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         _ => {}
     }
     let ctx = Context::new(&cli.global)?;
-    let result =
-        dispatch(&ctx, cli.command).map_err(|e| crate::store::storage_error(&ctx.db_path, e));
+    let result = dispatch(&ctx, cli.command).map_err(|e| ctx.location.explain(e));
     for warning in crate::store::syslog::take_warnings() {
         let _ = note(&warning);
     }
@@ -159,35 +161,36 @@ fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<u8> {
         Command::Report { csv } => report::report(ctx, csv),
         Command::Backup { file } => backup::run(ctx, &file),
         Command::Key(crate::cli::KeyCommand::Rotate) => key::rotate(ctx),
+        Command::Db(crate::cli::DbCommand::Copy { to }) => copy::run(ctx, &to),
         Command::Completions { .. } | Command::Man => unreachable!("handled above"),
     }
 }
 
 /// `--db`/`CLINIC2FA_DB` (clap reads both), else the XDG data folder.
-fn database_path(given: Option<PathBuf>) -> anyhow::Result<PathBuf> {
-    if let Some(path) = given.filter(|p| !p.as_os_str().is_empty()) {
-        return Ok(path);
+fn database(given: Option<PathBuf>) -> anyhow::Result<Location> {
+    if let Some(given) = given.filter(|p| !p.as_os_str().is_empty()) {
+        return Ok(Location::parse(given.as_os_str())?);
     }
-    let absolute = |v: std::ffi::OsString| Some(PathBuf::from(v)).filter(|p| p.is_absolute());
-    let data_home = std::env::var_os("XDG_DATA_HOME")
-        .and_then(absolute)
-        .or_else(|| std::env::var_os("HOME").and_then(absolute).map(|h| h.join(".local/share")))
-        .ok_or_else(|| {
-            Error::Usage(
-                "no database path: pass --db PATH or set CLINIC2FA_DB (HOME is not set)".into(),
-            )
-        })?;
-    Ok(data_home.join("clinic2fa").join("clinic2fa.db"))
+    let data_home = data_home().ok_or_else(|| {
+        Error::Usage(
+            "no database path: pass --db PATH or set CLINIC2FA_DB (HOME is not set)".into(),
+        )
+    })?;
+    Ok(Location::File(data_home.join("clinic2fa").join("clinic2fa.db")))
 }
 
-fn key_path(db_path: &std::path::Path) -> PathBuf {
+/// `$XDG_DATA_HOME`, else `~/.local/share`.
+fn data_home() -> Option<PathBuf> {
+    let absolute = |v: std::ffi::OsString| Some(PathBuf::from(v)).filter(|p| p.is_absolute());
+    std::env::var_os("XDG_DATA_HOME")
+        .and_then(absolute)
+        .or_else(|| std::env::var_os("HOME").and_then(absolute).map(|h| h.join(".local/share")))
+}
+
+fn key_path(location: &Location) -> PathBuf {
     match std::env::var_os("CLINIC2FA_KEY_FILE").filter(|v| !v.is_empty()) {
         Some(path) => PathBuf::from(path),
-        None => {
-            let mut name = db_path.file_name().unwrap_or_default().to_owned();
-            name.push(".key");
-            db_path.with_file_name(name)
-        }
+        None => location.default_key_path(data_home().as_deref()),
     }
 }
 

@@ -48,14 +48,14 @@ pub fn list(ctx: &Context, args: &ListArgs) -> anyhow::Result<u8> {
     let inactive =
         args.inactive.as_deref().map(|d| duration::parse_span(d, "--inactive")).transpose()?;
     let store = ctx.open_store()?;
-    let clinic = store::clinic::get(store.conn())?;
+    let clinic = store::clinic::get(&store.db())?;
     let now = ctx.now;
     let keep = |a: &Account| keep(args, inactive, a, &clinic, now);
     let mut out = BufWriter::new(std::io::stdout().lock());
     if ctx.out.json {
         let mut first = true;
         out.write_all(b"[")?;
-        accounts::for_each(store.conn(), |a| {
+        accounts::for_each(&store.db(), |a| {
             if keep(&a) {
                 if !first {
                     out.write_all(b",")?;
@@ -69,7 +69,7 @@ pub fn list(ctx: &Context, args: &ListArgs) -> anyhow::Result<u8> {
     } else if args.csv {
         let mut csv = csv::Writer::from_writer(&mut out);
         csv.write_record(views::ACCOUNT_CSV_HEADER)?;
-        accounts::for_each(store.conn(), |a| {
+        accounts::for_each(&store.db(), |a| {
             if keep(&a) {
                 csv.write_record(views::account_csv(&a, &clinic, now))?;
             }
@@ -78,7 +78,7 @@ pub fn list(ctx: &Context, args: &ListArgs) -> anyhow::Result<u8> {
         csv.flush()?;
     } else {
         let (mut shown, mut total) = (Vec::new(), 0);
-        accounts::for_each(store.conn(), |a| {
+        accounts::for_each(&store.db(), |a| {
             total += 1;
             if keep(&a) {
                 shown.push(a);
@@ -94,8 +94,8 @@ pub fn list(ctx: &Context, args: &ListArgs) -> anyhow::Result<u8> {
 pub fn explain(ctx: &Context, username: &str) -> anyhow::Result<u8> {
     let username = Username::parse(username)?;
     let store = ctx.open_store()?;
-    let clinic = store::clinic::get(store.conn())?;
-    let account = accounts::get(store.conn(), &username)?;
+    let clinic = store::clinic::get(&store.db())?;
+    let account = accounts::get(&store.db(), &username)?;
     let e = explain::explain(&account, &clinic, ctx.now);
     let json = json!({
         "username": username.as_str(),
@@ -184,7 +184,7 @@ impl Compliance {
 pub fn report(ctx: &Context, csv: bool) -> anyhow::Result<u8> {
     one_format(ctx, csv)?;
     let store = ctx.open_store()?;
-    let clinic = store::clinic::get(store.conn())?;
+    let clinic = store::clinic::get(&store.db())?;
     let now = ctx.now;
     if csv {
         let mut out = BufWriter::new(std::io::stdout().lock());
@@ -192,7 +192,7 @@ pub fn report(ctx: &Context, csv: bool) -> anyhow::Result<u8> {
         let mut header = views::ACCOUNT_CSV_HEADER.to_vec();
         header.push("status");
         writer.write_record(&header)?;
-        accounts::for_each(store.conn(), |a| {
+        accounts::for_each(&store.db(), |a| {
             let mut record = views::account_csv(&a, &clinic, now);
             record.push(a.status(&clinic, now).to_owned());
             writer.write_record(&record)?;
@@ -204,7 +204,7 @@ pub fn report(ctx: &Context, csv: bool) -> anyhow::Result<u8> {
         return Ok(exit::SUCCESS);
     }
     let mut c = Compliance::default();
-    accounts::for_each(store.conn(), |a| {
+    accounts::for_each(&store.db(), |a| {
         c.add(&a, &clinic, now);
         Ok(())
     })?;

@@ -164,7 +164,7 @@ pub fn attempt(
     request: Request<'_>,
 ) -> anyhow::Result<Attempted> {
     let Request { purpose, username, credential, mut offered, mut materials } = request;
-    let seen = accounts::find(store.conn(), username)?;
+    let seen = accounts::find(&store.db(), username)?;
     // For [`Effect::UpgradePasswordHash`]: made when the stored hash is outdated.
     let mut upgraded_hash = None;
     let (password_ok, checked_hash) = match (credential, &seen) {

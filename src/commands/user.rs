@@ -20,7 +20,7 @@ pub fn run(ctx: &Context, cmd: UserCommand) -> anyhow::Result<u8> {
             let name = person_name(name.as_deref())?;
             let mut store = ctx.open_store()?;
             // Refuse a taken username before asking for a password it would not use.
-            accounts::ensure_free(store.conn(), &username)?;
+            accounts::ensure_free(&store.db(), &username)?;
             let secret = input::new_password(ctx, &password, &username)?;
             let phc = password::hash(&secret)?;
             let account = store.write(|tx| {
@@ -52,8 +52,8 @@ pub fn run(ctx: &Context, cmd: UserCommand) -> anyhow::Result<u8> {
         UserCommand::Show { username } => {
             let username = Username::parse(&username)?;
             let store = ctx.open_store()?;
-            let clinic = store::clinic::get(store.conn())?;
-            let account = accounts::get(store.conn(), &username)?;
+            let clinic = store::clinic::get(&store.db())?;
+            let account = accounts::get(&store.db(), &username)?;
             ctx.out.result(&views::account_json(&account, &clinic, ctx.now), || {
                 views::account_text(&account, &clinic, ctx.now)
             })?;
@@ -78,7 +78,7 @@ pub fn run(ctx: &Context, cmd: UserCommand) -> anyhow::Result<u8> {
         UserCommand::SetPassword { username, password } => {
             let username = Username::parse(&username)?;
             let mut store = ctx.open_store()?;
-            let account = accounts::get(store.conn(), &username)?;
+            let account = accounts::get(&store.db(), &username)?;
             let secret = input::new_password(ctx, &password, &username)?;
             let phc = password::hash(&secret)?;
             let account = store.write(|tx| {
@@ -91,14 +91,9 @@ pub fn run(ctx: &Context, cmd: UserCommand) -> anyhow::Result<u8> {
             );
             show_changed(ctx, &store, &account, &text)
         }
-        UserCommand::Unlock { username } => change(
-            ctx,
-            &username,
-            "user.unlock",
-            None,
-            |tx, a| accounts::unlock(tx, a),
-            "{} is unlocked.",
-        ),
+        UserCommand::Unlock { username } => {
+            change(ctx, &username, "user.unlock", None, accounts::unlock, "{} is unlocked.")
+        }
         UserCommand::TwoFactor(TwoFactorCommand::Set { username, policy, until }) => {
             let until = until.as_deref().map(|w| duration::parse_until(w, ctx.now)).transpose()?;
             if until.is_some() && policy == Policy::ClinicDefault {
@@ -143,7 +138,7 @@ pub fn run(ctx: &Context, cmd: UserCommand) -> anyhow::Result<u8> {
 fn remove(ctx: &Context, username: &str, yes: bool) -> anyhow::Result<u8> {
     let username = Username::parse(username)?;
     let mut store = ctx.open_store()?;
-    let account = accounts::get(store.conn(), &username)?;
+    let account = accounts::get(&store.db(), &username)?;
     if !yes {
         if !ctx.interactive {
             return Err(Error::Usage(format!(
@@ -175,7 +170,7 @@ fn change(
     username: &str,
     action: &str,
     detail: Option<&str>,
-    apply: impl FnOnce(&Db<'_>, &Account) -> anyhow::Result<()>,
+    apply: impl FnMut(&Db<'_>, &Account) -> anyhow::Result<()>,
     text: &str,
 ) -> anyhow::Result<u8> {
     let (store, account) = change_raw(ctx, username, action, detail, apply)?;
@@ -189,7 +184,7 @@ fn change_raw(
     username: &str,
     action: &str,
     detail: Option<&str>,
-    apply: impl FnOnce(&Db<'_>, &Account) -> anyhow::Result<()>,
+    mut apply: impl FnMut(&Db<'_>, &Account) -> anyhow::Result<()>,
 ) -> anyhow::Result<(Store, Account)> {
     let username = Username::parse(username)?;
     let mut store = ctx.open_store()?;
@@ -214,7 +209,7 @@ fn revoke_bypass(ctx: &Context, username: &str) -> anyhow::Result<u8> {
         audit_admin(ctx, tx, "user.revoke-bypass", Some(username.as_str()), Some(detail))?;
         Ok((accounts::get(tx, &username)?, revoked))
     })?;
-    let clinic = store::clinic::get(store.conn())?;
+    let clinic = store::clinic::get(&store.db())?;
     let mut json = views::account_json(&account, &clinic, ctx.now);
     json["revoked"] = json!(revoked);
     ctx.out.result(&json, || views::bypass_revoked_text(&username, revoked))?;
@@ -254,7 +249,7 @@ fn grant_bypass(ctx: &Context, username: &str, expires_in: Option<&str>) -> anyh
 
 /// After a change: the account's JSON under `--json`, else one line for a person.
 fn show_changed(ctx: &Context, store: &Store, account: &Account, text: &str) -> anyhow::Result<u8> {
-    let clinic = store::clinic::get(store.conn())?;
+    let clinic = store::clinic::get(&store.db())?;
     ctx.out.result(&views::account_json(account, &clinic, ctx.now), || text.to_owned())?;
     Ok(exit::SUCCESS)
 }

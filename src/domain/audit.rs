@@ -208,9 +208,30 @@ pub fn verify(
     entries: impl IntoIterator<Item = Stored>,
     head: &Head,
 ) -> Result<i64, Problem> {
-    let mut previous = GENESIS.to_vec();
-    let mut expected = 1;
+    let mut walk = Walk::new(keys);
     for entry in entries {
+        walk.step(&entry)?;
+    }
+    walk.finish(head)
+}
+
+/// [`verify`] one entry at a time, so a trail of any length is checked in little
+/// memory: [`Walk::step`] each entry in storage order, then [`Walk::finish`].
+#[derive(Debug)]
+pub struct Walk<'k> {
+    keys: &'k Keys,
+    previous: Vec<u8>,
+    expected: i64,
+}
+
+impl<'k> Walk<'k> {
+    pub fn new(keys: &'k Keys) -> Walk<'k> {
+        Walk { keys, previous: GENESIS.to_vec(), expected: 1 }
+    }
+
+    /// Checks the next entry against its seal and the one before.
+    pub fn step(&mut self, entry: &Stored) -> Result<(), Problem> {
+        let expected = self.expected;
         let (Some(seq), Some(stored_seal)) = (entry.seq, entry.seal.as_deref()) else {
             return Err(Problem::Inserted { after: expected - 1 });
         };
@@ -222,30 +243,37 @@ pub fn verify(
         }
         // A version-1 seal cannot carry a pinned clock: claiming one is an alteration.
         let computed = match entry.version {
-            1 if !entry.record.pinned_clock => seal_v1(keys, &previous, seq, &entry.record),
-            SEAL_VERSION => seal(keys, &previous, seq, &entry.record),
+            1 if !entry.record.pinned_clock => {
+                seal_v1(self.keys, &self.previous, seq, &entry.record)
+            }
+            SEAL_VERSION => seal(self.keys, &self.previous, seq, &entry.record),
             _ => return Err(Problem::Altered { seq }),
         };
         if !bool::from(subtle::ConstantTimeEq::ct_eq(&computed[..], stored_seal)) {
             return Err(Problem::Altered { seq });
         }
-        previous = computed.to_vec();
-        expected += 1;
+        self.previous = computed.to_vec();
+        self.expected += 1;
+        Ok(())
     }
-    let count = expected - 1;
-    if !bool::from(subtle::ConstantTimeEq::ct_eq(
-        &head_seal(keys, head.seq, &head.last)[..],
-        &head.seal[..],
-    )) {
-        return Err(Problem::HeadAltered);
+
+    /// After the last entry: the head must name it. The number of entries.
+    pub fn finish(self, head: &Head) -> Result<i64, Problem> {
+        let count = self.expected - 1;
+        if !bool::from(subtle::ConstantTimeEq::ct_eq(
+            &head_seal(self.keys, head.seq, &head.last)[..],
+            &head.seal[..],
+        )) {
+            return Err(Problem::HeadAltered);
+        }
+        if head.seq > count {
+            return Err(Problem::Deleted { from: count + 1, to: head.seq });
+        }
+        if head.seq < count || head.last != self.previous {
+            return Err(Problem::HeadAltered);
+        }
+        Ok(count)
     }
-    if head.seq > count {
-        return Err(Problem::Deleted { from: count + 1, to: head.seq });
-    }
-    if head.seq < count || head.last != previous {
-        return Err(Problem::HeadAltered);
-    }
-    Ok(count)
 }
 
 #[cfg(test)]

@@ -5,11 +5,11 @@
 //! concurrent writers queue and the chain never forks.
 
 use anyhow::Context as _;
-use rusqlite::{Connection, Row, params};
 
 use crate::domain::audit::{self as chain, GENESIS, Head, Listed, Record, Stored};
 use crate::domain::time::Timestamp;
 use crate::store::Db;
+use crate::store::sql::{Row, Value, args};
 
 #[derive(Debug)]
 pub struct Entry<'a> {
@@ -99,7 +99,7 @@ pub fn record(db: &Db<'_>, entry: &Entry<'_>) -> anyhow::Result<()> {
         "INSERT INTO audit_log (at, actor, action, subject, outcome, detail, seq, seal,
                                 seal_version, pinned_clock)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        params![
+        args![
             entry.at.unix(),
             entry.actor,
             entry.action,
@@ -114,7 +114,7 @@ pub fn record(db: &Db<'_>, entry: &Entry<'_>) -> anyhow::Result<()> {
     )
     .context("could not write the audit trail")?;
     let to_syslog: bool =
-        db.query_row("SELECT audit_syslog FROM clinic WHERE id = 1", [], |r| r.get(0))?;
+        db.query_one("SELECT audit_syslog FROM clinic WHERE id = 1", &[])?.get(0)?;
     if to_syslog {
         OUTBOX.with_borrow_mut(|out| out.push(syslog_line(seq, &seal, &record)));
     }
@@ -125,70 +125,84 @@ fn set_head(db: &Db<'_>, seq: i64, last: &[u8]) -> anyhow::Result<()> {
     let head_seal = chain::head_seal(db.keys, seq, last);
     db.execute(
         "UPDATE clinic SET audit_seq = ?1, audit_last = ?2, audit_head = ?3 WHERE id = 1",
-        params![seq, last, head_seal.as_slice()],
+        args![seq, last, head_seal.as_slice()],
     )
     .context("could not write the audit trail")?;
     Ok(())
 }
 
+/// How many entries are read at a time where the database is used between pages.
+const PAGE: i64 = 2_000;
+
 /// The whole trail sealed again with `new`'s keys, each entry in its own seal format,
 /// after checking it verifies with `old`'s: a key rotation never blesses a trail
-/// someone altered. The head moves with it.
+/// someone altered (the caller's transaction rolls back at the first problem). The
+/// head moves with it. Read a page at a time, so a trail of any length fits in little
+/// memory.
 pub fn reseal_all(old: &Db<'_>, new: &Db<'_>) -> anyhow::Result<()> {
-    let stored = all_stored(old)?;
-    chain::verify(old.keys, stored.clone(), &head(old)?).map_err(|problem| {
+    let refuse = |problem: chain::Problem| {
         crate::error::Error::Conflict(format!(
             "the audit trail does not verify ({problem}): no key rotation over it; see `clinic2fa audit verify`"
         ))
-    })?;
+    };
+    let mut walk = chain::Walk::new(old.keys);
     let mut last = GENESIS.to_vec();
     let mut seq = 0;
-    for entry in stored {
-        seq = entry.seq.unwrap_or(seq + 1);
-        let seal = match entry.version {
-            1 => chain::seal_v1(new.keys, &last, seq, &entry.record),
-            _ => chain::seal(new.keys, &last, seq, &entry.record),
-        };
-        new.execute(
-            "UPDATE audit_log SET seal = ?2 WHERE seq = ?1",
-            params![seq, seal.as_slice()],
-        )?;
-        last = seal.to_vec();
+    let mut after_id = i64::MIN;
+    loop {
+        let page = stored_page(old, after_id)?;
+        if page.is_empty() {
+            break;
+        }
+        for (id, entry) in page {
+            walk.step(&entry).map_err(refuse)?;
+            seq = entry.seq.unwrap_or(seq + 1);
+            let seal = match entry.version {
+                1 => chain::seal_v1(new.keys, &last, seq, &entry.record),
+                _ => chain::seal(new.keys, &last, seq, &entry.record),
+            };
+            new.execute(
+                "UPDATE audit_log SET seal = ?2 WHERE id = ?1",
+                args![id, seal.as_slice()],
+            )?;
+            last = seal.to_vec();
+            after_id = id;
+        }
     }
+    walk.finish(&head(old)?).map_err(refuse)?;
     set_head(new, seq, &last)
 }
 
 /// The head as stored (an empty trail's "last seal" is the genesis value).
-pub fn head(conn: &Connection) -> anyhow::Result<Head> {
-    conn.query_row("SELECT audit_seq, audit_last, audit_head FROM clinic WHERE id = 1", [], |r| {
-        Ok(Head {
-            seq: r.get(0)?,
-            last: r.get::<_, Option<Vec<u8>>>(1)?.unwrap_or_else(|| GENESIS.to_vec()),
-            seal: r.get::<_, Option<Vec<u8>>>(2)?.unwrap_or_default(),
+pub fn head(db: &Db<'_>) -> anyhow::Result<Head> {
+    db.query_one("SELECT audit_seq, audit_last, audit_head FROM clinic WHERE id = 1", &[])
+        .and_then(|r| {
+            Ok(Head {
+                seq: r.get(0)?,
+                last: r.get::<Option<Vec<u8>>>(1)?.unwrap_or_else(|| GENESIS.to_vec()),
+                seal: r.get::<Option<Vec<u8>>>(2)?.unwrap_or_default(),
+            })
         })
-    })
-    .context("could not read the audit trail")
+        .context("could not read the audit trail")
 }
 
 /// Seals the entries written before the trail was chained, in the order written (the
-/// upgrade to sealed storage).
+/// upgrade to sealed storage, of SQLite files only: small ones, from before sealing).
 pub fn seal_existing_entries(db: &Db<'_>) -> anyhow::Result<()> {
-    let rows: Vec<(i64, Record)> = {
-        let mut stmt = db.prepare(
-            "SELECT id, at, actor, action, subject, outcome, detail FROM audit_log ORDER BY id",
-        )?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, record_at(r, 1, false)?)))?;
-        rows.collect::<rusqlite::Result<_>>()?
-    };
+    let rows = db.query_all(
+        "SELECT id, at, actor, action, subject, outcome, detail FROM audit_log ORDER BY id",
+        &[],
+    )?;
     let mut last = GENESIS.to_vec();
     let mut seq = 0;
-    for (id, record) in rows {
+    for row in rows {
+        let (id, record): (i64, Record) = (row.get(0)?, record_at(&row, 1, false)?);
         seq += 1;
         // The upgrade to sealing (schema 3) wrote the first format.
         let seal = chain::seal_v1(db.keys, &last, seq, &record);
         db.execute(
             "UPDATE audit_log SET seq = ?2, seal = ?3 WHERE id = ?1",
-            params![id, seq, seal.as_slice()],
+            args![id, seq, seal.as_slice()],
         )?;
         last = seal.to_vec();
     }
@@ -197,7 +211,7 @@ pub fn seal_existing_entries(db: &Db<'_>) -> anyhow::Result<()> {
 
 /// The record in columns `at, actor, action, subject, outcome, detail` from `first`,
 /// then `pinned_clock` when `with_pin` (the column came with schema 9).
-fn record_at(r: &Row<'_>, first: usize, with_pin: bool) -> rusqlite::Result<Record> {
+fn record_at(r: &Row, first: usize, with_pin: bool) -> anyhow::Result<Record> {
     Ok(Record {
         at: r.get(first)?,
         actor: r.get(first + 1)?,
@@ -209,28 +223,60 @@ fn record_at(r: &Row<'_>, first: usize, with_pin: bool) -> rusqlite::Result<Reco
     })
 }
 
-/// Every entry as stored, in the order written, for verification.
-pub fn all_stored(conn: &Connection) -> anyhow::Result<Vec<Stored>> {
-    let mut stmt = conn.prepare(
-        "SELECT seq, seal, seal_version, at, actor, action, subject, outcome, detail, pinned_clock
-         FROM audit_log ORDER BY id",
+const STORED_COLUMNS: &str =
+    "id, seq, seal, seal_version, at, actor, action, subject, outcome, detail, pinned_clock";
+
+fn stored_at(r: &Row) -> anyhow::Result<(i64, Stored)> {
+    Ok((
+        r.get(0)?,
+        Stored {
+            seq: r.get(1)?,
+            seal: r.get(2)?,
+            version: r.get(3)?,
+            record: record_at(r, 4, true)?,
+        },
+    ))
+}
+
+/// Up to a page of entries after row `after_id`, in the order written.
+fn stored_page(db: &Db<'_>, after_id: i64) -> anyhow::Result<Vec<(i64, Stored)>> {
+    let rows = db.query_all(
+        &format!("SELECT {STORED_COLUMNS} FROM audit_log WHERE id > ?1 ORDER BY id LIMIT {PAGE}"),
+        args![after_id],
     )?;
-    let rows = stmt.query_map([], |r| {
-        Ok(Stored {
-            seq: r.get(0)?,
-            seal: r.get(1)?,
-            version: r.get(2)?,
-            record: record_at(r, 3, true)?,
-        })
+    rows.iter()
+        .map(stored_at)
+        .collect::<anyhow::Result<_>>()
+        .context("could not read the audit trail")
+}
+
+/// Every entry as stored, in the order written, one at a time (verification). `visit`
+/// may not use the database.
+pub fn for_each_stored(
+    db: &Db<'_>,
+    mut visit: impl FnMut(Stored) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    db.for_each(&format!("SELECT {STORED_COLUMNS} FROM audit_log ORDER BY id"), &[], |row| {
+        visit(stored_at(&row)?.1)
+    })
+    .context("could not read the audit trail")
+}
+
+/// Every entry as stored, collected (tests).
+#[cfg(test)]
+pub fn all_stored(db: &Db<'_>) -> anyhow::Result<Vec<Stored>> {
+    let mut all = Vec::new();
+    for_each_stored(db, |e| {
+        all.push(e);
+        Ok(())
     })?;
-    rows.collect::<rusqlite::Result<_>>().context("could not read the audit trail")
+    Ok(all)
 }
 
 /// The seal of entry `seq`, if there is one.
-pub fn seal_of(conn: &Connection, seq: i64) -> anyhow::Result<Option<Vec<u8>>> {
-    use rusqlite::OptionalExtension;
-    conn.query_row("SELECT seal FROM audit_log WHERE seq = ?1", [seq], |r| r.get(0))
-        .optional()
+pub fn seal_of(db: &Db<'_>, seq: i64) -> anyhow::Result<Option<Vec<u8>>> {
+    db.query_opt("SELECT seal FROM audit_log WHERE seq = ?1", args![seq])
+        .and_then(|row| row.map(|r| r.get::<Option<Vec<u8>>>(0)).transpose())
         .map(Option::flatten)
         .context("could not read the audit trail")
 }
@@ -246,17 +292,40 @@ pub struct Filter<'a> {
 }
 
 /// The entries matching `filter`, oldest first.
-pub fn list(conn: &Connection, filter: &Filter<'_>) -> anyhow::Result<Vec<Listed>> {
-    let mut stmt = conn.prepare(
-        "SELECT seq, at, actor, action, subject, outcome, detail, pinned_clock FROM (
-             SELECT * FROM audit_log
-             WHERE (?1 IS NULL OR subject = ?1 OR actor = ?1) AND (?2 IS NULL OR at >= ?2)
-             ORDER BY id DESC LIMIT coalesce(?3, -1)
-         ) ORDER BY id",
-    )?;
-    let rows = stmt
-        .query_map(params![filter.user, filter.since.map(Timestamp::unix), filter.limit], |r| {
-            Ok(Listed { seq: r.get(0)?, record: record_at(r, 1, true)? })
-        })?;
-    rows.collect::<rusqlite::Result<_>>().context("could not read the audit trail")
+pub fn list(db: &Db<'_>, filter: &Filter<'_>) -> anyhow::Result<Vec<Listed>> {
+    let mut wanted = Vec::new();
+    if filter.user.is_some() {
+        wanted.push("(subject = ?1 OR actor = ?1)");
+    }
+    if filter.since.is_some() {
+        wanted.push("at >= ?2");
+    }
+    let mut sql = "SELECT seq, at, actor, action, subject, outcome, detail, pinned_clock, id \
+                   FROM audit_log"
+        .to_owned();
+    if !wanted.is_empty() {
+        sql.push_str(" WHERE ");
+        sql.push_str(&wanted.join(" AND "));
+    }
+    sql.push_str(" ORDER BY id DESC");
+    if let Some(limit) = filter.limit {
+        sql.push_str(&format!(" LIMIT {limit}"));
+    }
+    let sql = format!("SELECT * FROM ({sql}) AS recent ORDER BY id");
+    // Unused placeholders are left out: both engines need each one they are given.
+    let mut values = vec![Value::from(filter.user)];
+    if filter.since.is_some() {
+        values.push(Value::from(filter.since.map(Timestamp::unix)));
+    }
+    let sql = if filter.user.is_none() {
+        values.remove(0);
+        sql.replace("?2", "?1")
+    } else {
+        sql
+    };
+    let rows = db.query_all(&sql, &values)?;
+    rows.iter()
+        .map(|r| Ok(Listed { seq: r.get(0)?, record: record_at(r, 1, true)? }))
+        .collect::<anyhow::Result<_>>()
+        .context("could not read the audit trail")
 }

@@ -5,12 +5,12 @@
 //! copied onto another account or from pending to active does not open.
 
 use anyhow::Context as _;
-use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::domain::account::Account;
 use crate::domain::time::Timestamp;
 use crate::domain::totp::TotpSecret;
 use crate::store::Db;
+use crate::store::sql::args;
 
 /// Which of an account's two secrets a sealed blob is.
 #[derive(Debug, Clone, Copy)]
@@ -32,28 +32,29 @@ fn seal(db: &Db<'_>, slot: Slot, account_id: i64, secret: &TotpSecret) -> anyhow
     db.keys.seal(secret.as_bytes(), &binding(slot, account_id))
 }
 
-fn open(db: &Db<'_>, slot: Slot, account_id: i64, blob: &[u8]) -> rusqlite::Result<TotpSecret> {
+fn open(db: &Db<'_>, slot: Slot, account_id: i64, blob: &[u8]) -> anyhow::Result<TotpSecret> {
     db.keys
         .open(blob, &binding(slot, account_id))
         .map(|plain| TotpSecret::from_bytes(plain.to_vec()))
-        .map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Blob, e.into())
-        })
+        .map_err(|e| anyhow::anyhow!("a sealed secret does not open: {e}"))
+}
+
+/// Every (account id, secret) of `table`, as stored.
+fn all_secrets(db: &Db<'_>, table: &str) -> anyhow::Result<Vec<(i64, Vec<u8>)>> {
+    let rows =
+        db.query_all(&format!("SELECT account_id, secret FROM {table} ORDER BY account_id"), &[])?;
+    rows.iter().map(|r| Ok((r.get(0)?, r.get(1)?))).collect()
 }
 
 /// Seals the secrets stored in clear before secrets were sealed (the upgrade).
 pub fn seal_plaintext_secrets(db: &Db<'_>) -> anyhow::Result<()> {
     for (table, slot) in [("authenticators", Slot::Active), ("pending_enrolments", Slot::Pending)] {
-        let rows: Vec<(i64, Vec<u8>)> = {
-            let mut stmt = db.prepare(&format!("SELECT account_id, secret FROM {table}"))?;
-            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            rows.collect::<rusqlite::Result<_>>()?
-        };
+        let rows = all_secrets(db, table)?;
         for (account_id, plain) in rows {
             let sealed = seal(db, slot, account_id, &TotpSecret::from_bytes(plain))?;
             db.execute(
                 &format!("UPDATE {table} SET secret = ?2 WHERE account_id = ?1"),
-                params![account_id, sealed],
+                args![account_id, sealed],
             )?;
         }
     }
@@ -64,11 +65,7 @@ pub fn seal_plaintext_secrets(db: &Db<'_>) -> anyhow::Result<()> {
 /// rotation), bound to the same account and slot.
 pub fn reseal_all(old: &Db<'_>, new: &Db<'_>) -> anyhow::Result<()> {
     for (table, slot) in [("authenticators", Slot::Active), ("pending_enrolments", Slot::Pending)] {
-        let rows: Vec<(i64, Vec<u8>)> = {
-            let mut stmt = old.prepare(&format!("SELECT account_id, secret FROM {table}"))?;
-            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            rows.collect::<rusqlite::Result<_>>()?
-        };
+        let rows = all_secrets(old, table)?;
         for (account_id, blob) in rows {
             let secret = open(old, slot, account_id, &blob).with_context(|| {
                 format!("a secret in {table} does not open with the current key")
@@ -76,7 +73,7 @@ pub fn reseal_all(old: &Db<'_>, new: &Db<'_>) -> anyhow::Result<()> {
             let sealed = seal(new, slot, account_id, &secret)?;
             new.execute(
                 &format!("UPDATE {table} SET secret = ?2 WHERE account_id = ?1"),
-                params![account_id, sealed],
+                args![account_id, sealed],
             )?;
         }
     }
@@ -91,29 +88,31 @@ pub struct Active {
 }
 
 pub fn active(db: &Db<'_>, account: &Account) -> anyhow::Result<Option<Active>> {
-    db.query_row(
+    db.query_opt(
         "SELECT secret, last_used_step FROM authenticators WHERE account_id = ?1",
-        [account.id],
-        |row| {
-            Ok(Active {
-                secret: open(db, Slot::Active, account.id, &row.get::<_, Vec<u8>>(0)?)?,
-                last_used_step: row.get::<_, i64>(1)?.try_into().unwrap_or(0),
-            })
-        },
+        args![account.id],
     )
-    .optional()
+    .and_then(|row| {
+        row.map(|row| {
+            Ok(Active {
+                secret: open(db, Slot::Active, account.id, &row.get::<Vec<u8>>(0)?)?,
+                last_used_step: row.get::<i64>(1)?.try_into().unwrap_or(0),
+            })
+        })
+        .transpose()
+    })
     .with_context(|| format!("could not read the authenticator of {}", account.username))
 }
 
 /// Marks `step` used, only if it is later than the last used one. Returns whether it
 /// was: false means another sign-in used this step (or a later one) first.
-pub fn use_step(conn: &Connection, account: &Account, step: u64) -> anyhow::Result<bool> {
+pub fn use_step(db: &Db<'_>, account: &Account, step: u64) -> anyhow::Result<bool> {
     let step = i64::try_from(step).context("time step out of range")?;
-    let changed = conn
+    let changed = db
         .execute(
             "UPDATE authenticators SET last_used_step = ?2
              WHERE account_id = ?1 AND last_used_step < ?2",
-            params![account.id, step],
+            args![account.id, step],
         )
         .with_context(|| format!("could not record the code used by {}", account.username))?;
     Ok(changed == 1)
@@ -127,17 +126,19 @@ pub struct Pending {
 }
 
 pub fn pending(db: &Db<'_>, account: &Account) -> anyhow::Result<Option<Pending>> {
-    db.query_row(
+    db.query_opt(
         "SELECT secret, expires_at FROM pending_enrolments WHERE account_id = ?1",
-        [account.id],
-        |row| {
+        args![account.id],
+    )
+    .and_then(|row| {
+        row.map(|row| {
             Ok(Pending {
-                secret: open(db, Slot::Pending, account.id, &row.get::<_, Vec<u8>>(0)?)?,
+                secret: open(db, Slot::Pending, account.id, &row.get::<Vec<u8>>(0)?)?,
                 expires_at: Timestamp::from_unix(row.get(1)?),
             })
-        },
-    )
-    .optional()
+        })
+        .transpose()
+    })
     .with_context(|| format!("could not read the enrolment of {}", account.username))
 }
 
@@ -152,7 +153,7 @@ pub fn set_pending(
     db.execute(
         "INSERT INTO pending_enrolments (account_id, secret, expires_at) VALUES (?1, ?2, ?3)
          ON CONFLICT (account_id) DO UPDATE SET secret = excluded.secret, expires_at = excluded.expires_at",
-        params![account.id, sealed, expires_at.unix()],
+        args![account.id, sealed, expires_at.unix()],
     )
     .with_context(|| format!("could not save the enrolment of {}", account.username))?;
     Ok(())
@@ -174,20 +175,20 @@ pub fn activate(
          VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (account_id) DO UPDATE SET secret = excluded.secret,
              last_used_step = excluded.last_used_step, confirmed_at = excluded.confirmed_at",
-        params![account.id, sealed, step, now.unix()],
+        args![account.id, sealed, step, now.unix()],
     )
     .with_context(|| format!("could not activate the authenticator of {}", account.username))?;
-    db.execute("DELETE FROM pending_enrolments WHERE account_id = ?1", [account.id])?;
+    db.execute("DELETE FROM pending_enrolments WHERE account_id = ?1", args![account.id])?;
     // Set up again: a later requirement may come with a grace again.
-    db.execute("UPDATE accounts SET grace_forfeited = 0 WHERE id = ?1", [account.id])?;
+    db.execute("UPDATE accounts SET grace_forfeited = 0 WHERE id = ?1", args![account.id])?;
     Ok(())
 }
 
 /// Removes the active authenticator and any pending one.
-pub fn remove(conn: &Connection, account: &Account) -> anyhow::Result<()> {
-    conn.execute("DELETE FROM authenticators WHERE account_id = ?1", [account.id])
+pub fn remove(db: &Db<'_>, account: &Account) -> anyhow::Result<()> {
+    db.execute("DELETE FROM authenticators WHERE account_id = ?1", args![account.id])
         .and_then(|_| {
-            conn.execute("DELETE FROM pending_enrolments WHERE account_id = ?1", [account.id])
+            db.execute("DELETE FROM pending_enrolments WHERE account_id = ?1", args![account.id])
         })
         .with_context(|| format!("could not remove the authenticator of {}", account.username))?;
     Ok(())

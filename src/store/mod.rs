@@ -1,39 +1,123 @@
-//! The SQLite file: opening it safely, its schema, and one transaction per operation.
+//! The clinic's database, on either engine: one SQLite file, or a PostgreSQL database
+//! shared by several machines. Opening it safely, its schema, and one transaction per
+//! operation.
 //!
-//! Reads go through [`Store::conn`]; every change goes through [`Store::write`], which
-//! runs inside `BEGIN IMMEDIATE` so a failure anywhere rolls the whole command back and
-//! concurrent writers queue on the busy timeout instead of failing half-way.
+//! Reads go through [`Store::db`]; every change goes through [`Store::write`], which
+//! takes the database's one write lock first (SQLite's `BEGIN IMMEDIATE`; on
+//! PostgreSQL, the clinic row `FOR UPDATE`), so concurrent writers queue instead of
+//! deciding on what another is changing, and a failure anywhere rolls the whole
+//! command back. Store functions take a [`Db`] and are written once for both engines.
 
 pub mod accounts;
 pub mod audit;
 pub mod authenticators;
 pub mod clinic;
+pub mod copy;
 pub mod keyfile;
 mod migrations;
+pub mod postgres;
 pub mod recovery_codes;
+pub mod sql;
+mod sqlite;
 pub mod syslog;
 
-use std::fs::{self, DirBuilder, OpenOptions};
-use std::io::Read;
+use std::cell::RefCell;
+use std::fmt;
+use std::fs;
 use std::ops::Deref;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use anyhow::Context as _;
-use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 use crate::domain::keys::Keys;
 use crate::error::Error;
+pub use sql::Engine;
+use sql::{PgConn, Sql};
 
-const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
-/// Long enough for a queue of concurrent logins (each holds the lock for milliseconds).
-const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+/// Where a clinic's database is.
+#[derive(Debug, Clone)]
+pub enum Location {
+    /// A SQLite file.
+    File(PathBuf),
+    /// A PostgreSQL database.
+    Server(Box<postgres::Target>),
+}
+
+impl Location {
+    /// `--db`'s value: a `postgres://` URL, else a SQLite path.
+    pub fn parse(text: &std::ffi::OsStr) -> Result<Location, Error> {
+        match text.to_str() {
+            Some(url) if postgres::is_url(url) => {
+                postgres::Target::parse(url).map(|t| Location::Server(Box::new(t)))
+            }
+            _ => Ok(Location::File(PathBuf::from(text))),
+        }
+    }
+
+    /// The key file's default place: `<database>.key` beside a file; for a server,
+    /// one named after it in `data_home`'s clinic2fa folder.
+    pub fn default_key_path(&self, data_home: Option<&Path>) -> PathBuf {
+        match self {
+            Location::File(path) => {
+                let mut name = path.file_name().unwrap_or_default().to_owned();
+                name.push(".key");
+                path.with_file_name(name)
+            }
+            Location::Server(target) => {
+                let name = target.key_file_name();
+                data_home.map_or_else(|| PathBuf::from(&name), |d| d.join("clinic2fa").join(&name))
+            }
+        }
+    }
+
+    /// Says what a storage failure means for the person, for this engine.
+    pub fn explain(&self, err: anyhow::Error) -> anyhow::Error {
+        match self {
+            Location::File(path) => sqlite::storage_error(path, err),
+            Location::Server(target) => postgres::storage_error(target, err),
+        }
+    }
+}
+
+/// The path, or the URL without its password.
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::File(path) => write!(f, "{}", path.display()),
+            Location::Server(target) => write!(f, "{target}"),
+        }
+    }
+}
+
+/// An open connection to either engine.
+#[derive(Debug)]
+enum Conn {
+    Sqlite(rusqlite::Connection),
+    Postgres(Box<RefCell<PgConn>>),
+}
+
+impl Conn {
+    fn open(location: &Location) -> anyhow::Result<Conn> {
+        Ok(match location {
+            Location::File(path) => Conn::Sqlite(sqlite::open(path)?),
+            Location::Server(target) => {
+                Conn::Postgres(Box::new(RefCell::new(PgConn::new(target.connect()?))))
+            }
+        })
+    }
+
+    fn sql(&self) -> Sql<'_> {
+        match self {
+            Conn::Sqlite(c) => Sql::Sqlite(c),
+            Conn::Postgres(c) => Sql::Postgres(c),
+        }
+    }
+}
 
 #[derive(Debug)]
 pub struct Store {
-    conn: Connection,
-    path: PathBuf,
+    conn: Conn,
+    location: Location,
     keys: Keys,
     /// What opening found worth telling the person (files others can read, a key
     /// file made): the store never prints; the command shows these.
@@ -53,68 +137,49 @@ pub struct Notices {
 /// seal secrets or extend the audit trail need. Derefs to the connection.
 #[derive(Debug, Clone, Copy)]
 pub struct Db<'a> {
-    conn: &'a Connection,
+    sql: Sql<'a>,
     pub keys: &'a Keys,
 }
 
-impl Deref for Db<'_> {
-    type Target = Connection;
-    fn deref(&self) -> &Connection {
-        self.conn
+impl<'a> Deref for Db<'a> {
+    type Target = Sql<'a>;
+    fn deref(&self) -> &Sql<'a> {
+        &self.sql
     }
 }
 
-impl Store {
-    /// Opens (creating if needed) the database at `path` and brings its schema up to
-    /// date, with the master key from `key_path`.
-    ///
-    /// A file that is not SQLite, or whose schema is newer than this binary knows, is
-    /// refused before anything is written to it. A missing or wrong key is refused too:
-    /// a new key is only ever made together with a database that had none.
-    pub fn open(path: &Path, key_path: &Path) -> anyhow::Result<Store> {
-        let shown = path.display();
-        match fs::symlink_metadata(path) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(Error::NotFound(format!(
-                    "there is no clinic2fa database at {shown}: create one with `clinic2fa init` (with --db or CLINIC2FA_DB naming where), or point --db at the existing one"
-                ))
-                .into());
-            }
-            _ => check_is_sqlite(path)?,
-        }
-        let mut wal = path.as_os_str().to_owned();
-        wal.push("-wal");
-        let pending = fs::metadata(&wal).is_ok_and(|m| m.len() > 0);
-        let conn = if pending || OpenOptions::new().write(true).open(path).is_ok() {
-            let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-            Connection::open_with_flags(path, flags)
-        } else {
-            // A file this process may not write, with no changes waiting in a `-wal`:
-            // read it as it stands, without the `-wal` and `-shm` files SQLite would
-            // otherwise leave, read-only, in the folder, where they would block the
-            // owner's writes once the file is writable again. Any change is then
-            // refused as "cannot be written". (With changes waiting, SQLite's usual
-            // read-only open reads them.)
-            let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
-                | OpenFlags::SQLITE_OPEN_URI
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-            Connection::open_with_flags(format!("file:{}?immutable=1", uri_path(path)), flags)
-        }
-        .with_context(|| format!("could not open the database {shown}"))?;
-        conn.busy_timeout(BUSY_TIMEOUT)?;
+/// What a transaction is for: its lock and isolation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Purpose {
+    /// Changes, one writer at a time.
+    Write,
+    /// Reads that must agree with each other (one snapshot), writers going on.
+    Snapshot,
+}
 
-        // Read-only checks first: a refused file must stay byte-for-byte as it was.
-        let version: i64 = conn
-            .query_row("PRAGMA user_version", [], |row| row.get(0))
-            .map_err(|e| storage_error(path, e.into()))?;
-        migrations::check_known(version, path)?;
+/// How many times a transaction PostgreSQL asks to retry is tried before giving up.
+const RETRIES: u32 = 20;
+
+impl Store {
+    /// Opens the existing database at `location` and brings its schema up to date,
+    /// with the master key from `key_path`.
+    ///
+    /// A database that is damaged, not clinic2fa's, or whose schema is newer than this
+    /// binary knows, is refused before anything is written to it. A missing or wrong
+    /// key is refused too: a new key is only ever made together with a database that
+    /// had none (a SQLite file from before secrets were sealed).
+    pub fn open(location: &Location, key_path: &Path) -> anyhow::Result<Store> {
+        let conn = Conn::open(location)?;
+        // Read-only checks first: a refused database must stay byte-for-byte as it was.
+        let version = migrations::version(conn.sql(), location).map_err(|e| location.explain(e))?;
+        migrations::check_known(version, location)?;
         let mut notices = Notices::default();
         // Once a database has a key, nothing is sealed on the database's own say-so:
         // a schema from before sealing beside an existing key went backwards (someone
         // with the file, not the key, wants the sealing upgrade run over forged data).
         if key_path.exists() && version < migrations::ENCRYPTION {
             return Err(Error::Database(format!(
-                "the database {shown} says it is from before secrets were sealed (schema {version}), yet its key file {} exists: its schema went backwards, by tampering or an old copy. Nothing was changed or sealed; restore it from a backup",
+                "the database {location} says it is from before secrets were sealed (schema {version}), yet its key file {} exists: its schema went backwards, by tampering or an old copy. Nothing was changed or sealed; restore it from a backup",
                 key_path.display()
             ))
             .into());
@@ -126,59 +191,153 @@ impl Store {
             notices.created_key = Some(key_path.to_owned());
             key
         } else {
-            return Err(wrong_key(&conn, key_path, keyfile::missing(key_path)).into());
+            return Err(wrong_key(conn.sql(), key_path, keyfile::missing(key_path)).into());
         };
         let keys = master.derive();
         drop(master);
 
-        set_pragmas(&conn).with_context(|| format!("could not set up the database {shown}"))?;
-        let mut store = Store { conn, path: path.to_owned(), keys, notices };
-        migrations::apply(&mut store.conn, &store.keys)
-            .with_context(|| format!("could not update the schema of {shown}"))?;
+        if let Conn::Sqlite(c) = &conn {
+            sqlite::set_pragmas(c)
+                .with_context(|| format!("could not set up the database {location}"))?;
+        }
+        let mut store = Store { conn, location: location.clone(), keys, notices };
+        migrations::apply(store.conn.sql(), &store.keys)
+            .map_err(|e| location.explain(e))
+            .with_context(|| format!("could not update the schema of {location}"))?;
         let check: Option<Vec<u8>> =
-            store.conn.query_row("SELECT key_check FROM clinic WHERE id = 1", [], |r| r.get(0))?;
+            store.db().query_one("SELECT key_check FROM clinic WHERE id = 1", &[])?.get(0)?;
         if !check.is_some_and(|c| store.keys.matches_check(&c)) {
             let error = Error::Database(format!(
-                "the key file {} does not belong to the database {shown}: restore the right key file from your backup, or set CLINIC2FA_KEY_FILE to it",
+                "the key file {} does not belong to the database {location}: restore the right key file from your backup, or set CLINIC2FA_KEY_FILE to it",
                 key_path.display()
             ));
-            return Err(wrong_key(&store.conn, key_path, error).into());
+            return Err(wrong_key(store.conn.sql(), key_path, error).into());
         }
-        store.notices.warnings.extend(
-            [keyfile::exposure(path, "database"), keyfile::exposure(key_path, "key file")]
-                .into_iter()
-                .flatten(),
-        );
+        if let Location::File(path) = location {
+            store.notices.warnings.extend(keyfile::exposure(path, "database"));
+        }
+        store.notices.warnings.extend(keyfile::exposure(key_path, "key file"));
         Ok(store)
     }
 
-    /// For reading.
-    pub fn conn(&self) -> &Connection {
-        &self.conn
+    pub fn engine(&self) -> Engine {
+        self.conn.sql().engine()
     }
 
-    /// For reading what needs the keys (TOTP secrets).
+    pub fn location(&self) -> &Location {
+        &self.location
+    }
+
+    /// For reading, outside any transaction (each statement sees what is committed).
     pub fn db(&self) -> Db<'_> {
-        Db { conn: &self.conn, keys: &self.keys }
+        Db { sql: self.conn.sql(), keys: &self.keys }
     }
 
-    /// Runs `change` in one immediate transaction; commits only if it returns `Ok`.
+    /// Runs `change` in one write transaction; commits only if it returns `Ok`. On
+    /// PostgreSQL, a transaction the server asks to retry (a serialization failure or
+    /// deadlock) is run again from the start, so `change` may run more than once.
     pub fn write<T>(
         &mut self,
-        change: impl FnOnce(&Db<'_>) -> anyhow::Result<T>,
+        mut change: impl FnMut(&Db<'_>) -> anyhow::Result<T>,
     ) -> anyhow::Result<T> {
-        let path = self.path.clone();
-        audit::clear_outbox();
-        let run = || {
-            let tx = self
-                .conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)
-                .context("could not start a database transaction")?;
-            let value = change(&Db { conn: &tx, keys: &self.keys })?;
-            tx.commit().context("could not save the change to the database")?;
-            Ok(value)
+        let keys = &self.keys;
+        let done = in_transaction(self.conn.sql(), Purpose::Write, |sql| change(&Db { sql, keys }));
+        after_transaction(done.map_err(|e| self.location.explain(e)))
+    }
+
+    /// Runs `read` on one consistent snapshot of the database, while others may write.
+    pub fn snapshot<T>(
+        &self,
+        mut read: impl FnMut(&Db<'_>) -> anyhow::Result<T>,
+    ) -> anyhow::Result<T> {
+        let keys = &self.keys;
+        in_transaction(self.conn.sql(), Purpose::Snapshot, |sql| read(&Db { sql, keys }))
+            .map_err(|e| self.location.explain(e))
+    }
+
+    /// Re-keys the database to `new`, in one transaction: every secret re-sealed, the
+    /// trail (checked first) re-sealed, the key check replaced, and `entry` appended
+    /// under the new key. Until it commits, only the old key opens the database; after,
+    /// only the new one. The caller has the new key safe in a file before, and swaps
+    /// the files after.
+    pub fn rotate_key(&mut self, new: &Keys, entry: &audit::Entry<'_>) -> anyhow::Result<()> {
+        let keys = &self.keys;
+        let done = in_transaction(self.conn.sql(), Purpose::Write, |sql| {
+            let old = Db { sql, keys };
+            let renewed = Db { sql, keys: new };
+            authenticators::reseal_all(&old, &renewed)?;
+            audit::reseal_all(&old, &renewed)?;
+            sql.execute(
+                "UPDATE clinic SET key_check = ?1 WHERE id = 1",
+                sql::args![new.check_value().as_slice()],
+            )?;
+            audit::record(&renewed, entry)
+        });
+        after_transaction(done.map_err(|e| self.location.explain(e)))
+    }
+
+    /// Writes a consistent copy of the whole database to `target`, a new SQLite file
+    /// (made here, mode 0600, so nothing is ever overwritten), taken while others
+    /// write: every change committed before it began, none after. A failed copy leaves
+    /// no file.
+    pub fn back_up_to(&self, target: &Path) -> anyhow::Result<()> {
+        let copied = match &self.conn {
+            Conn::Sqlite(conn) => sqlite::create_new_file(target).and_then(|()| {
+                sqlite::vacuum_into(conn, target).inspect_err(|_| {
+                    let _ = fs::remove_file(target);
+                })
+            }),
+            Conn::Postgres(_) => copy::to_location(self, &Location::File(target.to_owned())),
         };
-        after_transaction(run().map_err(|e| storage_error(&path, e)))
+        copied.map_err(|e| {
+            sqlite::storage_error(target, e)
+                .context(format!("could not back up to {}", target.display()))
+        })
+    }
+}
+
+/// Runs `body` between BEGIN and COMMIT, rolling back on any error; PostgreSQL's
+/// "try again" answers are tried again.
+fn in_transaction<T>(
+    sql: Sql<'_>,
+    purpose: Purpose,
+    mut body: impl FnMut(Sql<'_>) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    let begin = match (sql.engine(), purpose) {
+        (Engine::Sqlite, Purpose::Write) => "BEGIN IMMEDIATE",
+        (Engine::Sqlite, Purpose::Snapshot) => "BEGIN DEFERRED",
+        // The clinic row is the one write lock, taken first: writers queue on it as
+        // on SQLite's, and each then reads what the one before committed.
+        (Engine::Postgres, Purpose::Write) => {
+            "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT id FROM clinic WHERE id = 1 FOR UPDATE"
+        }
+        (Engine::Postgres, Purpose::Snapshot) => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+    };
+    let mut tries = 0;
+    loop {
+        audit::clear_outbox();
+        let done = sql
+            .batch(begin)
+            .context("could not start a database transaction")
+            .and_then(|()| body(sql))
+            .and_then(|value| {
+                sql.batch("COMMIT").context("could not save the change to the database")?;
+                Ok(value)
+            });
+        match done {
+            Ok(value) => return Ok(value),
+            Err(e) => {
+                let _ = sql.batch("ROLLBACK");
+                tries += 1;
+                if sql.engine() == Engine::Postgres && postgres::is_retryable(&e) && tries < RETRIES
+                {
+                    // A short pause that grows, so the transactions that collided part.
+                    std::thread::sleep(std::time::Duration::from_millis(u64::from(tries) * 5));
+                    continue;
+                }
+                return Err(e);
+            }
+        }
     }
 }
 
@@ -192,30 +351,14 @@ fn after_transaction<T>(done: anyhow::Result<T>) -> anyhow::Result<T> {
     done
 }
 
-/// `path` for a `file:` URI: every byte but the unreserved ones and `/` escaped.
-fn uri_path(path: &Path) -> String {
-    use std::os::unix::ffi::OsStrExt;
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
-    absolute
-        .as_os_str()
-        .as_bytes()
-        .iter()
-        .map(|&b| {
-            if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
-                char::from(b).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
 /// A key that is missing or does not fit: where a key rotation was cut short, the key
 /// that fits is beside it, and the error names it.
-fn wrong_key(conn: &Connection, key_path: &Path, error: Error) -> Error {
-    let check: Option<Vec<u8>> = conn
-        .query_row("SELECT key_check FROM clinic WHERE id = 1", [], |r| r.get(0))
+fn wrong_key(sql: Sql<'_>, key_path: &Path, error: Error) -> Error {
+    let check: Option<Vec<u8>> = sql
+        .query_opt("SELECT key_check FROM clinic WHERE id = 1", &[])
         .ok()
+        .flatten()
+        .and_then(|row| row.get(0).ok())
         .flatten();
     match check.and_then(|c| keyfile::fitting_sibling(key_path, &c)) {
         Some(fits) => Error::Database(format!(
@@ -228,242 +371,97 @@ fn wrong_key(conn: &Connection, key_path: &Path, error: Error) -> Error {
     }
 }
 
-fn check_is_sqlite(path: &Path) -> anyhow::Result<()> {
-    let meta = fs::metadata(path)
-        .with_context(|| format!("could not read the database {}", path.display()))?;
-    if !meta.is_file() {
-        return Err(Error::Database(format!(
-            "{} is not a file: point --db or CLINIC2FA_DB at a clinic2fa database",
-            path.display()
-        ))
-        .into());
-    }
-    if meta.len() == 0 {
-        // SQLite would take an empty file for a new database; only `init` makes one.
-        return Err(Error::Database(format!(
-            "the database {} is empty: it is damaged or was never made by `clinic2fa init`; restore it from a backup (nothing was changed)",
-            path.display()
-        ))
-        .into());
-    }
-    let mut header = [0u8; 100];
-    let read = fs::File::open(path)
-        .and_then(|mut f| f.read(&mut header))
-        .with_context(|| format!("could not read the database {}", path.display()))?;
-    if read < 16 || &header[..16] != SQLITE_MAGIC {
-        return Err(not_a_database(path, &"wrong file header").into());
-    }
-    if read < header.len() || !whole_pages(&header, meta.len()) {
-        return Err(damaged(path, "it ends part-way through a page: cut short").into());
-    }
-    Ok(())
-}
-
-/// Whether a database file of `len` bytes holds whole pages, as many as its header
-/// says (where the header's count is current): a file cut off is refused before
-/// SQLite would read on, or grow it back with a write.
-fn whole_pages(header: &[u8; 100], len: u64) -> bool {
-    let be32 = |at: usize| {
-        u32::from_be_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]])
-    };
-    let page = match u16::from_be_bytes([header[16], header[17]]) {
-        1 => 65_536,
-        n => u64::from(n),
-    };
-    if page < 512 || !page.is_power_of_two() || !len.is_multiple_of(page) {
-        return false;
-    }
-    // The page count is current when the "version valid for" matches the change counter.
-    let counted = (be32(92) == be32(24)).then(|| u64::from(be32(28)));
-    counted.is_none_or(|pages| len / page >= pages)
-}
-
-/// A database that cannot be read as it is: named, with what to do.
-fn damaged(path: &Path, why: &str) -> Error {
-    Error::Database(format!(
-        "the database {} is damaged ({why}); nothing was changed: restore it from a backup (a copy made by `clinic2fa backup`, with its key file)",
-        path.display()
-    ))
-}
-
-/// Says what a storage failure means for the person at the keyboard, and what to do;
-/// anything not recognised passes through unchanged. Every command's error goes
-/// through it, so no raw SQLite message ("database disk image is malformed") reaches
-/// a person.
-pub fn storage_error(path: &Path, err: anyhow::Error) -> anyhow::Error {
-    use rusqlite::ErrorCode::*;
-    let code = err.chain().find_map(|c| match c.downcast_ref::<rusqlite::Error>() {
-        Some(rusqlite::Error::SqliteFailure(e, _)) => Some(e.code),
-        _ => None,
-    });
-    let shown = path.display();
-    let message = match code {
-        Some(NotADatabase) => return not_a_database(path, &"not SQLite").into(),
-        Some(DatabaseCorrupt) => return damaged(path, "SQLite found it malformed").into(),
-        Some(ReadOnly) | Some(CannotOpen) | Some(PermissionDenied) => format!(
-            "the database {shown} cannot be written: check that you may write the file and its folder (nothing was changed)"
-        ),
-        Some(DiskFull) => format!(
-            "the disk holding {shown} is full: free some space and try again (nothing was changed)"
-        ),
-        Some(SystemIoFailure) => format!(
-            "writing to {shown} failed (the disk may be full or failing): nothing was changed; check the disk and try again"
-        ),
-        Some(DatabaseBusy) | Some(DatabaseLocked) => format!(
-            "the database {shown} stayed busy for {} s: another program has it locked (another clinic2fa, or a tool such as sqlite3 with it open); try again once it is done",
-            BUSY_TIMEOUT.as_secs()
-        ),
-        _ => return err,
-    };
-    Error::Database(message).into()
-}
-
-fn not_a_database(path: &Path, cause: &dyn std::fmt::Display) -> Error {
-    Error::Database(format!(
-        "{} is not a clinic2fa database ({cause}); it was left untouched: point --db or CLINIC2FA_DB at the right file",
-        path.display()
-    ))
-}
-
-impl Store {
-    /// Writes a consistent copy of the whole database to `target`, which must not exist
-    /// (it is made here, mode 0600, so nothing is ever overwritten). SQLite's `VACUUM
-    /// INTO` reads one snapshot: writers go on meanwhile, and the copy holds every change
-    /// committed before it began, none after. A failed copy leaves no file.
-    pub fn back_up_to(&self, target: &Path) -> anyhow::Result<()> {
-        OpenOptions::new().write(true).create_new(true).mode(0o600).open(target).map_err(|e| {
-            match e.kind() {
-                std::io::ErrorKind::AlreadyExists => anyhow::Error::from(Error::Conflict(format!(
-                    "{} already exists: a backup never overwrites; choose a new file name",
-                    target.display()
-                ))),
-                _ => {
-                    anyhow::Error::from(e).context(format!("could not create {}", target.display()))
-                }
-            }
-        })?;
-        let copied =
-            self.conn.execute("VACUUM INTO ?1", [target.to_string_lossy()]).map(|_| ()).and_then(
-                |()| {
-                    fs::File::open(target)
-                        .and_then(|f| f.sync_all())
-                        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
-                },
-            );
-        if let Err(e) = copied {
-            let _ = fs::remove_file(target);
-            return Err(storage_error(target, e.into())
-                .context(format!("could not back up to {}", target.display())));
-        }
-        Ok(())
-    }
-}
-
-impl Store {
-    /// Re-keys the database to `new`, in one transaction: every secret re-sealed, the
-    /// trail (checked first) re-sealed, the key check replaced, and `entry` appended
-    /// under the new key. Until it commits, only the old key opens the database; after,
-    /// only the new one. The caller has the new key safe in a file before, and swaps
-    /// the files after.
-    pub fn rotate_key(&mut self, new: &Keys, entry: &audit::Entry<'_>) -> anyhow::Result<()> {
-        let path = self.path.clone();
-        audit::clear_outbox();
-        let mut run = || -> anyhow::Result<()> {
-            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let old = Db { conn: &tx, keys: &self.keys };
-            let renewed = Db { conn: &tx, keys: new };
-            authenticators::reseal_all(&old, &renewed)?;
-            audit::reseal_all(&old, &renewed)?;
-            tx.execute(
-                "UPDATE clinic SET key_check = ?1 WHERE id = 1",
-                [new.check_value().as_slice()],
-            )?;
-            audit::record(&renewed, entry)?;
-            tx.commit().context("could not save the change to the database")?;
-            Ok(())
-        };
-        after_transaction(run().map_err(|e| storage_error(&path, e)))
-    }
-}
-
 /// What `init` made.
 #[derive(Debug)]
 pub struct Created {
-    pub database: PathBuf,
+    pub database: String,
     pub key_file: PathBuf,
 }
 
-/// Creates a new database at `path` and its key file at `key_path` (`clinic2fa
+/// Creates a new database at `location` and its key file at `key_path` (`clinic2fa
 /// init`): the only way either comes to exist.
 ///
-/// Both are built under temporary names beside their final ones, complete (schema,
-/// key check, the clinic's name), then linked into place with a link that fails if
-/// the name is taken: a half-made database is never seen at `path`, an existing
-/// database or key file is never overwritten or adopted, and of several `init`s of
-/// one path exactly one succeeds.
+/// A SQLite file is built under a temporary name beside its final one, complete
+/// (schema, key check, the clinic's name), then linked into place with a link that
+/// fails if the name is taken. A PostgreSQL database must be empty; its schema is made
+/// in one transaction, under a lock, after the key file is in place. Either way, a
+/// half-made database is never seen, an existing database or key file is never
+/// overwritten or adopted, and of several `init`s of one database exactly one succeeds.
 pub fn create(
-    path: &Path,
+    location: &Location,
     key_path: &Path,
     setup: impl FnOnce(&Db<'_>) -> anyhow::Result<()>,
 ) -> anyhow::Result<Created> {
-    for (file, what) in [(path, "a database"), (key_path, "a key file")] {
+    let mut files = vec![(key_path, "a key file")];
+    if let Location::File(path) = location {
+        files.push((path, "a database"));
+    }
+    for (file, what) in files {
         if fs::symlink_metadata(file).is_ok() {
             return Err(taken(file, what).into());
         }
+        make_folder(file)?;
     }
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        DirBuilder::new()
+    let temp_key = temporary_name(key_path);
+    let built = keyfile::create(&temp_key).and_then(|master| {
+        let keys = master.derive();
+        drop(master);
+        let mut setup = Some(setup);
+        let mut first_entries = |sql: Sql<'_>| match setup.take() {
+            Some(setup) => setup(&Db { sql, keys: &keys }),
+            None => anyhow::bail!("init's set-up cannot be tried twice"),
+        };
+        audit::clear_outbox();
+        let made = match location {
+            Location::File(path) => {
+                let temp_db = temporary_name(path);
+                let linked = sqlite::build(&temp_db, |conn| {
+                    let sql = Sql::Sqlite(conn);
+                    migrations::apply(sql, &keys)?;
+                    in_transaction(sql, Purpose::Write, &mut first_entries)
+                })
+                .and_then(|()| link_new(&temp_key, key_path, "a key file"))
+                .and_then(|()| {
+                    link_new(&temp_db, path, "a database").inspect_err(|_| {
+                        let _ = fs::remove_file(key_path); // ours: linked a moment ago
+                    })
+                });
+                let _ = fs::remove_file(&temp_db);
+                linked
+            }
+            Location::Server(target) => {
+                let conn = RefCell::new(PgConn::new(target.connect()?));
+                let sql = Sql::Postgres(&conn);
+                // The key first: a clinic on the server is never without its key file.
+                link_new(&temp_key, key_path, "a key file")?;
+                migrations::create_postgres(sql, &keys, target, first_entries)
+                    .map_err(|e| postgres::storage_error(target, e))
+                    .inspect_err(|_| {
+                        let _ = fs::remove_file(key_path); // ours: linked a moment ago
+                    })
+            }
+        };
+        after_transaction(made)
+    });
+    let _ = fs::remove_file(&temp_key);
+    built?;
+    Ok(Created { database: location.to_string(), key_file: key_path.to_owned() })
+}
+
+/// The folder `file` goes in, made (0700) if missing.
+fn make_folder(file: &Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+        fs::DirBuilder::new()
             .recursive(true)
             .mode(0o700)
             .create(dir)
             .with_context(|| format!("could not create the folder {}", dir.display()))?;
     }
-    let temp_db = temporary_name(path);
-    let temp_key = temporary_name(key_path);
-    let built = build(&temp_db, &temp_key, setup);
-    let linked = built.and_then(|()| {
-        link_new(&temp_key, key_path, "a key file")?;
-        link_new(&temp_db, path, "a database").inspect_err(|_| {
-            let _ = fs::remove_file(key_path); // ours: linked a moment ago
-        })
-    });
-    for temp in [&temp_db, &temp_key] {
-        let _ = fs::remove_file(temp);
-    }
-    linked?;
-    Ok(Created { database: path.to_owned(), key_file: key_path.to_owned() })
-}
-
-/// The new database and key file, complete, under their temporary names.
-fn build(
-    db: &Path,
-    key_path: &Path,
-    setup: impl FnOnce(&Db<'_>) -> anyhow::Result<()>,
-) -> anyhow::Result<()> {
-    let master = keyfile::create(key_path)?;
-    let keys = master.derive();
-    drop(master);
-    OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(db)
-        .with_context(|| format!("could not create the database {}", db.display()))?;
-    // A rollback journal while building: nothing but this file is left to link.
-    let mut conn = Connection::open(db)
-        .with_context(|| format!("could not create the database {}", db.display()))?;
-    conn.pragma_update(None, "foreign_keys", "ON")?;
-    migrations::apply(&mut conn, &keys)?;
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    setup(&Db { conn: &tx, keys: &keys })?;
-    tx.commit()?;
-    conn.pragma_update(None, "journal_mode", "WAL")?;
-    conn.close().map_err(|(_, e)| e)?;
-    fs::File::open(db)?.sync_all()?;
     Ok(())
 }
 
-/// `name.tmp-PID`, beside `name`.
+/// `name.init-PID`, beside `name`.
 fn temporary_name(path: &Path) -> PathBuf {
     let mut name = path.file_name().unwrap_or_default().to_owned();
     name.push(format!(".init-{}", std::process::id()));
@@ -486,17 +484,6 @@ fn taken(path: &Path, what: &str) -> Error {
     ))
 }
 
-fn set_pragmas(conn: &Connection) -> rusqlite::Result<()> {
-    // WAL lets readers run while one process writes; FULL sync so a confirmed change
-    // survives a power cut. Both are per-file or per-connection, so not migrations.
-    conn.pragma_update(None, "journal_mode", "WAL")?;
-    conn.pragma_update(None, "synchronous", "FULL")?;
-    conn.pragma_update(None, "foreign_keys", "ON")?;
-    // Deleted rows (old secrets, spent codes) are overwritten, not left in free pages.
-    conn.pragma_update(None, "secure_delete", "ON")?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -505,9 +492,9 @@ mod tests {
     /// A database as clinic2fa wrote it before secrets were sealed: schema 2, with a
     /// TOTP secret and audit entries in clear.
     fn version_2_database(path: &Path) -> Vec<u8> {
-        let mut conn = Connection::open(path).unwrap();
+        let conn = rusqlite::Connection::open(path).unwrap();
         let unused = MasterKey::generate().unwrap().derive();
-        migrations::apply_up_to(&mut conn, &unused, 2).unwrap();
+        migrations::apply_up_to(Sql::Sqlite(&conn), &unused, 2).unwrap();
         let secret = b"old plaintext secret".to_vec();
         conn.execute_batch(
             "INSERT INTO accounts (id, username, role, password_hash, created_at)
@@ -545,10 +532,11 @@ mod tests {
         };
         assert!(contains(&files(), &secret), "the search must be able to find it before");
 
-        let store = Store::open(&db_path, &key_path).unwrap();
+        let here = Location::File(db_path.clone());
+        let store = Store::open(&here, &key_path).unwrap();
         assert!(key_path.is_file(), "the upgrade makes the key file");
         let account = accounts::find(
-            store.conn(),
+            &store.db(),
             &crate::domain::username::Username::parse("alice").unwrap(),
         )
         .unwrap()
@@ -557,7 +545,7 @@ mod tests {
         assert_eq!(active.secret.as_bytes(), secret.as_slice());
         let pending = authenticators::pending(&store.db(), &account).unwrap().unwrap();
         assert_eq!(pending.secret.as_bytes(), b"pending plaintext!!!");
-        let head = audit::head(store.conn()).unwrap();
+        let head = audit::head(&store.db()).unwrap();
         let db = store.db();
         let entries = audit::all_stored(&db).unwrap();
         assert_eq!(crate::domain::audit::verify(db.keys, entries, &head), Ok(2));
@@ -568,7 +556,7 @@ mod tests {
         assert!(!contains(&files(), b"pending plaintext!!!"));
         // Opening again uses the same key: no second key is ever made.
         let key_before = std::fs::read(&key_path).unwrap();
-        Store::open(&db_path, &key_path).unwrap();
+        Store::open(&here, &key_path).unwrap();
         assert_eq!(std::fs::read(&key_path).unwrap(), key_before);
     }
 }

@@ -1,0 +1,32 @@
+//! `db copy --to TARGET`: the whole clinic into a new SQLite file or an empty
+//! PostgreSQL database, to move engines or to keep a portable copy.
+
+use std::path::Path;
+
+use serde_json::json;
+
+use crate::commands::{Context, audit_admin};
+use crate::error::exit;
+use crate::store::{Location, copy};
+
+pub fn run(ctx: &Context, to: &Path) -> anyhow::Result<u8> {
+    let target = Location::parse(to.as_os_str())?;
+    let mut store = ctx.open_store()?;
+    let copied = copy::copy(&store, &target)?;
+    let shown = target.to_string();
+    store.write(|tx| audit_admin(ctx, tx, "db.copy", None, Some(&format!("to {shown}"))))?;
+    let counts: serde_json::Map<String, serde_json::Value> =
+        copied.rows.iter().map(|(table, n)| ((*table).to_owned(), json!(n))).collect();
+    let json = json!({"to": shown, "rows": counts, "key_file": ctx.key_path.display().to_string()});
+    ctx.out.result(&json, || {
+        let accounts = copied.rows.iter().find(|(t, _)| *t == "accounts").map_or(0, |(_, n)| *n);
+        let entries = copied.rows.iter().find(|(t, _)| *t == "audit_log").map_or(0, |(_, n)| *n);
+        format!(
+            "Copied {} to {shown}: {accounts} accounts and {entries} audit entries, from one snapshot.\n\
+             It opens with the same key file, {}: use --db {shown} with CLINIC2FA_KEY_FILE naming it.",
+            store.location(),
+            ctx.key_path.display()
+        )
+    })?;
+    Ok(exit::SUCCESS)
+}
