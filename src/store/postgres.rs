@@ -389,6 +389,10 @@ fn connect_error(target: &Target, e: &postgres::Error) -> Error {
         ),
         _ => match db {
             Some(d) => d.message().to_owned(),
+            None if source_text(e) == "password missing" => format!(
+                "the server wants a password for user {:?} and none was found: give it in the URL, PGPASSWORD or ~/.pgpass (which only its owner may read)",
+                target.config.get_user().unwrap_or("")
+            ),
             None => source_text(e),
         },
     };

@@ -11,8 +11,28 @@ use tempfile::TempDir;
 pub const NOW: i64 = 1_795_798_800;
 pub const PASSWORD: &str = "correct horse battery";
 
+/// Which engine the clinics of this run live on: SQLite files, unless the suite is
+/// being run again against PostgreSQL (`CLINIC2FA_TEST_ENGINE=postgres`, set by
+/// `main::the_suite_passes_on_postgresql`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+pub fn engine() -> Engine {
+    match std::env::var("CLINIC2FA_TEST_ENGINE").as_deref() {
+        Ok("postgres") => Engine::Postgres,
+        _ => Engine::Sqlite,
+    }
+}
+
 pub struct Clinic {
     dir: TempDir,
+    /// On PostgreSQL: this clinic's database on the test server.
+    server: Option<crate::pg::Database>,
+    /// A key file other than the one beside the database.
+    key: Option<PathBuf>,
 }
 
 impl Clinic {
@@ -23,17 +43,64 @@ impl Clinic {
         clinic
     }
 
-    /// A temp dir with no database yet.
+    /// A temp dir with no database yet (on PostgreSQL: an empty database).
     pub fn uninitialised() -> Self {
-        Clinic { dir: tempfile::tempdir().expect("temp dir") }
+        let server = (engine() == Engine::Postgres).then(|| {
+            crate::pg::Server::from_env()
+                .expect("CLINIC2FA_TEST_POSTGRES names the test server")
+                .database()
+        });
+        Clinic { dir: tempfile::tempdir().expect("temp dir"), server, key: None }
+    }
+
+    /// This clinic on `db` of the test server instead (which the caller keeps).
+    pub fn with_database(mut self, db: &crate::pg::Database) -> Self {
+        self.server = Some(db.clone());
+        self
+    }
+
+    /// This clinic with the key file `key`.
+    pub fn with_key_file(mut self, key: &Path) -> Self {
+        self.key = Some(key.to_owned());
+        self
     }
 
     pub fn dir(&self) -> &Path {
         self.dir.path()
     }
 
+    /// The SQLite file (on PostgreSQL, where the key file's name comes from).
     pub fn db(&self) -> PathBuf {
         self.dir().join("data").join("clinic.db")
+    }
+
+    pub fn key_file(&self) -> PathBuf {
+        self.key.clone().unwrap_or_else(|| self.dir().join("data").join("clinic.db.key"))
+    }
+
+    /// What names this clinic's database to the binary: `CLINIC2FA_DB` (a path or a
+    /// URL), and on PostgreSQL the key file (kept where it is beside a file) and the
+    /// password.
+    pub fn database_env(&self) -> Vec<(&'static str, std::ffi::OsString)> {
+        match &self.server {
+            None if self.key.is_some() => {
+                vec![
+                    ("CLINIC2FA_DB", self.db().into()),
+                    ("CLINIC2FA_KEY_FILE", self.key_file().into()),
+                ]
+            }
+            None => vec![("CLINIC2FA_DB", self.db().into())],
+            Some(db) => vec![
+                ("CLINIC2FA_DB", db.url().into()),
+                ("CLINIC2FA_KEY_FILE", self.key_file().into()),
+                ("PGPASSWORD", db.password().into()),
+            ],
+        }
+    }
+
+    /// The PostgreSQL database, where this clinic is on one.
+    pub fn server(&self) -> Option<&crate::pg::Database> {
+        self.server.as_ref()
     }
 
     /// The binary with a cleared environment, the test's database and clock, and
@@ -49,7 +116,7 @@ impl Clinic {
         cmd.env_clear()
             .env("HOME", self.dir())
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("CLINIC2FA_DB", self.db())
+            .envs(self.database_env())
             .env("CLINIC2FA_NOW", NOW.to_string())
             // People's times are local: pinned to UTC unless a test says otherwise.
             .env("TZ", "UTC0")
@@ -101,12 +168,23 @@ impl Clinic {
         self.json(&["user", "show", username], None)
     }
 
+    /// What the database holds, as bytes: the file, or on PostgreSQL every row.
     pub fn db_bytes(&self) -> Vec<u8> {
+        if let Some(db) = &self.server {
+            return db.stored_bytes();
+        }
         std::fs::read(self.db()).expect("database file")
     }
 
-    /// A read-only look at the database, for asserting what was (not) written.
-    pub fn sql<T: rusqlite::types::FromSql>(&self, query: &str) -> T {
+    /// A read-only look at the database, for asserting what was (not) written. Written
+    /// in SQLite's SQL; on PostgreSQL, `group_concat` becomes `string_agg`.
+    pub fn sql<T>(&self, query: &str) -> T
+    where
+        T: rusqlite::types::FromSql + for<'a> postgres::types::FromSql<'a>,
+    {
+        if let Some(db) = &self.server {
+            return db.query_one(&crate::pg::dialect(query));
+        }
         let conn = rusqlite::Connection::open_with_flags(
             self.db(),
             rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,

@@ -2,6 +2,7 @@
 //! environment cleared so nothing of the developer's machine leaks in.
 
 mod harness;
+mod pg;
 
 mod accounts;
 mod clinic;
@@ -10,6 +11,7 @@ mod login;
 mod messages;
 mod passwd;
 mod policy;
+mod postgres;
 mod provisioning;
 mod qr;
 mod recovery;
@@ -25,7 +27,7 @@ mod totp;
 #[test]
 fn argon2_and_blake2_stay_optimised_in_test_builds() {
     let manifest = include_str!("../../Cargo.toml");
-    for package in ["argon2", "blake2"] {
+    for package in ["argon2", "blake2", "sha2", "hmac", "postgres-protocol"] {
         let section = format!("[profile.dev.package.{package}]\nopt-level = 3");
         assert!(manifest.contains(&section), "Cargo.toml lost `{section}`");
     }
@@ -61,4 +63,58 @@ fn the_layers_only_point_down() {
         }
     }
     assert!(found.is_empty(), "a layer reaches up:\n{}", found.join("\n"));
+}
+
+/// Tests that hold only for a SQLite file, left out when the suite runs again against
+/// PostgreSQL: each reads or damages the file itself, or its folder, as an insider or a
+/// bad disk would. `postgres.rs` proves what each stands for on a server.
+const SQLITE_ONLY: &[&str] = &[
+    "storage::",
+    "reliability::a_killed_import_leaves_all_rows_or_none",
+    "reliability::a_read_only_database",
+    "reliability::a_full_disk_during_a_write",
+    "security::no_secret_or_recovery_code_is_in_the_database_files_in_clear",
+    "security::the_key_file_is_created_private_beside_the_database",
+    "security::files_readable_by_others_get_a_warning",
+    "security::a_head_written_down_shows_a_rollback_and_a_fork",
+    "security::a_schema_set_back_to_before_sealing",
+    "provisioning::a_passwords_file_that_cannot_be_written",
+    "completions::",
+    // These need the server themselves, and run in the first pass.
+    "postgres::",
+    "the_layers_only_point_down",
+    "argon2_and_blake2_stay_optimised",
+];
+
+/// The whole end-to-end suite once more, every clinic on the PostgreSQL test server:
+/// this test binary run again with `CLINIC2FA_TEST_ENGINE=postgres`, less the tests
+/// that are about a SQLite file. Without a server it says so, once, and passes.
+#[test]
+fn the_suite_passes_on_postgresql() {
+    use std::io::Write as _;
+    if harness::engine() == harness::Engine::Postgres {
+        return; // this is that run
+    }
+    if pg::Server::from_env().is_none() {
+        // Straight to stderr, past the test runner's capture: said once per run.
+        let _ = writeln!(
+            std::io::stderr(),
+            "note: the PostgreSQL tests were SKIPPED: no server given. Start one with `eval \"$(bash tests/postgres/start.sh)\"` (as root), then run the tests again."
+        );
+        return;
+    }
+    let mut run = std::process::Command::new(std::env::current_exe().unwrap());
+    run.env("CLINIC2FA_TEST_ENGINE", "postgres").arg("--quiet");
+    for skipped in SQLITE_ONLY {
+        run.args(["--skip", skipped]);
+    }
+    let out = run.output().expect("the test binary runs again");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let summary = stdout.lines().rev().find(|l| l.starts_with("test result")).unwrap_or("");
+    let _ = writeln!(std::io::stderr(), "note: the suite on PostgreSQL: {summary}");
+    assert!(
+        out.status.success(),
+        "the suite failed on PostgreSQL:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

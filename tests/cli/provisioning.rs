@@ -397,7 +397,7 @@ fn a_passwords_file_that_cannot_be_written_is_removed_so_the_retry_works() {
         .arg(&script)
         .arg(assert_cmd::cargo::cargo_bin!("clinic2fa"))
         .env_clear()
-        .env("CLINIC2FA_DB", clinic.db())
+        .envs(clinic.database_env())
         .env("CLINIC2FA_NOW", NOW.to_string())
         .env("HOME", clinic.dir())
         .output()

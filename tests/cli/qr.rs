@@ -52,7 +52,7 @@ fn the_coloured_qr_code_decodes_to_exactly_the_uri() {
 fn with_closed_stdout(clinic: &Clinic, args: &[&str], stdin: &str) -> (Option<i32>, String) {
     let mut child = Command::new(assert_cmd::cargo::cargo_bin!("clinic2fa"))
         .env_clear()
-        .env("CLINIC2FA_DB", clinic.db())
+        .envs(clinic.database_env())
         .env("CLINIC2FA_NOW", NOW.to_string())
         .env("RUST_BACKTRACE", "1")
         .args(args)

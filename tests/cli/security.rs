@@ -126,15 +126,19 @@ fn busy_clinic() -> Clinic {
     clinic
 }
 
-/// What an insider with the file (not the key) does: `sqlite3` on it. CI installs the
-/// `sqlite3` command; elsewhere `apt-get install sqlite3`.
+/// What an insider with the database (not the key) does: `sqlite3` on the file, or
+/// `psql` on the server. CI installs both commands; elsewhere `apt-get install sqlite3
+/// postgresql-client`.
 fn tamper(clinic: &Clinic, sql: &str) {
-    let out = std::process::Command::new("sqlite3")
-        .arg(clinic.db())
-        .arg(sql)
-        .output()
-        .expect("the sqlite3 command (apt-get install sqlite3)");
-    assert!(out.status.success(), "sqlite3: {}", String::from_utf8_lossy(&out.stderr));
+    let out = match clinic.server() {
+        None => std::process::Command::new("sqlite3").arg(clinic.db()).arg(sql).output(),
+        Some(db) => std::process::Command::new("psql")
+            .args(["-v", "ON_ERROR_STOP=1", "-q", &db.url(), "-c", &crate::pg::dialect(sql)])
+            .env("PGPASSWORD", db.password())
+            .output(),
+    }
+    .expect("the sqlite3 and psql commands (apt-get install sqlite3 postgresql-client)");
+    assert!(out.status.success(), "tampering: {}", String::from_utf8_lossy(&out.stderr));
 }
 
 #[test]

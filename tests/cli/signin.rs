@@ -328,7 +328,7 @@ fn no_memory_for_argon2_is_a_failure_not_a_wrong_password() {
         ])
         .env_clear()
         .env("CLINIC2FA_BIN", assert_cmd::cargo::cargo_bin!("clinic2fa"))
-        .env("CLINIC2FA_DB", clinic.db())
+        .envs(clinic.database_env())
         .env("CLINIC2FA_NOW", NOW.to_string())
         .env("HOME", clinic.dir())
         .env("RUST_BACKTRACE", "1")

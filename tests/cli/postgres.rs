@@ -1,0 +1,520 @@
+//! What holds for a clinic on a PostgreSQL server: the URL, TLS and the password as
+//! libpq finds them; `init` and schema versions on a server; secrets sealed there too;
+//! the guarantees under 16 processes at once; and `db copy` between the engines.
+//!
+//! Each test needs the test server (`CLINIC2FA_TEST_POSTGRES`) and returns at once
+//! without one; `main::the_suite_passes_on_postgresql` says once that they were skipped.
+//! The rest of the suite runs against the server too, through that test.
+
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::harness::{Clinic, NOW, PASSWORD, totp_code};
+use crate::pg::{Database, Server};
+
+const STEP: i64 = 30;
+
+/// The test server, or `None` (skip) when there is none.
+fn server() -> Option<Server> {
+    Server::from_env()
+}
+
+/// A clinic on its own new database of the test server, made by `init`.
+fn clinic_on(server: &Server) -> (Clinic, Database) {
+    let db = server.database();
+    let clinic = Clinic::uninitialised().with_database(&db);
+    clinic.ok(&["init", "--name", "Chain Clinic"], None);
+    (clinic, db)
+}
+
+/// The binary for `clinic`, its database named by `db` (a URL or a path) and its
+/// key file where the clinic keeps it.
+fn run_on(clinic: &Clinic, db: &str, args: &[&str]) -> crate::harness::Run {
+    let mut cmd = clinic.command();
+    cmd.env("CLINIC2FA_DB", db).env("CLINIC2FA_KEY_FILE", clinic.key_file()).args(args);
+    crate::harness::Run(cmd.output().unwrap())
+}
+
+#[test]
+fn init_makes_the_schema_in_an_empty_database_and_refuses_one_that_is_not() {
+    let Some(server) = server() else { return };
+    let (clinic, db) = clinic_on(&server);
+    assert_eq!(clinic.json(&["clinic", "show"], None)["name"], "Chain Clinic");
+    let version: i64 = db.query_one("SELECT version FROM clinic2fa_schema");
+    assert_eq!(version, 11);
+
+    // A second init, even with a key file of its own, finds the database taken.
+    let other_key = clinic.dir().join("other.key");
+    let mut again = clinic.command();
+    again.env("CLINIC2FA_KEY_FILE", &other_key).arg("init");
+    let again = crate::harness::Run(again.output().unwrap());
+    again.code(1).error_line(&["is not empty", "never takes one over"]);
+    assert!(!other_key.exists(), "a refused init leaves no key file behind");
+    let accounts: i64 = db.query_one("SELECT count(*) FROM accounts");
+    assert_eq!(accounts, 0);
+    assert_eq!(clinic.json(&["audit"], None).as_array().unwrap().len(), 1);
+
+    // Someone else's database is neither taken over nor taken for a clinic.
+    let foreign = server.database();
+    foreign.execute("CREATE TABLE patients (id bigint)");
+    let elsewhere = Clinic::uninitialised().with_database(&foreign);
+    elsewhere.run(&["init"], None).code(1).error_line(&["is not empty (1 tables)"]);
+    elsewhere
+        .run(&["user", "list"], None)
+        .code(1)
+        .error_line(&["holds 1 tables but no clinic2fa schema"]);
+    let tables: i64 = foreign
+        .query_one("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'");
+    assert_eq!(tables, 1);
+}
+
+#[test]
+fn any_command_on_an_empty_database_names_init_and_creates_nothing() {
+    let Some(server) = server() else { return };
+    let db = server.database();
+    let clinic = Clinic::uninitialised().with_database(&db);
+    clinic
+        .run(&["user", "add", "alice", "--password-stdin"], Some(PASSWORD))
+        .code(1)
+        .error_line(&["no clinic2fa database", "clinic2fa init"]);
+    let tables: i64 = db
+        .query_one("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'");
+    assert_eq!(tables, 0);
+    assert!(!clinic.key_file().exists());
+}
+
+#[test]
+fn eight_parallel_inits_of_one_database_make_one_clinic() {
+    let Some(server) = server() else { return };
+    let db = server.database();
+    let clinic = Clinic::uninitialised().with_database(&db);
+    let codes: Vec<(Option<i32>, String)> = std::thread::scope(|scope| {
+        let runs: Vec<_> = (0..8)
+            .map(|i| {
+                let clinic = &clinic;
+                scope.spawn(move || {
+                    let mut cmd = clinic.command();
+                    let key = clinic.dir().join(format!("key{i}"));
+                    cmd.env("CLINIC2FA_KEY_FILE", key).arg("init");
+                    let out = cmd.output().unwrap();
+                    (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+                })
+            })
+            .collect();
+        runs.into_iter().map(|r| r.join().unwrap()).collect()
+    });
+    assert_eq!(codes.iter().filter(|c| c.0 == Some(0)).count(), 1, "{codes:?}");
+    for (code, err) in codes.iter().filter(|c| c.0 != Some(0)) {
+        assert_eq!(*code, Some(1), "{err}");
+        assert!(err.contains("is not empty") && err.lines().count() == 1, "{err}");
+    }
+    let keys = (0..8).filter(|i| clinic.dir().join(format!("key{i}")).exists()).count();
+    assert_eq!(keys, 1, "only the winner's key file is left");
+    let clinics: i64 = db.query_one("SELECT count(*) FROM clinic");
+    assert_eq!(clinics, 1);
+}
+
+#[test]
+fn a_schema_upgrades_in_place_and_a_newer_one_is_refused_untouched() {
+    let Some(server) = server() else { return };
+    let (clinic, db) = clinic_on(&server);
+    clinic.add_user("alice", &[]);
+    // Back to schema 10, as a clinic made by an earlier clinic2fa has it.
+    db.execute("DROP INDEX audit_log_actor; UPDATE clinic2fa_schema SET version = 10");
+    clinic.ok(&["user", "show", "alice"], None);
+    let version: i64 = db.query_one("SELECT version FROM clinic2fa_schema");
+    assert_eq!(version, 11);
+    let index: bool = db.query_one("SELECT to_regclass('audit_log_actor') IS NOT NULL");
+    assert!(index);
+
+    db.execute("UPDATE clinic2fa_schema SET version = 99");
+    clinic
+        .run(&["user", "list"], None)
+        .code(1)
+        .error_line(&["schema version 99", "upgrade clinic2fa"]);
+    clinic
+        .run(&["user", "add", "bob", "--password-stdin"], Some(PASSWORD))
+        .code(1)
+        .error_line(&["schema version 99"]);
+    let version: i64 = db.query_one("SELECT version FROM clinic2fa_schema");
+    assert_eq!(version, 99);
+    let accounts: i64 = db.query_one("SELECT count(*) FROM accounts");
+    assert_eq!(accounts, 1);
+}
+
+#[test]
+fn no_secret_or_recovery_code_reaches_the_server_in_clear() {
+    let Some(server) = server() else { return };
+    let (clinic, db) = clinic_on(&server);
+    clinic.add_user("alice", &[]);
+    let (secret, codes) = clinic.enrol("alice");
+    clinic.json(
+        &["enrol", "alice", "--password-stdin", "--code", &totp_code(&secret, NOW + STEP)],
+        Some(PASSWORD),
+    );
+    let raw = crate::harness::base32_decode(&secret);
+    let stored = db.stored_bytes();
+    let contains = |needle: &[u8]| stored.windows(needle.len()).any(|w| w == needle);
+    assert!(contains(b"alice"), "the dump must be able to find what is there");
+    assert!(!contains(&raw) && !contains(secret.as_bytes()), "the TOTP secret is sealed");
+    let hex: String = raw.iter().map(|b| format!("{b:02x}")).collect();
+    assert!(!contains(hex.as_bytes()));
+    for code in &codes {
+        assert!(!contains(code.as_bytes()) && !contains(code.replace('-', "").as_bytes()));
+    }
+    assert!(!contains(PASSWORD.as_bytes()));
+    // The server's own log, where the test server keeps one.
+    if let Some(data) = std::env::var_os("CLINIC2FA_TEST_POSTGRES_DATA") {
+        let log = std::path::Path::new(&data).with_file_name("log");
+        if let Ok(text) = std::fs::read(log) {
+            let found = |n: &[u8]| text.windows(n.len()).any(|w| w == n);
+            assert!(!found(secret.as_bytes()) && !found(PASSWORD.as_bytes()));
+        }
+    }
+}
+
+#[test]
+fn sixteen_parallel_wrong_passwords_all_count_and_the_threshold_locks_exactly() {
+    let Some(server) = server() else { return };
+    let (clinic, db) = clinic_on(&server);
+    clinic.ok(&["clinic", "set", "lockout-threshold", "100"], None);
+    clinic.add_user("alice", &[]);
+    let guess = |clinic: &Clinic| -> Vec<Option<i32>> {
+        std::thread::scope(|scope| {
+            let runs: Vec<_> = (0..16)
+                .map(|_| {
+                    scope.spawn(|| clinic.login("alice", "not the password", &[]).0.status.code())
+                })
+                .collect();
+            runs.into_iter().map(|r| r.join().unwrap()).collect()
+        })
+    };
+    assert!(guess(&clinic).iter().all(|c| *c == Some(3)));
+    let count: i64 = db.query_one("SELECT failed_logins FROM accounts WHERE username = 'alice'");
+    assert_eq!(count, 16, "no failure lost to a concurrent one");
+
+    clinic.ok(&["user", "unlock", "alice"], None);
+    clinic.ok(&["clinic", "set", "lockout-threshold", "5"], None);
+    let codes = guess(&clinic);
+    assert_eq!(codes.iter().filter(|c| **c == Some(3)).count(), 5, "{codes:?}");
+    assert_eq!(codes.iter().filter(|c| **c == Some(4)).count(), 11, "{codes:?}");
+}
+
+#[test]
+fn the_audit_chain_stays_one_chain_under_sixteen_concurrent_writers() {
+    let Some(server) = server() else { return };
+    let (clinic, _db) = clinic_on(&server);
+    let head = clinic.json(&["audit", "head"], None)["head"].as_str().unwrap().to_owned();
+    std::thread::scope(|scope| {
+        for i in 0..16 {
+            let clinic = &clinic;
+            scope.spawn(move || {
+                let name = format!("nurse{i}");
+                clinic.add_user(&name, &[]);
+                clinic.login(&name, PASSWORD, &[]).code(0);
+                clinic.ok(&["user", "set-role", &name, "admin"], None);
+            });
+        }
+    });
+    let verified = clinic.json(&["audit", "verify", "--head", &head], None);
+    assert_eq!(verified["intact"], true);
+    assert_eq!(verified["entries"], 1 + 16 * 3);
+    let seqs: Vec<i64> = clinic
+        .json(&["audit"], None)
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["seq"].as_i64().unwrap())
+        .collect();
+    assert_eq!(seqs, (1..=49).collect::<Vec<_>>(), "one chain, numbered without a gap");
+}
+
+/// The password from the URL, `PGPASSWORD` or `~/.pgpass` (only if private), as libpq
+/// takes it; a refusal names the user and where the password comes from, never the
+/// password itself.
+#[test]
+fn the_password_comes_from_the_url_pgpassword_or_a_private_pgpass() {
+    let Some(server) = server() else { return };
+    let (clinic, db) = clinic_on(&server);
+    let bare = db.url();
+    let with_password = bare.replacen("@", &format!(":{}@", db.password()), 1);
+    let plain = |url: &str, envs: &[(&str, &str)]| {
+        let mut cmd = clinic.command();
+        cmd.env_remove("PGPASSWORD").env("CLINIC2FA_DB", url).args(["clinic", "show"]);
+        cmd.envs(envs.iter().copied());
+        crate::harness::Run(cmd.output().unwrap())
+    };
+    plain(&with_password, &[]).code(0);
+    plain(&bare, &[("PGPASSWORD", db.password())]).code(0);
+
+    let wrong = bare.replacen("@", ":not-the-password@", 1);
+    let refused =
+        plain(&wrong, &[]).code(1).error_line(&["refused the sign-in of user", "PGPASSWORD"]);
+    assert!(!refused.stderr().contains("not-the-password"), "{}", refused.stderr());
+
+    let pgpass = clinic.dir().join(".pgpass");
+    let (host, port) =
+        server.address().rsplit_once(':').map(|(h, p)| (h.to_owned(), p.to_owned())).unwrap();
+    std::fs::write(
+        &pgpass,
+        format!(
+            "# comment\nother:1:*:*:nope\n{host}:{port}:*:{}:{}\n",
+            server.user(),
+            db.password()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&pgpass, std::fs::Permissions::from_mode(0o600)).unwrap();
+    plain(&bare, &[]).code(0);
+    // Readable by others: ignored, as libpq ignores it.
+    std::fs::set_permissions(&pgpass, std::fs::Permissions::from_mode(0o644)).unwrap();
+    plain(&bare, &[]).code(1).error_line(&["wants a password for user", "none was found"]);
+}
+
+/// `sslmode` as libpq reads it: `require` encrypts, `verify-ca` and `verify-full` check
+/// the certificate against the system's roots (`SSL_CERT_FILE` names them here) or
+/// `sslrootcert`, and `verify-full` the host name too.
+#[test]
+fn tls_is_verified_against_the_system_roots_or_sslrootcert() {
+    let Some(server) = server() else { return };
+    let Some(ca) = std::env::var_os("CLINIC2FA_TEST_POSTGRES_CA") else { return };
+    let ca = ca.to_string_lossy().into_owned();
+    let (clinic, db) = clinic_on(&server);
+    let port = server.address().rsplit_once(':').unwrap().1.to_owned();
+    let url = |host: &str, query: &str| {
+        format!("postgres://{}@{host}:{port}/{}?{query}", server.user(), db.name())
+    };
+    let show = |url: &str, envs: &[(&str, &str)]| {
+        let mut cmd = clinic.command();
+        cmd.env("CLINIC2FA_DB", url).envs(envs.iter().copied()).args(["--json", "clinic", "show"]);
+        crate::harness::Run(cmd.output().unwrap())
+    };
+    show(&url("localhost", "sslmode=require"), &[]).code(0);
+    show(&url("localhost", "sslmode=disable"), &[]).code(0);
+    show(&url("localhost", &format!("sslmode=verify-full&sslrootcert={ca}")), &[]).code(0);
+    show(&url("localhost", "sslmode=verify-full"), &[("SSL_CERT_FILE", &ca)]).code(0);
+    show(&url("127.0.0.1", &format!("sslmode=verify-ca&sslrootcert={ca}")), &[]).code(0);
+    // Not signed by a root this machine trusts: refused before any password is sent.
+    let empty = clinic.dir().join("no-roots.pem");
+    let foreign_ca = clinic.dir().join("other-ca.pem");
+    let made = Command::new("openssl")
+        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=other"])
+        .arg("-keyout")
+        .arg(clinic.dir().join("other.key"))
+        .arg("-out")
+        .arg(&foreign_ca)
+        .output()
+        .expect("openssl");
+    assert!(made.status.success());
+    std::fs::write(&empty, "").unwrap();
+    let foreign = foreign_ca.to_string_lossy().into_owned();
+    show(&url("localhost", &format!("sslmode=verify-full&sslrootcert={foreign}")), &[])
+        .code(1)
+        .error_line(&["could not connect"]);
+    show(&url("localhost", &format!("sslmode=verify-full&sslrootcert={}", empty.display())), &[])
+        .code(2)
+        .error_line(&["no trusted root certificates"]);
+    show(&url("localhost", "sslmode=sometimes"), &[])
+        .code(2)
+        .error_line(&["sslmode=\"sometimes\""]);
+}
+
+#[test]
+fn a_server_that_does_not_answer_is_one_clear_line() {
+    let Some(_server) = server() else { return };
+    let clinic = Clinic::uninitialised();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    // The listener is gone: nothing answers there.
+    let run = run_on(
+        &clinic,
+        &format!("postgres://nobody:secretpw@127.0.0.1:{port}/x"),
+        &["user", "list"],
+    );
+    let run = run.code(1).error_line(&["could not connect to the PostgreSQL database", "refused"]);
+    assert!(!run.stderr().contains("secretpw"));
+}
+
+#[test]
+fn without_a_key_file_named_a_server_s_key_lives_in_the_data_folder_named_after_it() {
+    let Some(server) = server() else { return };
+    let db = server.database();
+    let clinic = Clinic::uninitialised().with_database(&db);
+    let mut cmd = clinic.command();
+    cmd.env_remove("CLINIC2FA_KEY_FILE").env("XDG_DATA_HOME", clinic.dir()).arg("init");
+    crate::harness::Run(cmd.output().unwrap()).code(0);
+    let (host, port) =
+        server.address().rsplit_once(':').map(|(h, p)| (h.to_owned(), p.to_owned())).unwrap();
+    let key =
+        clinic.dir().join("clinic2fa").join(format!("postgres-{host}-{port}-{}.key", db.name()));
+    assert!(key.is_file(), "{}", key.display());
+}
+
+/// A clinic with something of every kind in it: accounts of both roles, an
+/// authenticator with recovery codes, a pending bypass, an enrolment under way, an
+/// override that ends, changed settings, and its audit trail.
+fn full_clinic(clinic: &Clinic) -> (String, Vec<String>) {
+    clinic.ok(&["clinic", "set", "lockout-threshold", "7"], None);
+    clinic.ok(&["clinic", "set", "enrol-grace-days", "3"], None);
+    clinic.ok(&["clinic", "require-2fa", "admins"], None);
+    clinic.add_user("alice", &["--role", "admin", "--name", "Alice Ng"]);
+    clinic.add_user("bob", &[]);
+    clinic.add_user("carol", &["--2fa", "required"]);
+    clinic.add_user("dave", &[]);
+    let enrolled = clinic.enrol("alice");
+    clinic.enrol("bob");
+    clinic.ok(&["user", "grant-bypass", "bob"], None);
+    clinic.json(&["enrol", "carol", "--password-stdin"], Some(PASSWORD));
+    clinic.ok(&["user", "2fa", "set", "dave", "exempt", "--until", "30d"], None);
+    clinic.login("dave", "a wrong guess", &[]).code(3);
+    clinic.ok(&["user", "disable", "dave"], None);
+    enrolled
+}
+
+/// What a person or a script sees of a clinic: it must be the same after a copy.
+fn seen(clinic: &Clinic, db: &str) -> (Value, Value, Value) {
+    let json = |args: &[&str]| {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        run_on(clinic, db, &all).code(0).json()
+    };
+    (json(&["user", "list"]), json(&["clinic", "show"]), json(&["audit"]))
+}
+
+#[test]
+fn db_copy_moves_a_clinic_to_postgresql_and_back_and_everything_still_works() {
+    let Some(server) = server() else { return };
+    let clinic = Clinic::uninitialised();
+    let file = clinic.db().to_string_lossy().into_owned();
+    let key = clinic.key_file();
+    let sqlite = |args: &[&str]| run_on(&clinic, &file, args);
+    sqlite(&["init", "--name", "Moving Clinic"]).code(0);
+    let (secret, codes) = full_clinic(&clinic);
+    let before = seen(&clinic, &file);
+
+    let target = server.database();
+    let url = target.url();
+    let with_password = url.replacen('@', &format!(":{}@", target.password()), 1);
+    let copying = sqlite(&["--json", "db", "copy", "--to", &with_password]).code(0);
+    assert!(!copying.stdout().contains(target.password()), "the password is never shown");
+    let copied = copying.json();
+    assert_eq!(copied["to"], url);
+    assert_eq!(copied["rows"]["accounts"], 4);
+    assert_eq!(copied["key_file"], key.display().to_string());
+    let on_server = Clinic::uninitialised().with_database(&target).with_key_file(&key);
+    let after = seen(&on_server, &url);
+    assert_eq!(before.0, after.0, "the same accounts");
+    assert_eq!(before.1, after.1, "the same settings");
+    assert_eq!(before.2, after.2, "the same audit trail");
+    assert_eq!(on_server.json(&["audit", "verify"], None)["intact"], true);
+
+    // With the same key file: codes, recovery codes, the bypass and the enrolment work.
+    let code = totp_code(&secret, NOW + 3 * STEP);
+    on_server.login_at("alice", NOW + 3 * STEP, &["--code", &code]).code(0);
+    on_server.login("alice", PASSWORD, &["--recovery-code", &codes[0]]).code(0);
+    let bypass = on_server.login("bob", PASSWORD, &[]).code(0).json();
+    assert_eq!(bypass["second_factor"], "bypass");
+    let pending = on_server.json(&["user", "show", "carol"], None);
+    assert_eq!(pending["two_factor"]["enrolled"], false);
+    on_server.ok(&["user", "enable", "dave"], None);
+    on_server.add_user("erin", &[]); // new ids come after the copied ones
+    assert_eq!(on_server.json(&["audit", "verify"], None)["intact"], true);
+
+    // And back, into a new file: a portable copy of the server's clinic.
+    let back = clinic.dir().join("back").join("clinic.db");
+    let back_text = back.to_string_lossy().into_owned();
+    run_on(&on_server, &url, &["db", "copy", "--to", &back_text]).code(0);
+    let returned = seen(&on_server, &back_text);
+    let server_now = seen(&on_server, &url);
+    assert_eq!(returned.0, server_now.0);
+    assert_eq!(returned.1, server_now.1);
+    // The server's trail has one more entry: the copy itself, written after it.
+    let trail = server_now.2.as_array().unwrap();
+    assert_eq!(returned.2.as_array().unwrap()[..], trail[..trail.len() - 1]);
+    assert_eq!(trail.last().unwrap()["action"], "db.copy");
+    let verified = run_on(&on_server, &back_text, &["--json", "audit", "verify"]).code(0).json();
+    assert_eq!(verified["intact"], true);
+    let code = totp_code(&secret, NOW + 5 * STEP);
+    let mut login = on_server.command();
+    login
+        .env("CLINIC2FA_DB", &back_text)
+        .env("CLINIC2FA_NOW", (NOW + 5 * STEP).to_string())
+        .args(["--json", "login", "alice", "--password-stdin", "--code", &code])
+        .write_stdin(format!("{PASSWORD}\n"));
+    crate::harness::Run(login.output().unwrap()).code(0);
+}
+
+#[test]
+fn db_copy_refuses_a_target_that_holds_anything_and_changes_neither() {
+    let Some(server) = server() else { return };
+    let (clinic, db) = clinic_on(&server);
+    clinic.add_user("alice", &[]);
+    let busy = server.database();
+    busy.execute("CREATE TABLE notes (t text); INSERT INTO notes VALUES ('kept')");
+    clinic.run(&["db", "copy", "--to", &busy.url()], None).code(1).error_line(&["is not empty"]);
+    let kept: String = busy.query_one("SELECT t FROM notes");
+    assert_eq!(kept, "kept");
+    let tables: i64 = busy
+        .query_one("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'");
+    assert_eq!(tables, 1, "nothing half-made is left");
+    // Onto itself: it is not empty either.
+    clinic.run(&["db", "copy", "--to", &db.url()], None).code(1).error_line(&["is not empty"]);
+    // An existing file is never overwritten.
+    let file = clinic.dir().join("existing.db");
+    std::fs::write(&file, "mine").unwrap();
+    clinic
+        .run(&["db", "copy", "--to", &file.to_string_lossy()], None)
+        .code(1)
+        .error_line(&["already exists"]);
+    assert_eq!(std::fs::read(&file).unwrap(), b"mine");
+    let entries = clinic.json(&["audit"], None).as_array().unwrap().len();
+    assert_eq!(entries, 2, "a refused copy is not recorded as one");
+}
+
+/// Copied while four processes write: the copy is one snapshot, so every account in
+/// it has its `user.add` entry and no entry lacks its account.
+#[test]
+fn db_copy_takes_one_snapshot_while_others_write() {
+    let Some(server) = server() else { return };
+    let (clinic, _db) = clinic_on(&server);
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let target = clinic.dir().join("copy.db");
+    std::thread::scope(|scope| {
+        for w in 0..4 {
+            let (clinic, stop) = (&clinic, &stop);
+            scope.spawn(move || {
+                let mut i = 0;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) && i < 40 {
+                    clinic.add_user(&format!("w{w}n{i}"), &[]);
+                    i += 1;
+                }
+            });
+        }
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        clinic.ok(&["db", "copy", "--to", &target.to_string_lossy()], None);
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    });
+    let copy = target.to_string_lossy().into_owned();
+    let accounts = run_on(&clinic, &copy, &["--json", "user", "list"]).code(0).json();
+    let trail = run_on(&clinic, &copy, &["--json", "audit"]).code(0).json();
+    let added = trail.as_array().unwrap().iter().filter(|e| e["action"] == "user.add").count();
+    assert_eq!(accounts.as_array().unwrap().len(), added, "accounts and trail agree");
+    run_on(&clinic, &copy, &["audit", "verify"]).code(0);
+}
+
+#[test]
+fn backup_of_a_server_clinic_is_a_sqlite_file_that_opens_with_the_same_key() {
+    let Some(server) = server() else { return };
+    let (clinic, _db) = clinic_on(&server);
+    clinic.add_user("alice", &[]);
+    let file = clinic.dir().join("backup.db");
+    clinic.ok(&["backup", &file.to_string_lossy()], None);
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+    let copy = file.to_string_lossy().into_owned();
+    let shown = run_on(&clinic, &copy, &["--json", "user", "show", "alice"]).code(0).json();
+    assert_eq!(shown["username"], "alice");
+    run_on(&clinic, &copy, &["audit", "verify"]).code(0);
+    clinic.run(&["backup", &copy], None).code(1).error_line(&["already exists"]);
+}
