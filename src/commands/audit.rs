@@ -1,6 +1,8 @@
 //! `audit [--user U] [--since T] [--limit N]` and `audit verify`.
 
-use serde_json::{Value, json};
+use std::io::Write as _;
+
+use serde_json::json;
 
 use crate::cli::{AuditArgs, AuditCommand};
 use crate::commands::Context;
@@ -22,9 +24,34 @@ pub fn run(ctx: &Context, args: &AuditArgs) -> anyhow::Result<u8> {
     let since = args.since.as_deref().map(Timestamp::parse).transpose()?;
     let store = ctx.open_store()?;
     let filter = Filter { user: user.as_ref().map(Username::as_str), since, limit: args.limit };
-    let entries = audit::list(&store.db(), &filter)?;
-    let json = Value::Array(entries.iter().map(views::audit_entry_json).collect());
-    ctx.out.result(&json, || views::audit_table(&entries))?;
+    // Written as read: JSON one entry at a time, a table a page at a time.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let (mut page, mut count) = (Vec::new(), 0usize);
+    if ctx.out.json {
+        out.write_all(b"[")?;
+    }
+    audit::for_each_listed(&store.db(), &filter, |entry| {
+        if ctx.out.json {
+            if count > 0 {
+                out.write_all(b",")?;
+            }
+            serde_json::to_writer(&mut out, &views::audit_entry_json(&entry))?;
+        } else {
+            page.push(entry);
+            if page.len() == views::TABLE_PAGE {
+                writeln!(out, "{}", views::audit_table(&page))?;
+                page.clear();
+            }
+        }
+        count += 1;
+        Ok(())
+    })?;
+    if ctx.out.json {
+        out.write_all(b"]\n")?;
+    } else if !page.is_empty() || count == 0 {
+        writeln!(out, "{}", views::audit_table(&page))?;
+    }
+    out.flush()?;
     Ok(exit::SUCCESS)
 }
 

@@ -60,35 +60,58 @@ fn change(
     })
 }
 
-/// Who would have to enrol at their next login under the clinic-wide rule `who`.
+/// Who would have to enrol at their next login under the clinic-wide rule `who`. The
+/// names stream out as they are read (JSON), or the first few are named with a count
+/// (text): a clinic of any size in little memory.
 fn require_2fa_dry_run(ctx: &Context, store: &Store, who: Requirement) -> anyhow::Result<u8> {
+    use std::io::Write as _;
     let clinic = Clinic { require_2fa_for: who, ..store::clinic::get(&store.db())? };
-    let mut must_enrol: Vec<String> = Vec::new();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let (mut count, mut named) = (0usize, Vec::new());
+    if ctx.out.json {
+        let head = json!({
+            "dry_run": true,
+            "require_2fa": clinic.require_2fa(),
+            "require_2fa_for": who.as_str(),
+        });
+        let head = serde_json::to_string(&head)?;
+        write!(out, "{},\"must_enrol\":[", head.strip_suffix('}').unwrap_or(&head))?;
+    }
     store::accounts::for_each(&store.db(), |a| {
         if a.needs_enrolment(&clinic, ctx.now) {
-            must_enrol.push(a.username.to_string());
+            if ctx.out.json {
+                if count > 0 {
+                    out.write_all(b",")?;
+                }
+                serde_json::to_writer(&mut out, a.username.as_str())?;
+            } else if named.len() < views::REPORT_SHOWN {
+                named.push(a.username.to_string());
+            }
+            count += 1;
         }
         Ok(())
     })?;
+    if ctx.out.json {
+        out.write_all(b"]}\n")?;
+        out.flush()?;
+        return Ok(exit::SUCCESS);
+    }
+    drop(out);
     let state = who.command_word();
-    let json = json!({
-        "dry_run": true,
-        "require_2fa": clinic.require_2fa(),
-        "require_2fa_for": who.as_str(),
-        "must_enrol": must_enrol,
-    });
-    ctx.out.result(&json, || {
-        let who = if must_enrol.is_empty() {
-            "nobody would have to enrol".to_owned()
-        } else {
-            format!(
-                "{} would have to enrol at their next login: {}",
-                must_enrol.len(),
-                must_enrol.join(", ")
-            )
-        };
-        format!("Dry run, nothing changed. With the clinic-wide requirement {state}, {who}.")
-    })?;
+    let who = match count {
+        0 => "nobody would have to enrol".to_owned(),
+        n => {
+            let mut who =
+                format!("{n} would have to enrol at their next login: {}", named.join(", "));
+            if n > named.len() {
+                who.push_str(&format!(" and {} more", n - named.len()));
+            }
+            who
+        }
+    };
+    ctx.out.text(&format!(
+        "Dry run, nothing changed. With the clinic-wide requirement {state}, {who}."
+    ))?;
     Ok(exit::SUCCESS)
 }
 

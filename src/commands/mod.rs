@@ -100,29 +100,39 @@ impl Context {
         use crate::store::{accounts, audit};
         // A look first (an index makes it cheap): most commands find none, and need no
         // write lock for it.
-        if accounts::ended_overrides(&store.db(), self.now).is_ok_and(|ended| ended.is_empty()) {
+        if accounts::ended_overrides(&store.db(), self.now, 1).is_ok_and(|ended| ended.is_empty()) {
             return;
         }
         let recorded = store.write(|tx| {
-            let ended = accounts::ended_overrides(tx, self.now)?;
-            for account in &ended {
-                let until = account.policy_until.unwrap_or(self.now);
-                accounts::set_policy(tx, account, Policy::ClinicDefault, None, until)?;
-                let detail =
-                    format!("{} ended at {}; now clinic-default", account.policy, until.rfc3339());
-                audit::record(
-                    tx,
-                    &audit::Entry {
-                        at: until,
-                        actor: "clinic2fa (clock)",
-                        action: "user.2fa-ended",
-                        subject: Some(account.username.as_str()),
-                        outcome: "ok",
-                        detail: Some(&detail),
-                    },
-                )?;
+            // A batch at a time: each one recorded no longer matches.
+            let mut count = 0usize;
+            loop {
+                let ended = accounts::ended_overrides(tx, self.now, 1000)?;
+                if ended.is_empty() {
+                    return Ok(count);
+                }
+                count += ended.len();
+                for account in &ended {
+                    let until = account.policy_until.unwrap_or(self.now);
+                    accounts::set_policy(tx, account, Policy::ClinicDefault, None, until)?;
+                    let detail = format!(
+                        "{} ended at {}; now clinic-default",
+                        account.policy,
+                        until.rfc3339()
+                    );
+                    audit::record(
+                        tx,
+                        &audit::Entry {
+                            at: until,
+                            actor: "clinic2fa (clock)",
+                            action: "user.2fa-ended",
+                            subject: Some(account.username.as_str()),
+                            outcome: "ok",
+                            detail: Some(&detail),
+                        },
+                    )?;
+                }
             }
-            Ok(ended.len())
         });
         if let Err(e) = recorded {
             let _ = note(&format!(

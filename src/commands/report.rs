@@ -15,6 +15,7 @@ use crate::domain::settings::Clinic;
 use crate::domain::time::Timestamp;
 use crate::domain::username::Username;
 use crate::error::{Error, exit};
+use crate::store::accounts::Candidates;
 use crate::store::{self, accounts};
 use crate::ui::views;
 
@@ -77,15 +78,24 @@ pub fn list(ctx: &Context, args: &ListArgs) -> anyhow::Result<u8> {
         })?;
         csv.flush()?;
     } else {
-        let (mut shown, mut total) = (Vec::new(), 0);
+        // A table a page at a time: each page sized to its own rows, so a list of
+        // any length is drawn in little memory.
+        let (mut page, mut total, mut drawn) = (Vec::new(), 0, false);
         accounts::for_each(&store.db(), |a| {
             total += 1;
             if keep(&a) {
-                shown.push(a);
+                page.push(a);
+            }
+            if page.len() == views::TABLE_PAGE {
+                writeln!(out, "{}", views::accounts_table(&page, total, &clinic, now))?;
+                page.clear();
+                drawn = true;
             }
             Ok(())
         })?;
-        writeln!(out, "{}", views::accounts_table(&shown, total, &clinic, now))?;
+        if !page.is_empty() || !drawn {
+            writeln!(out, "{}", views::accounts_table(&page, total, &clinic, now))?;
+        }
     }
     out.flush()?;
     Ok(exit::SUCCESS)
@@ -122,123 +132,205 @@ pub fn explain(ctx: &Context, username: &str) -> anyhow::Result<u8> {
     Ok(exit::SUCCESS)
 }
 
-/// What the report counts and lists.
-#[derive(Debug, Default)]
-struct Compliance {
-    accounts: u64,
-    enrolled: u64,
-    required: u64,
-    exempt: Vec<String>,
-    must_enrol: Vec<String>,
-    bypass_pending: Vec<(String, Timestamp)>,
-    locked: Vec<(String, Timestamp)>,
-    disabled: Vec<String>,
-    /// Enabled accounts with no sign-in for `inactive-days`: who they are, and since
-    /// when (their last sign-in, or their making).
-    inactive: Vec<(String, Timestamp)>,
-    /// Who must enrol but may still sign in with the password alone, and until when.
-    in_grace: Vec<(String, Timestamp)>,
-    /// Overrides (`--until`) that end within [`OVERRIDES_ENDING_SOON`].
-    overrides_ending: Vec<(String, &'static str, Timestamp)>,
+/// The lists the report names. Each takes the accounts a rule of the domain picks,
+/// shown as an element of its JSON array; `candidates` is a cheap filter the store
+/// may apply first, which never leaves out an account the rule picks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Section {
+    MustEnrol,
+    Exempt,
+    BypassPending,
+    Locked,
+    Disabled,
+    Inactive,
+    InGrace,
+    OverridesEnding,
 }
+
+/// In the report's order.
+const SECTIONS: [Section; 8] = [
+    Section::MustEnrol,
+    Section::Exempt,
+    Section::BypassPending,
+    Section::Locked,
+    Section::Disabled,
+    Section::Inactive,
+    Section::InGrace,
+    Section::OverridesEnding,
+];
 
 /// How far ahead `report` looks for overrides about to end: two weeks.
 const OVERRIDES_ENDING_SOON: i64 = 14 * 86_400;
 
-impl Compliance {
-    fn add(&mut self, a: &Account, clinic: &Clinic, now: Timestamp) {
-        let name = a.username.to_string();
-        self.accounts += 1;
-        self.enrolled += u64::from(a.enrolled);
-        self.required += u64::from(a.requires_2fa(clinic, now));
-        if a.policy_at(now) == Policy::Exempt {
-            self.exempt.push(name.clone());
+impl Section {
+    fn key(self) -> &'static str {
+        match self {
+            Section::MustEnrol => "must_enrol",
+            Section::Exempt => "exempt",
+            Section::BypassPending => "bypass_pending",
+            Section::Locked => "locked",
+            Section::Disabled => "disabled",
+            Section::Inactive => "inactive",
+            Section::InGrace => "in_grace",
+            Section::OverridesEnding => "overrides_ending",
         }
-        if a.disabled {
-            self.disabled.push(name.clone());
-        } else if a.needs_enrolment(clinic, now) {
-            self.must_enrol.push(name.clone());
-            if let Some(due) = a.enrolment_due(clinic, now) {
-                self.in_grace.push((name.clone(), due));
-            }
+    }
+
+    fn candidates(self) -> Candidates {
+        match self {
+            Section::Exempt => Candidates::PolicyExempt,
+            Section::BypassPending => Candidates::WithBypass,
+            Section::Locked => Candidates::WithLock,
+            Section::Disabled => Candidates::Disabled,
+            Section::OverridesEnding => Candidates::WithOverrideEnd,
+            Section::MustEnrol | Section::Inactive | Section::InGrace => Candidates::All,
         }
-        if let Some(until) = a.bypass_at(now) {
-            self.bypass_pending.push((name.clone(), until));
-        }
-        if !a.disabled && a.inactive_for(i64::from(clinic.inactive_days) * 86_400, now) {
-            self.inactive.push((name.clone(), a.last_seen()));
-        }
-        if let Some(until) =
-            a.override_until(now).filter(|u| *u <= now.plus_seconds(OVERRIDES_ENDING_SOON))
-        {
-            self.overrides_ending.push((name.clone(), a.policy.as_str(), until));
-        }
-        if let Some(until) = a.locked_at(now) {
-            self.locked.push((name, until));
+    }
+
+    /// `a`'s element in this list, if the list takes it.
+    fn entry(self, a: &Account, clinic: &Clinic, now: Timestamp) -> Option<serde_json::Value> {
+        let name = a.username.as_str();
+        let timed = |key: &str, t: Timestamp| json!({"username": name, key: t.rfc3339()});
+        match self {
+            Section::MustEnrol => a.needs_enrolment(clinic, now).then(|| json!(name)),
+            Section::Exempt => (a.policy_at(now) == Policy::Exempt).then(|| json!(name)),
+            Section::BypassPending => a.bypass_at(now).map(|t| timed("expires_at", t)),
+            Section::Locked => a.locked_at(now).map(|t| timed("locked_until", t)),
+            Section::Disabled => a.disabled.then(|| json!(name)),
+            Section::Inactive => (!a.disabled
+                && a.inactive_for(i64::from(clinic.inactive_days) * 86_400, now))
+            .then(|| timed("last_seen", a.last_seen())),
+            Section::InGrace => a.enrolment_due(clinic, now).map(|t| timed("enrolment_due", t)),
+            Section::OverridesEnding => a
+                .override_until(now)
+                .filter(|u| *u <= now.plus_seconds(OVERRIDES_ENDING_SOON))
+                .map(|until| json!({"username": name, "policy": a.policy.as_str(), "until": until.rfc3339()})),
         }
     }
 }
 
+/// What one pass over the accounts counts, with the first few of each list (what a
+/// person is shown; the rest is one filtered `user list` away).
+#[derive(Debug, Default)]
+struct Counts {
+    accounts: u64,
+    enrolled: u64,
+    required: u64,
+    /// Per section: how many, and the first [`views::REPORT_SHOWN`].
+    sections: Vec<(u64, Vec<serde_json::Value>)>,
+}
+
+impl Counts {
+    fn add(&mut self, a: &Account, clinic: &Clinic, now: Timestamp) {
+        if self.sections.is_empty() {
+            self.sections = vec![(0, Vec::new()); SECTIONS.len()];
+        }
+        self.accounts += 1;
+        self.enrolled += u64::from(a.enrolled);
+        self.required += u64::from(a.requires_2fa(clinic, now));
+        for (section, (count, first)) in SECTIONS.iter().zip(&mut self.sections) {
+            if let Some(entry) = section.entry(a, clinic, now) {
+                *count += 1;
+                if first.len() < views::REPORT_SHOWN {
+                    first.push(entry);
+                }
+            }
+        }
+    }
+
+    fn of(&self, section: Section) -> u64 {
+        SECTIONS
+            .iter()
+            .position(|s| *s == section)
+            .and_then(|i| self.sections.get(i))
+            .map_or(0, |s| s.0)
+    }
+
+    /// The report's fields before its lists.
+    fn head(&self, clinic: &Clinic, now: Timestamp) -> serde_json::Value {
+        json!({
+            "clinic": clinic.name,
+            "require_2fa": clinic.require_2fa(),
+            "require_2fa_for": clinic.require_2fa_for.as_str(),
+            "generated_at": now.rfc3339(),
+            "counts": {
+                "accounts": self.accounts,
+                "enrolled": self.enrolled,
+                "required": self.required,
+                "required_not_enrolled": self.of(Section::MustEnrol),
+                "exempt": self.of(Section::Exempt),
+                "bypass_pending": self.of(Section::BypassPending),
+                "locked": self.of(Section::Locked),
+                "disabled": self.of(Section::Disabled),
+                "inactive": self.of(Section::Inactive),
+            },
+            "inactive_days": clinic.inactive_days,
+        })
+    }
+}
+
 /// `report`: counts and the lists behind the ones an admin acts on; `--csv` gives one
-/// line per account with its status instead.
+/// line per account with its status instead. Everything is read from one snapshot and
+/// written as it is read, so a clinic of any size reports in little memory: the JSON
+/// takes one pass for the counts, then one for each list.
 pub fn report(ctx: &Context, csv: bool) -> anyhow::Result<u8> {
     one_format(ctx, csv)?;
     let store = ctx.open_store()?;
-    let clinic = store::clinic::get(&store.db())?;
     let now = ctx.now;
-    if csv {
+    store.snapshot(|db| {
+        let clinic = store::clinic::get(db)?;
         let mut out = BufWriter::new(std::io::stdout().lock());
-        let mut writer = csv::Writer::from_writer(&mut out);
-        let mut header = views::ACCOUNT_CSV_HEADER.to_vec();
-        header.push("status");
-        writer.write_record(&header)?;
-        accounts::for_each(&store.db(), |a| {
-            let mut record = views::account_csv(&a, &clinic, now);
-            record.push(a.status(&clinic, now).to_owned());
-            writer.write_record(&record)?;
+        if csv {
+            let mut writer = csv::Writer::from_writer(&mut out);
+            let mut header = views::ACCOUNT_CSV_HEADER.to_vec();
+            header.push("status");
+            writer.write_record(&header)?;
+            accounts::for_each(db, |a| {
+                let mut record = views::account_csv(&a, &clinic, now);
+                record.push(a.status(&clinic, now).to_owned());
+                writer.write_record(&record)?;
+                Ok(())
+            })?;
+            writer.flush()?;
+            drop(writer);
+            return Ok(out.flush()?);
+        }
+        let mut counts = Counts::default();
+        accounts::for_each(db, |a| {
+            counts.add(&a, &clinic, now);
             Ok(())
         })?;
-        writer.flush()?;
-        drop(writer);
-        out.flush()?;
-        return Ok(exit::SUCCESS);
-    }
-    let mut c = Compliance::default();
-    accounts::for_each(&store.db(), |a| {
-        c.add(&a, &clinic, now);
-        Ok(())
+        let head = counts.head(&clinic, now);
+        if !ctx.out.json {
+            let mut shown = head.clone();
+            let mut totals = Vec::new();
+            for (section, (count, first)) in SECTIONS.iter().zip(&counts.sections) {
+                shown[section.key()] = serde_json::Value::Array(first.clone());
+                totals.push((section.key(), *count));
+            }
+            writeln!(out, "{}", views::report_text(&shown, &totals))?;
+            return Ok(out.flush()?);
+        }
+        // The head's fields, then each list streamed in as its own pass reads it.
+        let text = serde_json::to_string(&head)?;
+        out.write_all(text.strip_suffix('}').unwrap_or(&text).as_bytes())?;
+        for section in SECTIONS {
+            write!(out, ",\"{}\":[", section.key())?;
+            let mut first = true;
+            accounts::for_each_candidate(db, section.candidates(), |a| {
+                if let Some(entry) = section.entry(&a, &clinic, now) {
+                    if !first {
+                        out.write_all(b",")?;
+                    }
+                    first = false;
+                    serde_json::to_writer(&mut out, &entry)?;
+                }
+                Ok(())
+            })?;
+            out.write_all(b"]")?;
+        }
+        out.write_all(b"}\n")?;
+        Ok(out.flush()?)
     })?;
-    let pairs = |list: &[(String, Timestamp)], key: &str| -> Vec<serde_json::Value> {
-        list.iter().map(|(u, t)| json!({"username": u, key: t.rfc3339()})).collect()
-    };
-    let json = json!({
-        "clinic": clinic.name,
-        "require_2fa": clinic.require_2fa(),
-        "require_2fa_for": clinic.require_2fa_for.as_str(),
-        "generated_at": now.rfc3339(),
-        "counts": {
-            "accounts": c.accounts,
-            "enrolled": c.enrolled,
-            "required": c.required,
-            "required_not_enrolled": c.must_enrol.len(),
-            "exempt": c.exempt.len(),
-            "bypass_pending": c.bypass_pending.len(),
-            "locked": c.locked.len(),
-            "disabled": c.disabled.len(),
-            "inactive": c.inactive.len(),
-        },
-        "inactive_days": clinic.inactive_days,
-        "must_enrol": c.must_enrol,
-        "exempt": c.exempt,
-        "bypass_pending": pairs(&c.bypass_pending, "expires_at"),
-        "locked": pairs(&c.locked, "locked_until"),
-        "disabled": c.disabled,
-        "inactive": pairs(&c.inactive, "last_seen"),
-        "in_grace": pairs(&c.in_grace, "enrolment_due"),
-        "overrides_ending": c.overrides_ending.iter().map(|(u, policy, until)| {
-            json!({"username": u, "policy": policy, "until": until.rfc3339()})
-        }).collect::<Vec<_>>(),
-    });
-    ctx.out.result(&json, || views::report_text(&json))?;
     Ok(exit::SUCCESS)
 }

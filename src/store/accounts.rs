@@ -74,10 +74,30 @@ pub fn list(db: &Db<'_>) -> anyhow::Result<Vec<Account>> {
     Ok(all)
 }
 
-/// How many accounts there are.
-pub fn count(db: &Db<'_>) -> anyhow::Result<u64> {
-    let n: i64 = db.query_one("SELECT count(*) FROM accounts", &[])?.get(0)?;
-    Ok(n.unsigned_abs())
+/// A cheap first cut of the accounts, by what is stored: never leaves out an account
+/// the rule it stands in front of would take. The rules themselves are the domain's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Candidates {
+    All,
+    /// Stored as exempt (an override that ended reverts to clinic-default).
+    PolicyExempt,
+    WithBypass,
+    WithLock,
+    Disabled,
+    WithOverrideEnd,
+}
+
+impl Candidates {
+    fn condition(self) -> &'static str {
+        match self {
+            Candidates::All => "",
+            Candidates::PolicyExempt => "WHERE policy = 'exempt'",
+            Candidates::WithBypass => "WHERE bypass_until IS NOT NULL",
+            Candidates::WithLock => "WHERE locked_until IS NOT NULL",
+            Candidates::Disabled => "WHERE disabled = 1",
+            Candidates::WithOverrideEnd => "WHERE policy_until IS NOT NULL",
+        }
+    }
 }
 
 /// Every account, by username, one at a time: lists of any length in little memory.
@@ -85,12 +105,21 @@ pub fn count(db: &Db<'_>) -> anyhow::Result<u64> {
 /// rows).
 pub fn for_each(
     db: &Db<'_>,
+    visit: impl FnMut(Account) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    for_each_candidate(db, Candidates::All, visit)
+}
+
+/// As [`for_each`], over the `candidates` only.
+pub fn for_each_candidate(
+    db: &Db<'_>,
+    candidates: Candidates,
     mut visit: impl FnMut(Account) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
-    db.for_each(&format!("SELECT {COLUMNS} FROM accounts ORDER BY username"), &[], |row| {
-        visit(from_row(&row).context("could not read an account")?)
-    })
-    .context("could not read the accounts")
+    let sql =
+        format!("SELECT {COLUMNS} FROM accounts {} ORDER BY username", candidates.condition());
+    db.for_each(&sql, &[], |row| visit(from_row(&row).context("could not read an account")?))
+        .context("could not read the accounts")
 }
 
 #[derive(Debug)]
@@ -218,13 +247,13 @@ pub fn set_policy(
     Ok(())
 }
 
-/// Overrides whose end has come by `now` and are not yet recorded as ended: each
-/// account, as it was.
-pub fn ended_overrides(db: &Db<'_>, now: Timestamp) -> anyhow::Result<Vec<Account>> {
+/// Up to `limit` overrides whose end has come by `now` and are not yet recorded as
+/// ended, earliest first: each account, as it was.
+pub fn ended_overrides(db: &Db<'_>, now: Timestamp, limit: u32) -> anyhow::Result<Vec<Account>> {
     let rows = db.query_all(
         &format!(
             "SELECT {COLUMNS} FROM accounts WHERE policy_until IS NOT NULL AND policy_until <= ?1
-             ORDER BY policy_until, username"
+             ORDER BY policy_until, username LIMIT {limit}"
         ),
         args![now.unix()],
     )?;

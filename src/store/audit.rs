@@ -291,41 +291,39 @@ pub struct Filter<'a> {
     pub limit: Option<u32>,
 }
 
-/// The entries matching `filter`, oldest first.
-pub fn list(db: &Db<'_>, filter: &Filter<'_>) -> anyhow::Result<Vec<Listed>> {
+/// The entries matching `filter`, oldest first, one at a time: a trail of any length
+/// in little memory. `visit` may not use the database.
+pub fn for_each_listed(
+    db: &Db<'_>,
+    filter: &Filter<'_>,
+    mut visit: impl FnMut(Listed) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    // Only the placeholders used are numbered: both engines need each one they get.
     let mut wanted = Vec::new();
-    if filter.user.is_some() {
-        wanted.push("(subject = ?1 OR actor = ?1)");
+    let mut values = Vec::new();
+    if let Some(user) = filter.user {
+        values.push(Value::from(user));
+        wanted.push(format!("(subject = ?{0} OR actor = ?{0})", values.len()));
     }
-    if filter.since.is_some() {
-        wanted.push("at >= ?2");
+    if let Some(since) = filter.since {
+        values.push(Value::from(since.unix()));
+        wanted.push(format!("at >= ?{}", values.len()));
     }
-    let mut sql = "SELECT seq, at, actor, action, subject, outcome, detail, pinned_clock, id \
-                   FROM audit_log"
-        .to_owned();
+    let columns = "seq, at, actor, action, subject, outcome, detail, pinned_clock, id";
+    let mut sql = format!("SELECT {columns} FROM audit_log");
     if !wanted.is_empty() {
         sql.push_str(" WHERE ");
         sql.push_str(&wanted.join(" AND "));
     }
-    sql.push_str(" ORDER BY id DESC");
-    if let Some(limit) = filter.limit {
-        sql.push_str(&format!(" LIMIT {limit}"));
-    }
-    let sql = format!("SELECT * FROM ({sql}) AS recent ORDER BY id");
-    // Unused placeholders are left out: both engines need each one they are given.
-    let mut values = vec![Value::from(filter.user)];
-    if filter.since.is_some() {
-        values.push(Value::from(filter.since.map(Timestamp::unix)));
-    }
-    let sql = if filter.user.is_none() {
-        values.remove(0);
-        sql.replace("?2", "?1")
-    } else {
-        sql
+    let sql = match filter.limit {
+        // The newest `limit`, shown oldest first.
+        Some(limit) => {
+            format!("SELECT * FROM ({sql} ORDER BY id DESC LIMIT {limit}) AS recent ORDER BY id")
+        }
+        None => format!("{sql} ORDER BY id"),
     };
-    let rows = db.query_all(&sql, &values)?;
-    rows.iter()
-        .map(|r| Ok(Listed { seq: r.get(0)?, record: record_at(r, 1, true)? }))
-        .collect::<anyhow::Result<_>>()
-        .context("could not read the audit trail")
+    db.for_each(&sql, &values, |r| {
+        visit(Listed { seq: r.get(0)?, record: record_at(&r, 1, true)? })
+    })
+    .context("could not read the audit trail")
 }

@@ -39,24 +39,47 @@ fn open(db: &Db<'_>, slot: Slot, account_id: i64, blob: &[u8]) -> anyhow::Result
         .map_err(|e| anyhow::anyhow!("a sealed secret does not open: {e}"))
 }
 
-/// Every (account id, secret) of `table`, as stored.
-fn all_secrets(db: &Db<'_>, table: &str) -> anyhow::Result<Vec<(i64, Vec<u8>)>> {
-    let rows =
-        db.query_all(&format!("SELECT account_id, secret FROM {table} ORDER BY account_id"), &[])?;
+/// Up to a page of (account id, secret) of `table` after account `after`, as stored:
+/// read a page at a time, so that every secret of any clinic can be rewritten in one
+/// transaction in little memory.
+fn secrets_after(db: &Db<'_>, table: &str, after: i64) -> anyhow::Result<Vec<(i64, Vec<u8>)>> {
+    let rows = db.query_all(
+        &format!(
+            "SELECT account_id, secret FROM {table} WHERE account_id > ?1 ORDER BY account_id LIMIT 1000"
+        ),
+        args![after],
+    )?;
     rows.iter().map(|r| Ok((r.get(0)?, r.get(1)?))).collect()
+}
+
+/// Every (account id, secret) of `table` through `rewrite`, a page at a time.
+fn rewrite_secrets(
+    db: &Db<'_>,
+    table: &str,
+    mut rewrite: impl FnMut(i64, Vec<u8>) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let mut after = i64::MIN;
+    loop {
+        let page = secrets_after(db, table, after)?;
+        let Some(last) = page.last().map(|(id, _)| *id) else { return Ok(()) };
+        for (account_id, secret) in page {
+            rewrite(account_id, secret)?;
+        }
+        after = last;
+    }
 }
 
 /// Seals the secrets stored in clear before secrets were sealed (the upgrade).
 pub fn seal_plaintext_secrets(db: &Db<'_>) -> anyhow::Result<()> {
     for (table, slot) in [("authenticators", Slot::Active), ("pending_enrolments", Slot::Pending)] {
-        let rows = all_secrets(db, table)?;
-        for (account_id, plain) in rows {
+        rewrite_secrets(db, table, |account_id, plain| {
             let sealed = seal(db, slot, account_id, &TotpSecret::from_bytes(plain))?;
             db.execute(
                 &format!("UPDATE {table} SET secret = ?2 WHERE account_id = ?1"),
                 args![account_id, sealed],
             )?;
-        }
+            Ok(())
+        })?;
     }
     Ok(())
 }
@@ -65,8 +88,7 @@ pub fn seal_plaintext_secrets(db: &Db<'_>) -> anyhow::Result<()> {
 /// rotation), bound to the same account and slot.
 pub fn reseal_all(old: &Db<'_>, new: &Db<'_>) -> anyhow::Result<()> {
     for (table, slot) in [("authenticators", Slot::Active), ("pending_enrolments", Slot::Pending)] {
-        let rows = all_secrets(old, table)?;
-        for (account_id, blob) in rows {
+        rewrite_secrets(old, table, |account_id, blob| {
             let secret = open(old, slot, account_id, &blob).with_context(|| {
                 format!("a secret in {table} does not open with the current key")
             })?;
@@ -75,7 +97,8 @@ pub fn reseal_all(old: &Db<'_>, new: &Db<'_>) -> anyhow::Result<()> {
                 &format!("UPDATE {table} SET secret = ?2 WHERE account_id = ?1"),
                 args![account_id, sealed],
             )?;
-        }
+            Ok(())
+        })?;
     }
     Ok(())
 }

@@ -306,7 +306,15 @@ pub fn account_csv(a: &Account, clinic: &Clinic, now: Timestamp) -> Vec<String> 
 }
 
 /// The people's `report`, from its JSON document.
-pub fn report_text(report: &Value) -> String {
+/// How many names of each list the report shows a person.
+pub const REPORT_SHOWN: usize = 20;
+
+/// Rows of a people's table drawn at a time: a list of any length in pages.
+pub const TABLE_PAGE: usize = 500;
+
+/// The report for a person: `report` holds the first [`REPORT_SHOWN`] of each list,
+/// `totals` how many each has in all.
+pub fn report_text(report: &Value, totals: &[(&str, u64)]) -> String {
     let counts = &report["counts"];
     let mut table = PeopleTable::new();
     for (label, key) in [
@@ -363,7 +371,7 @@ pub fn report_text(report: &Value) -> String {
         table.render()
     );
     // A screenful: the rest is one filtered `user list` away.
-    const SHOWN: usize = 20;
+    const SHOWN: usize = REPORT_SHOWN;
     let days = report["inactive_days"].as_u64().unwrap_or_default();
     for (title, key, filter) in [
         (
@@ -394,11 +402,12 @@ pub fn report_text(report: &Value) -> String {
         if list.is_empty() {
             continue;
         }
+        let total = totals.iter().find(|(k, _)| *k == key).map_or(list.len() as u64, |t| t.1);
         text.push_str(&format!("\n{title}: {}", list[..list.len().min(SHOWN)].join(", ")));
-        if list.len() > SHOWN {
+        if total > SHOWN as u64 {
             text.push_str(&format!(
                 " and {} more (`clinic2fa user list {filter}`)",
-                list.len() - SHOWN
+                total - SHOWN as u64
             ));
         }
     }
