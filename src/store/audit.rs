@@ -327,3 +327,59 @@ pub fn for_each_listed(
     })
     .context("could not read the audit trail")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::keys::{Keys, MasterKey};
+    use crate::store::sql::Sql;
+
+    fn keys() -> Keys {
+        MasterKey::generate().unwrap().derive()
+    }
+
+    fn entry(n: usize) -> String {
+        format!("user{n}")
+    }
+
+    /// A trail longer than a page is re-sealed whole, and verifies only with the new key.
+    #[test]
+    fn a_trail_longer_than_a_page_is_resealed_whole() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        let (old_keys, new_keys) = (keys(), keys());
+        crate::store::migrations::apply(Sql::Sqlite(&conn), &old_keys).unwrap();
+        let old = Db { sql: Sql::Sqlite(&conn), keys: &old_keys };
+        let count = 2 * PAGE as usize + 321;
+        for n in 0..count {
+            let subject = entry(n);
+            let e = Entry {
+                at: Timestamp::from_unix(1_795_798_800),
+                actor: "it",
+                action: "user.add",
+                subject: Some(&subject),
+                outcome: "ok",
+                detail: None,
+            };
+            record(&old, &e).unwrap();
+        }
+        let new = Db { sql: Sql::Sqlite(&conn), keys: &new_keys };
+        reseal_all(&old, &new).unwrap();
+        let verify = |db: &Db<'_>| {
+            let head = head(db).unwrap();
+            chain::verify(db.keys, all_stored(db).unwrap(), &head)
+        };
+        assert_eq!(verify(&new), Ok(count as i64));
+        assert!(verify(&old).is_err());
+
+        // A trail altered past the first page is refused (the caller's transaction then
+        // rolls back what was re-sealed before it).
+        conn.execute("UPDATE audit_log SET outcome = 'forged' WHERE seq = ?1", [PAGE + 7]).unwrap();
+        let other_keys = keys();
+        let other = Db { sql: Sql::Sqlite(&conn), keys: &other_keys };
+        let refused = reseal_all(&new, &other).unwrap_err();
+        assert!(
+            refused.to_string().contains(&format!("entry #{} was altered", PAGE + 7)),
+            "{refused}"
+        );
+    }
+}

@@ -216,3 +216,51 @@ pub fn remove(db: &Db<'_>, account: &Account) -> anyhow::Result<()> {
         .with_context(|| format!("could not remove the authenticator of {}", account.username))?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::keys::{Keys, MasterKey};
+    use crate::store::sql::Sql;
+
+    fn keys() -> Keys {
+        MasterKey::generate().unwrap().derive()
+    }
+
+    /// More secrets than one page: a rotation must reach every one of them.
+    #[test]
+    fn every_secret_is_resealed_past_the_first_page() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        let (old_keys, new_keys) = (keys(), keys());
+        crate::store::migrations::apply(Sql::Sqlite(&conn), &old_keys).unwrap();
+        let old = Db { sql: Sql::Sqlite(&conn), keys: &old_keys };
+        let count = 2_345;
+        for id in 1..=count {
+            conn.execute(
+                "INSERT INTO accounts (id, username, role, password_hash, created_at)
+                 VALUES (?1, 'u' || ?1, 'staff', 'x', 0)",
+                [id],
+            )
+            .unwrap();
+            let secret = TotpSecret::from_bytes(format!("secret number {id:05}").into_bytes());
+            let sealed = seal(&old, Slot::Active, id, &secret).unwrap();
+            conn.execute(
+                "INSERT INTO authenticators VALUES (?1, ?2, 0, 0)",
+                rusqlite::params![id, sealed],
+            )
+            .unwrap();
+        }
+        let new = Db { sql: Sql::Sqlite(&conn), keys: &new_keys };
+        reseal_all(&old, &new).unwrap();
+        let mut seen = 0;
+        rewrite_secrets(&new, "authenticators", |id, blob| {
+            let secret = open(&new, Slot::Active, id, &blob)?;
+            assert_eq!(secret.as_bytes(), format!("secret number {id:05}").as_bytes());
+            assert!(open(&old, Slot::Active, id, &blob).is_err(), "the old key no longer opens it");
+            seen += 1;
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(seen, count);
+    }
+}

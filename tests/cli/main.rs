@@ -16,6 +16,7 @@ mod provisioning;
 mod qr;
 mod recovery;
 mod reliability;
+mod scale;
 mod security;
 mod signin;
 mod storage;
