@@ -91,7 +91,7 @@ fn syslog_line(seq: i64, seal: &[u8], record: &Record) -> String {
 
 /// Appends a sealed entry and moves the head.
 pub fn record(db: &Db<'_>, entry: &Entry<'_>) -> anyhow::Result<()> {
-    let head = head(db)?;
+    let (head, to_syslog) = head_and_syslog(db)?;
     let seq = head.seq + 1;
     let record = entry.record();
     let seal = chain::seal(db.keys, &head.last, seq, &record);
@@ -113,8 +113,6 @@ pub fn record(db: &Db<'_>, entry: &Entry<'_>) -> anyhow::Result<()> {
         ],
     )
     .context("could not write the audit trail")?;
-    let to_syslog: bool =
-        db.query_one("SELECT audit_syslog FROM clinic WHERE id = 1", &[])?.get(0)?;
     if to_syslog {
         OUTBOX.with_borrow_mut(|out| out.push(syslog_line(seq, &seal, &record)));
     }
@@ -175,15 +173,25 @@ pub fn reseal_all(old: &Db<'_>, new: &Db<'_>) -> anyhow::Result<()> {
 
 /// The head as stored (an empty trail's "last seal" is the genesis value).
 pub fn head(db: &Db<'_>) -> anyhow::Result<Head> {
-    db.query_one("SELECT audit_seq, audit_last, audit_head FROM clinic WHERE id = 1", &[])
-        .and_then(|r| {
-            Ok(Head {
-                seq: r.get(0)?,
-                last: r.get::<Option<Vec<u8>>>(1)?.unwrap_or_else(|| GENESIS.to_vec()),
-                seal: r.get::<Option<Vec<u8>>>(2)?.unwrap_or_default(),
-            })
-        })
-        .context("could not read the audit trail")
+    head_and_syslog(db).map(|(head, _)| head)
+}
+
+/// The head, and whether entries go to the system log too: what appending needs, in
+/// one read.
+fn head_and_syslog(db: &Db<'_>) -> anyhow::Result<(Head, bool)> {
+    db.query_one(
+        "SELECT audit_seq, audit_last, audit_head, audit_syslog FROM clinic WHERE id = 1",
+        &[],
+    )
+    .and_then(|r| {
+        let head = Head {
+            seq: r.get(0)?,
+            last: r.get::<Option<Vec<u8>>>(1)?.unwrap_or_else(|| GENESIS.to_vec()),
+            seal: r.get::<Option<Vec<u8>>>(2)?.unwrap_or_default(),
+        };
+        Ok((head, r.get(3)?))
+    })
+    .context("could not read the audit trail")
 }
 
 /// Seals the entries written before the trail was chained, in the order written (the

@@ -201,9 +201,14 @@ impl Store {
                 .with_context(|| format!("could not set up the database {location}"))?;
         }
         let mut store = Store { conn, location: location.clone(), keys, notices };
-        migrations::apply(store.conn.sql(), &store.keys)
-            .map_err(|e| location.explain(e))
-            .with_context(|| format!("could not update the schema of {location}"))?;
+        // The version was read above: a database already up to date is not asked again.
+        if version < migrations::latest() {
+            migrations::apply(store.conn.sql(), &store.keys)
+        } else {
+            Ok(())
+        }
+        .map_err(|e| location.explain(e))
+        .with_context(|| format!("could not update the schema of {location}"))?;
         let check: Option<Vec<u8>> =
             store.db().query_one("SELECT key_check FROM clinic WHERE id = 1", &[])?.get(0)?;
         if !check.is_some_and(|c| store.keys.matches_check(&c)) {

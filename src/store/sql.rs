@@ -157,11 +157,24 @@ pub enum Engine {
     Postgres,
 }
 
-/// A PostgreSQL connection, with the statements it has prepared (each is parsed
-/// once per process, like rusqlite's cache).
+/// A PostgreSQL connection, with the statements it has prepared.
+///
+/// A statement's first run goes in one round trip, unprepared, its parameters typed
+/// from their values; a statement run a second time is prepared then, and runs
+/// prepared from there on (a copy's inserts, a re-seal's updates). Most commands run
+/// each statement once, on a connection of their own, so each round trip saved is
+/// time saved.
 pub struct PgConn {
     pub(super) client: postgres::Client,
     prepared: HashMap<String, postgres::Statement>,
+    seen: std::collections::HashSet<String>,
+}
+
+/// How a statement is sent.
+enum Plan {
+    /// Unprepared, in one round trip: the SQL with `$n` placeholders.
+    Once(String),
+    Prepared(postgres::Statement),
 }
 
 impl std::fmt::Debug for PgConn {
@@ -172,16 +185,19 @@ impl std::fmt::Debug for PgConn {
 
 impl PgConn {
     pub fn new(client: postgres::Client) -> PgConn {
-        PgConn { client, prepared: HashMap::new() }
+        PgConn { client, prepared: HashMap::new(), seen: Default::default() }
     }
 
-    fn statement(&mut self, sql: &str) -> Result<postgres::Statement, postgres::Error> {
+    fn plan(&mut self, sql: &str) -> Result<Plan, postgres::Error> {
         if let Some(found) = self.prepared.get(sql) {
-            return Ok(found.clone());
+            return Ok(Plan::Prepared(found.clone()));
+        }
+        if self.seen.insert(sql.to_owned()) {
+            return Ok(Plan::Once(dollar_placeholders(sql)));
         }
         let prepared = self.client.prepare(&dollar_placeholders(sql))?;
         self.prepared.insert(sql.to_owned(), prepared.clone());
-        Ok(prepared)
+        Ok(Plan::Prepared(prepared))
     }
 }
 
@@ -209,8 +225,10 @@ impl Sql<'_> {
             }
             Sql::Postgres(pg) => {
                 let mut pg = borrow(pg)?;
-                let stmt = pg.statement(sql)?;
-                Ok(pg.client.execute(&stmt, &pg_args(args))?)
+                Ok(match pg.plan(sql)? {
+                    Plan::Once(text) => pg.client.execute_typed(&text, &typed_args(args))?,
+                    Plan::Prepared(stmt) => pg.client.execute(&stmt, &pg_args(args))?,
+                })
             }
         }
     }
@@ -286,8 +304,10 @@ impl Sql<'_> {
             Sql::Postgres(pg) => {
                 use postgres::fallible_iterator::FallibleIterator as _;
                 let mut pg = borrow(pg)?;
-                let stmt = pg.statement(sql)?;
-                let mut rows = pg.client.query_raw(&stmt, pg_args(args))?;
+                let mut rows = match pg.plan(sql)? {
+                    Plan::Once(text) => pg.client.query_typed_raw(&text, typed_args(args))?,
+                    Plan::Prepared(stmt) => pg.client.query_raw(&stmt, pg_args(args))?,
+                };
                 while let Some(row) = rows.next()? {
                     let values = (0..row.len())
                         .map(|i| row.try_get::<_, Value>(i))
@@ -312,6 +332,25 @@ fn borrow<'a>(pg: &'a RefCell<PgConn>) -> anyhow::Result<std::cell::RefMut<'a, P
 
 fn pg_args(args: &[Value]) -> Vec<&(dyn postgres::types::ToSql + Sync)> {
     args.iter().map(|v| v as &(dyn postgres::types::ToSql + Sync)).collect()
+}
+
+/// Parameters with the types their values have: the schema's integers are BIGINT, and
+/// a NULL is left for the server to type from where it stands.
+fn typed_args(
+    args: &[Value],
+) -> Vec<(&(dyn postgres::types::ToSql + Sync), postgres::types::Type)> {
+    use postgres::types::Type;
+    args.iter()
+        .map(|v| {
+            let ty = match v {
+                Value::Null => Type::UNKNOWN,
+                Value::Int(_) => Type::INT8,
+                Value::Text(_) => Type::TEXT,
+                Value::Blob(_) => Type::BYTEA,
+            };
+            (v as &(dyn postgres::types::ToSql + Sync), ty)
+        })
+        .collect()
 }
 
 /// `?1` → `$1`, outside quoted text. Every statement here numbers its placeholders.

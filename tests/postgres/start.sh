@@ -6,7 +6,9 @@
 # listening on 127.0.0.1 at a free port with TLS (a certificate authority of its own),
 # and a role `clinic2fa` that may create databases: each test makes its own.
 # Stop it with: pg_ctl -D "$CLINIC2FA_TEST_POSTGRES_DATA" stop (as the postgres user).
+# For tests it skips fsync (a throwaway cluster); FSYNC=on keeps it, for benchmarks.
 set -euo pipefail
+fsync=${FSYNC:-off}
 
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v openssl >/dev/null; then
   apt-get update -qq >/dev/null
@@ -41,7 +43,7 @@ ssl = on
 ssl_cert_file = '$dir/server.pem'
 ssl_key_file = '$dir/server.key'
 max_connections = 200
-fsync = off
+fsync = $fsync
 CONF
 # Password sign-in over TCP (as a clinic's server would ask), trust on the socket.
 cat >"$dir/data/pg_hba.conf" <<HBA
