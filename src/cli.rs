@@ -42,8 +42,12 @@ Exit status:
   person acts (enrolment-required, password-change-required).
 
 Environment:
-  CLINIC2FA_DB        the database, as --db
-  CLINIC2FA_KEY_FILE  the key file [default: the database's path with .key added]
+  CLINIC2FA_DB        the database, as --db: a SQLite path or a postgres:// URL
+  CLINIC2FA_KEY_FILE  the key file [default: the database's path with .key added;
+                      for a URL, $XDG_DATA_HOME/clinic2fa/postgres-HOST-PORT-DB.key]
+  PGPASSWORD          the PostgreSQL password when the URL has none (else ~/.pgpass)
+  SSL_CERT_FILE       trusted roots for sslmode=verify-ca/verify-full [default: the
+                      system's]
   CLINIC2FA_NOW       pin the clock to these Unix seconds (simulations, tests)
   TZ                  the time zone people's times are shown in; JSON stays UTC
   NO_COLOR            no colour under --color auto
@@ -51,7 +55,8 @@ Environment:
 Files:
   $XDG_DATA_HOME/clinic2fa/clinic2fa.db (else ~/.local/share/...) and its key file
   clinic2fa.db.key beside it. Back the key file up apart from the database: it
-  encrypts the 2FA secrets and seals the audit trail.
+  encrypts the 2FA secrets and seals the audit trail. A clinic on PostgreSQL needs
+  the same key file on every admin machine; `db copy` moves a clinic between engines.
 
 The README has the rules of sign-in, the JSON shapes and the admin's guide.";
 

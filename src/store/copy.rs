@@ -132,6 +132,10 @@ pub fn copy(source: &Store, target: &Location) -> anyhow::Result<Copied> {
     }
 }
 
+/// Rows written by one `INSERT` (each a round trip on PostgreSQL): within both
+/// engines' limits on parameters (17 columns at most).
+const BATCH: usize = 500;
+
 /// Inside the target's transaction: every row of `source`'s one snapshot.
 fn fill(source: &Store, target: Sql<'_>) -> anyhow::Result<Copied> {
     source.snapshot(|from| {
@@ -139,24 +143,34 @@ fn fill(source: &Store, target: Sql<'_>) -> anyhow::Result<Copied> {
         for (table, columns) in TABLES {
             let list = columns.join(", ");
             let select = format!("SELECT {list} FROM {table} ORDER BY {}", columns[0]);
-            let write = if *table == "clinic" {
+            let mut rows = 0;
+            if *table == "clinic" {
                 let sets: Vec<String> =
                     columns.iter().enumerate().skip(1).map(|(i, c)| format!("{c} = ?{i}")).collect();
-                format!("UPDATE clinic SET {} WHERE id = 1", sets.join(", "))
-            } else {
-                let marks: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
-                format!("INSERT INTO {table} ({list}) VALUES ({})", marks.join(", "))
-            };
-            let mut rows = 0;
-            from.for_each(&select, &[], |row| {
-                let mut values = row.into_values();
-                if *table == "clinic" {
-                    values.remove(0);
+                let update = format!("UPDATE clinic SET {} WHERE id = 1", sets.join(", "));
+                let row = from.query_one(&select, &[])?;
+                target.execute(&update, &row.into_values()[1..])?;
+                copied.rows.push((table, 1));
+                continue;
+            }
+            let mut batch = Vec::with_capacity(BATCH * columns.len());
+            let flush = |batch: &mut Vec<_>| -> anyhow::Result<()> {
+                let count = batch.len() / columns.len();
+                if count > 0 {
+                    target.execute(&insert(table, columns, count), batch)?;
+                    batch.clear();
                 }
-                target.execute(&write, &values)?;
+                Ok(())
+            };
+            from.for_each(&select, &[], |row| {
+                batch.extend(row.into_values());
                 rows += 1;
+                if batch.len() == BATCH * columns.len() {
+                    flush(&mut batch)?;
+                }
                 Ok(())
             })?;
+            flush(&mut batch)?;
             copied.rows.push((table, rows));
         }
         if target.engine() == Engine::Postgres {
@@ -172,6 +186,18 @@ fn fill(source: &Store, target: Sql<'_>) -> anyhow::Result<Copied> {
         }
         Ok(copied)
     })
+}
+
+/// `INSERT INTO table (columns) VALUES (?1, …), (…)` for `rows` rows.
+fn insert(table: &str, columns: &[&str], rows: usize) -> String {
+    let width = columns.len();
+    let tuples: Vec<String> = (0..rows)
+        .map(|r| {
+            let marks: Vec<String> = (1..=width).map(|c| format!("?{}", r * width + c)).collect();
+            format!("({})", marks.join(", "))
+        })
+        .collect();
+    format!("INSERT INTO {table} ({}) VALUES {}", columns.join(", "), tuples.join(", "))
 }
 
 #[cfg(test)]

@@ -158,7 +158,7 @@ enum Purpose {
 }
 
 /// How many times a transaction PostgreSQL asks to retry is tried before giving up.
-const RETRIES: u32 = 20;
+pub(crate) const RETRIES: u32 = 20;
 
 impl Store {
     /// Opens the existing database at `location` and brings its schema up to date,

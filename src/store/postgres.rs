@@ -446,7 +446,19 @@ pub fn storage_error(target: &Target, err: anyhow::Error) -> anyhow::Error {
             "the connection to the PostgreSQL database {target} was lost ({}): check the server; what was not confirmed was not saved",
             source_text(pg)
         ),
-        _ => return err,
+        _ if is_retryable(&err) => format!(
+            "the PostgreSQL database {target} stayed too busy: the change was tried {} times and each time the server asked to try again; nothing was changed, try again later",
+            super::RETRIES
+        ),
+        // Anything else the server said, on one line, with its SQLSTATE to look up.
+        _ => match pg.as_db_error() {
+            Some(d) => format!(
+                "the PostgreSQL database {target} refused it: {} (SQLSTATE {}); nothing was changed",
+                d.message(),
+                d.code().code()
+            ),
+            None => return err,
+        },
     };
     Error::Database(message).into()
 }

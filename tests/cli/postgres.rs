@@ -518,3 +518,52 @@ fn backup_of_a_server_clinic_is_a_sqlite_file_that_opens_with_the_same_key() {
     run_on(&clinic, &copy, &["audit", "verify"]).code(0);
     clinic.run(&["backup", &copy], None).code(1).error_line(&["already exists"]);
 }
+
+/// A deadlock PostgreSQL breaks by aborting clinic2fa's transaction is tried again, and
+/// never reaches the admin. Another client holds alice's row and then asks for the
+/// clinic row that clinic2fa's `set-role` holds while it waits for alice's: the server
+/// aborts the one that waited longest, clinic2fa's (40P01), which runs again once the
+/// other has committed.
+#[test]
+fn a_deadlock_the_server_breaks_is_retried_and_never_reaches_the_admin() {
+    let Some(server) = server() else { return };
+    let (clinic, db) = clinic_on(&server);
+    clinic.add_user("alice", &[]);
+    let mut other = db.client();
+    other
+        .batch_execute("BEGIN; UPDATE accounts SET name = 'Alice Other' WHERE username = 'alice'")
+        .unwrap();
+    let admin = clinic.command_std(&["user", "set-role", "alice", "admin"]).spawn().unwrap();
+    // Until clinic2fa holds the clinic row and waits for alice's.
+    let mut watcher = db.client();
+    let waiting = (0..500).any(|_| {
+        let n: i64 = watcher
+            .query_one(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
+                 AND application_name = 'clinic2fa' AND wait_event_type = 'Lock'",
+                &[],
+            )
+            .unwrap()
+            .get(0);
+        n == 1 || {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            false
+        }
+    });
+    assert!(waiting, "clinic2fa never waited for alice's row");
+    // Now the other client wants the clinic row: a deadlock, found by clinic2fa's side
+    // first (it has waited longer), after deadlock_timeout. Should the server pick the
+    // other client instead, that one rolls back and clinic2fa goes on untouched.
+    let other_kept = other.batch_execute("SELECT id FROM clinic WHERE id = 1 FOR UPDATE; COMMIT");
+    if other_kept.is_err() {
+        other.batch_execute("ROLLBACK").unwrap();
+    }
+    let out = admin.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(!err.contains("deadlock"), "{err}");
+    let shown = clinic.user("alice");
+    let name = other_kept.is_ok().then_some("Alice Other");
+    assert_eq!((shown["role"].as_str(), shown["name"].as_str()), (Some("admin"), name));
+    assert_eq!(clinic.json(&["audit", "verify"], None)["intact"], true);
+}
