@@ -10,28 +10,16 @@ step's code. Timed from outside, spawn to exit, alternated so the VM's drift fal
 both alike. Prints medians, minimums and the ratio (target <= 1.1).
 """
 
-import base64
-import hashlib
-import hmac
 import json
 import os
 import statistics
-import struct
 import subprocess
 import sys
 import tempfile
 import time
 
-PASSWORD = b"correct horse battery\n"
-
-
-def totp(secret_b32: str, unix: int) -> str:
-    """RFC 6238 with SHA-1, 30 s steps, 6 digits: independent of clinic2fa's code."""
-    key = base64.b32decode(secret_b32 + "=" * (-len(secret_b32) % 8))
-    mac = hmac.new(key, struct.pack(">Q", unix // 30), hashlib.sha1).digest()
-    offset = mac[-1] & 0x0F
-    value = struct.unpack(">I", mac[offset:offset + 4])[0] & 0x7FFFFFFF
-    return f"{value % 1_000_000:06d}"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from login import PASSWORD, totp  # noqa: E402  (the same RFC 6238, written once)
 
 
 def main() -> None:

@@ -225,10 +225,6 @@ impl Store {
         Ok(store)
     }
 
-    pub fn engine(&self) -> Engine {
-        self.conn.sql().engine()
-    }
-
     pub fn location(&self) -> &Location {
         &self.location
     }

@@ -69,6 +69,42 @@ fn init_makes_the_schema_in_an_empty_database_and_refuses_one_that_is_not() {
     assert_eq!(tables, 1);
 }
 
+/// The two engines' schemas hold the same tables and columns: what one stores, the
+/// other can (a `db copy` depends on it).
+#[test]
+fn both_engines_make_the_same_tables_and_columns() {
+    let Some(server) = server() else { return };
+    let (_clinic, db) = clinic_on(&server);
+    let file = Clinic::uninitialised();
+    let path = file.db().to_string_lossy().into_owned();
+    run_on(&file, &path, &["init"]).code(0);
+    let lite = rusqlite::Connection::open(file.db()).unwrap();
+    let mut from_sqlite: Vec<(String, String)> = lite
+        .prepare(
+            "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p
+             WHERE m.type = 'table'",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut from_postgres: Vec<(String, String)> = db
+        .client()
+        .query(
+            "SELECT table_name::text, column_name::text FROM information_schema.columns
+             WHERE table_schema = 'public' AND table_name <> 'clinic2fa_schema'",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    from_sqlite.sort();
+    from_postgres.sort();
+    assert_eq!(from_sqlite, from_postgres);
+}
+
 #[test]
 fn any_command_on_an_empty_database_names_init_and_creates_nothing() {
     let Some(server) = server() else { return };
