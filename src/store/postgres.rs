@@ -142,9 +142,17 @@ impl Target {
         )
     }
 
-    /// Connects, over TLS as the URL asks.
+    /// Connects, over TLS as the URL asks. As in libpq, a connection through the
+    /// local server's socket never uses TLS: there is no network to protect.
     pub fn connect(&self) -> anyhow::Result<postgres::Client> {
+        let local =
+            self.config.get_hosts().iter().all(|h| matches!(h, postgres::config::Host::Unix(_)));
         let connected = match self.ssl {
+            _ if local => {
+                let mut plain = self.config.clone();
+                plain.ssl_mode(postgres::config::SslMode::Disable);
+                plain.connect(postgres::NoTls)
+            }
             SslMode::Disable => self.config.connect(postgres::NoTls),
             mode => {
                 let tls = tls_config(mode, self.root_cert.as_ref())?;
