@@ -11,7 +11,7 @@ use crate::domain::time::Timestamp;
 use crate::domain::username::Username;
 use crate::error::exit;
 use crate::store::audit::{self, Filter};
-use crate::ui::output::note;
+use crate::ui::output::{JsonList, note};
 use crate::ui::views;
 
 pub fn run(ctx: &Context, args: &AuditArgs) -> anyhow::Result<u8> {
@@ -26,30 +26,27 @@ pub fn run(ctx: &Context, args: &AuditArgs) -> anyhow::Result<u8> {
     let filter = Filter { user: user.as_ref().map(Username::as_str), since, limit: args.limit };
     // Written as read: JSON one entry at a time, a table a page at a time.
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let (mut page, mut count) = (Vec::new(), 0usize);
     if ctx.out.json {
-        out.write_all(b"[")?;
-    }
-    audit::for_each_listed(&store.db(), &filter, |entry| {
-        if ctx.out.json {
-            if count > 0 {
-                out.write_all(b",")?;
-            }
-            serde_json::to_writer(&mut out, &views::audit_entry_json(&entry))?;
-        } else {
+        let mut list = JsonList::start(&mut out)?;
+        audit::for_each_listed(&store.db(), &filter, |entry| {
+            Ok(list.push(&views::audit_entry_json(&entry))?)
+        })?;
+        list.finish()?;
+        writeln!(out)?;
+    } else {
+        let (mut page, mut count) = (Vec::new(), 0usize);
+        audit::for_each_listed(&store.db(), &filter, |entry| {
             page.push(entry);
+            count += 1;
             if page.len() == views::TABLE_PAGE {
                 writeln!(out, "{}", views::audit_table(&page))?;
                 page.clear();
             }
+            Ok(())
+        })?;
+        if !page.is_empty() || count == 0 {
+            writeln!(out, "{}", views::audit_table(&page))?;
         }
-        count += 1;
-        Ok(())
-    })?;
-    if ctx.out.json {
-        out.write_all(b"]\n")?;
-    } else if !page.is_empty() || count == 0 {
-        writeln!(out, "{}", views::audit_table(&page))?;
     }
     out.flush()?;
     Ok(exit::SUCCESS)

@@ -7,6 +7,7 @@ use crate::commands::{Context, audit_admin};
 use crate::domain::settings::{self, Clinic, Requirement, Setting};
 use crate::error::exit;
 use crate::store::{self, Db, Store};
+use crate::ui::output::JsonObject;
 use crate::ui::views;
 
 pub fn run(ctx: &Context, cmd: ClinicCommand) -> anyhow::Result<u8> {
@@ -66,37 +67,32 @@ fn change(
 fn require_2fa_dry_run(ctx: &Context, store: &Store, who: Requirement) -> anyhow::Result<u8> {
     use std::io::Write as _;
     let clinic = Clinic { require_2fa_for: who, ..store::clinic::get(&store.db())? };
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let (mut count, mut named) = (0usize, Vec::new());
+    let must_enrol = |visit: &mut dyn FnMut(&str) -> anyhow::Result<()>| {
+        store::accounts::for_each(&store.db(), |a| {
+            if a.needs_enrolment(&clinic, ctx.now) { visit(a.username.as_str()) } else { Ok(()) }
+        })
+    };
     if ctx.out.json {
         let head = json!({
             "dry_run": true,
             "require_2fa": clinic.require_2fa(),
             "require_2fa_for": who.as_str(),
         });
-        let head = serde_json::to_string(&head)?;
-        write!(out, "{},\"must_enrol\":[", head.strip_suffix('}').unwrap_or(&head))?;
-    }
-    store::accounts::for_each(&store.db(), |a| {
-        if a.needs_enrolment(&clinic, ctx.now) {
-            if ctx.out.json {
-                if count > 0 {
-                    out.write_all(b",")?;
-                }
-                serde_json::to_writer(&mut out, a.username.as_str())?;
-            } else if named.len() < views::REPORT_SHOWN {
-                named.push(a.username.to_string());
-            }
-            count += 1;
-        }
-        Ok(())
-    })?;
-    if ctx.out.json {
-        out.write_all(b"]}\n")?;
+        let mut doc = JsonObject::start(std::io::BufWriter::new(std::io::stdout().lock()), &head)?;
+        doc.list("must_enrol", |list| must_enrol(&mut |name| Ok(list.push(&name)?)))?;
+        let mut out = doc.finish()?;
+        writeln!(out)?;
         out.flush()?;
         return Ok(exit::SUCCESS);
     }
-    drop(out);
+    let (mut count, mut named) = (0usize, Vec::new());
+    must_enrol(&mut |name| {
+        if named.len() < views::REPORT_SHOWN {
+            named.push(name.to_owned());
+        }
+        count += 1;
+        Ok(())
+    })?;
     let state = who.command_word();
     let who = match count {
         0 => "nobody would have to enrol".to_owned(),

@@ -17,6 +17,7 @@ use crate::domain::username::Username;
 use crate::error::{Error, exit};
 use crate::store::accounts::Candidates;
 use crate::store::{self, accounts};
+use crate::ui::output::{JsonList, JsonObject};
 use crate::ui::views;
 
 /// `--csv` and `--json` each promise the whole of stdout: only one can have it.
@@ -54,19 +55,15 @@ pub fn list(ctx: &Context, args: &ListArgs) -> anyhow::Result<u8> {
     let keep = |a: &Account| keep(args, inactive, a, &clinic, now);
     let mut out = BufWriter::new(std::io::stdout().lock());
     if ctx.out.json {
-        let mut first = true;
-        out.write_all(b"[")?;
+        let mut list = JsonList::start(&mut out)?;
         accounts::for_each(&store.db(), |a| {
             if keep(&a) {
-                if !first {
-                    out.write_all(b",")?;
-                }
-                first = false;
-                serde_json::to_writer(&mut out, &views::AccountView::new(&a, &clinic, now))?;
+                list.push(&views::AccountView::new(&a, &clinic, now))?;
             }
             Ok(())
         })?;
-        out.write_all(b"]\n")?;
+        list.finish()?;
+        writeln!(out)?;
     } else if args.csv {
         let mut csv = csv::Writer::from_writer(&mut out);
         csv.write_record(views::ACCOUNT_CSV_HEADER)?;
@@ -312,24 +309,18 @@ pub fn report(ctx: &Context, csv: bool) -> anyhow::Result<u8> {
             return Ok(out.flush()?);
         }
         // The head's fields, then each list streamed in as its own pass reads it.
-        let text = serde_json::to_string(&head)?;
-        out.write_all(text.strip_suffix('}').unwrap_or(&text).as_bytes())?;
+        let mut report = JsonObject::start(&mut out, &head)?;
         for section in SECTIONS {
-            write!(out, ",\"{}\":[", section.key())?;
-            let mut first = true;
-            accounts::for_each_candidate(db, section.candidates(), |a| {
-                if let Some(entry) = section.entry(&a, &clinic, now) {
-                    if !first {
-                        out.write_all(b",")?;
+            report.list(section.key(), |list| {
+                accounts::for_each_candidate(db, section.candidates(), |a| {
+                    match section.entry(&a, &clinic, now) {
+                        Some(entry) => Ok(list.push(&entry)?),
+                        None => Ok(()),
                     }
-                    first = false;
-                    serde_json::to_writer(&mut out, &entry)?;
-                }
-                Ok(())
+                })
             })?;
-            out.write_all(b"]")?;
         }
-        out.write_all(b"}\n")?;
+        writeln!(report.finish()?)?;
         Ok(out.flush()?)
     })?;
     Ok(exit::SUCCESS)
