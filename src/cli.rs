@@ -10,7 +10,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::domain::account::Role;
 use crate::domain::policy::Policy;
 
-/// Staff accounts and two-factor authentication (TOTP) for a clinic, in one SQLite file.
+/// Staff accounts and two-factor authentication (TOTP) for a clinic, in one SQLite file
+/// or a shared PostgreSQL database.
 ///
 /// Admins manage accounts and the clinic's 2FA rules; staff sign in with a password and
 /// a code from Google Authenticator or any RFC 6238 app. Every command also works from

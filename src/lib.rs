@@ -1,8 +1,8 @@
 //! clinic2fa: a clinic's staff accounts and their two-factor authentication (TOTP),
-//! over one SQLite file.
+//! over one SQLite file or a shared PostgreSQL database.
 //!
 //! Layers, each calling only downwards: `cli` (clap types) → `commands` (one adapter
-//! per command) → `domain` (the rules, pure) and `store` (SQLite); `ui` shows and asks.
+//! per command) → `domain` (the rules, pure) and `store` (SQLite or PostgreSQL); `ui` shows and asks.
 
 pub mod cli;
 pub mod commands;
