@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use std::fs;
 
 use crate::store::sql::{Engine, PgConn, Sql};
-use crate::store::{Location, Store, link_new, make_folder, migrations, sqlite, temporary_name};
+use crate::store::{Location, Store, link_new, migrations, sqlite, temporary_name};
 
 /// Every table and its columns, in an order that keeps references valid; the first
 /// column is the one rows are read in order of. The clinic row is one, updated in place.
@@ -103,7 +103,7 @@ pub fn copy(source: &Store, target: &Location) -> anyhow::Result<Copied> {
                 ))
                 .into());
             }
-            make_folder(path)?;
+            sqlite::folder_exists(path)?;
             let temp = temporary_name(path);
             let mut copied = Copied::default();
             let built = sqlite::build(&temp, |conn| {

@@ -178,16 +178,22 @@ fn not_a_database(path: &Path, cause: &dyn std::fmt::Display) -> Error {
     ))
 }
 
-/// Makes `target`, which must not exist, mode 0600 (so nothing is ever overwritten):
-/// the file a backup or a copy is written into.
-pub fn create_new_file(target: &Path) -> anyhow::Result<()> {
-    if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
-        return Err(Error::NotFound(format!(
+/// Refuses a new file's place whose folder is missing: a backup or a copy makes no
+/// folder (a mistyped path would leave one behind).
+pub fn folder_exists(target: &Path) -> Result<(), Error> {
+    match target.parent().filter(|d| !d.as_os_str().is_empty() && !d.is_dir()) {
+        Some(dir) => Err(Error::NotFound(format!(
             "the folder {} does not exist: create it first, or choose another place",
             dir.display()
-        ))
-        .into());
+        ))),
+        None => Ok(()),
     }
+}
+
+/// Makes `target`, which must not exist, mode 0600 (so nothing is ever overwritten):
+/// the file a backup is written into.
+pub fn create_new_file(target: &Path) -> anyhow::Result<()> {
+    folder_exists(target)?;
     OpenOptions::new().write(true).create_new(true).mode(0o600).open(target).map_err(
         |e| match e.kind() {
             std::io::ErrorKind::AlreadyExists => anyhow::Error::from(Error::Conflict(format!(

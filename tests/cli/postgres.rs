@@ -460,6 +460,12 @@ fn db_copy_moves_a_clinic_to_postgresql_and_back_and_everything_still_works() {
     // And back, into a new file: a portable copy of the server's clinic.
     let back = clinic.dir().join("back").join("clinic.db");
     let back_text = back.to_string_lossy().into_owned();
+    // A copy makes no folder: a mistyped path would leave one behind.
+    run_on(&on_server, &url, &["db", "copy", "--to", &back_text])
+        .code(1)
+        .error_line(&["the folder", "does not exist"]);
+    assert!(!back.parent().unwrap().exists());
+    std::fs::create_dir(back.parent().unwrap()).unwrap();
     run_on(&on_server, &url, &["db", "copy", "--to", &back_text]).code(0);
     let returned = seen(&on_server, &back_text);
     let server_now = seen(&on_server, &url);
