@@ -450,6 +450,16 @@ pub fn storage_error(target: &Target, err: anyhow::Error) -> anyhow::Error {
             "the PostgreSQL database {target} does not hold a clinic2fa schema as expected ({}): it was left as it is; point --db at a clinic2fa database",
             pg.as_db_error().map_or("", |d| d.message())
         ),
+        Some(c)
+            if *c == SqlState::ADMIN_SHUTDOWN
+                || *c == SqlState::CRASH_SHUTDOWN
+                || *c == SqlState::CANNOT_CONNECT_NOW =>
+        {
+            format!(
+                "the PostgreSQL server of {target} ended the connection ({}): check the server; what was not confirmed was not saved",
+                pg.as_db_error().map_or("", |d| d.message())
+            )
+        }
         None if pg.is_closed() || pg.as_db_error().is_none() => format!(
             "the connection to the PostgreSQL database {target} was lost ({}): check the server; what was not confirmed was not saved",
             source_text(pg)

@@ -609,3 +609,42 @@ fn a_deadlock_the_server_breaks_is_retried_and_never_reaches_the_admin() {
     assert_eq!((shown["role"].as_str(), shown["name"].as_str()), (Some("admin"), name));
     assert_eq!(clinic.json(&["audit", "verify"], None)["intact"], true);
 }
+
+/// The server ends clinic2fa's connection in the middle of a change (an admin's
+/// `pg_terminate_backend`, a restart): one line saying so, and nothing half-done.
+#[test]
+fn a_connection_the_server_ends_mid_change_is_one_line_and_changes_nothing() {
+    let Some(server) = server() else { return };
+    let (clinic, db) = clinic_on(&server);
+    clinic.add_user("alice", &[]);
+    let mut holder = db.client();
+    holder
+        .batch_execute("BEGIN; UPDATE accounts SET name = 'held' WHERE username = 'alice'")
+        .unwrap();
+    let admin = clinic.command_std(&["user", "set-role", "alice", "admin"]).spawn().unwrap();
+    let mut watcher = db.client();
+    let pid = (0..500).find_map(|_| {
+        let row = watcher
+            .query_opt(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database()
+                 AND application_name = 'clinic2fa' AND wait_event_type = 'Lock'",
+                &[],
+            )
+            .unwrap();
+        row.map(|r| r.get::<_, i32>(0)).or_else(|| {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            None
+        })
+    });
+    let pid = pid.expect("clinic2fa waits for alice's row");
+    let ended: bool = watcher.query_one("SELECT pg_terminate_backend($1)", &[&pid]).unwrap().get(0);
+    assert!(ended);
+    holder.batch_execute("ROLLBACK").unwrap();
+    let out = admin.wait_with_output().unwrap();
+    let run = crate::harness::Run(out).code(1);
+    // The server's goodbye ("terminating connection") may or may not arrive before the
+    // socket closes: either way, one line that says what happened to the change.
+    run.error_line(&["PostgreSQL", "the connection", "was not saved"]);
+    assert_eq!(clinic.user("alice")["role"], "staff", "the change was not half made");
+    assert_eq!(clinic.json(&["audit", "verify"], None)["intact"], true);
+}
