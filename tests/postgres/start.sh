@@ -2,7 +2,8 @@
 # Starts a throwaway PostgreSQL for the test suite and prints the lines to `eval`:
 #   eval "$(bash tests/postgres/start.sh)"
 # It installs Debian's postgresql (and openssl) when missing, makes a cluster in a new
-# temporary folder owned by the `postgres` account (PostgreSQL refuses to run as root),
+# temporary folder owned by the `postgres` account when run as root (PostgreSQL refuses
+# to run as root; run by anyone else, it is theirs),
 # listening on 127.0.0.1 at a free port with TLS (a certificate authority of its own),
 # and a role `clinic2fa` that may create databases: each test makes its own.
 # Stop it with: pg_ctl -D "$CLINIC2FA_TEST_POSTGRES_DATA" stop (as the postgres user).
@@ -11,15 +12,21 @@ set -euo pipefail
 fsync=${FSYNC:-off}
 
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v openssl >/dev/null; then
+  [ "$(id -u)" = 0 ] || { echo "PostgreSQL is not installed: apt-get install postgresql openssl (as root)" >&2; exit 1; }
   apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql openssl >/dev/null
 fi
 bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-runner=postgres
-id "$runner" >/dev/null 2>&1 || useradd --system --no-create-home "$runner"
-
+# As root, the cluster runs as the postgres account; as anyone else, as them.
+if [ "$(id -u)" = 0 ]; then
+  runner=postgres
+  id "$runner" >/dev/null 2>&1 || useradd --system --no-create-home "$runner"
+else
+  runner=$(id -un)
+fi
 dir=$(mktemp -d /tmp/clinic2fa-pg.XXXXXX)
-chown "$runner" "$dir"
+own() { if [ "$(id -u)" = 0 ]; then chown "$runner" "$@"; fi; }
+own "$dir"
 as() { if [ "$(id -u)" = 0 ]; then runuser -u "$runner" -- "$@"; else "$@"; fi; }
 
 # A certificate authority and a server certificate for localhost and 127.0.0.1.
@@ -30,7 +37,7 @@ openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" \
 printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >"$dir/san.ext"
 openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" -CAcreateserial \
   -days 2 -extfile "$dir/san.ext" -out "$dir/server.pem" >/dev/null 2>&1
-chown "$runner" "$dir"/server.* && chmod 600 "$dir/server.key"
+own "$dir"/server.* && chmod 600 "$dir/server.key" "$dir/ca.key"
 chmod 644 "$dir/ca.pem"
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
