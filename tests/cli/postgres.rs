@@ -561,6 +561,26 @@ fn backup_of_a_server_clinic_is_a_sqlite_file_that_opens_with_the_same_key() {
     clinic.run(&["backup", &copy], None).code(1).error_line(&["already exists"]);
 }
 
+/// Waits (up to 10 s) until a clinic2fa process on `db` waits for a lock; its server
+/// process id.
+fn waiting_for_a_lock(db: &Database) -> i32 {
+    let mut watcher = db.client();
+    let pid = (0..500).find_map(|_| {
+        let row = watcher
+            .query_opt(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database()
+                 AND application_name = 'clinic2fa' AND wait_event_type = 'Lock'",
+                &[],
+            )
+            .unwrap();
+        row.map(|r| r.get::<_, i32>(0)).or_else(|| {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            None
+        })
+    });
+    pid.expect("a clinic2fa process waiting for a lock")
+}
+
 /// A deadlock PostgreSQL breaks by aborting clinic2fa's transaction is tried again, and
 /// never reaches the admin. Another client holds alice's row and then asks for the
 /// clinic row that clinic2fa's `set-role` holds while it waits for alice's: the server
@@ -577,22 +597,7 @@ fn a_deadlock_the_server_breaks_is_retried_and_never_reaches_the_admin() {
         .unwrap();
     let admin = clinic.command_std(&["user", "set-role", "alice", "admin"]).spawn().unwrap();
     // Until clinic2fa holds the clinic row and waits for alice's.
-    let mut watcher = db.client();
-    let waiting = (0..500).any(|_| {
-        let n: i64 = watcher
-            .query_one(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
-                 AND application_name = 'clinic2fa' AND wait_event_type = 'Lock'",
-                &[],
-            )
-            .unwrap()
-            .get(0);
-        n == 1 || {
-            std::thread::sleep(std::time::Duration::from_millis(20));
-            false
-        }
-    });
-    assert!(waiting, "clinic2fa never waited for alice's row");
+    waiting_for_a_lock(&db);
     // Now the other client wants the clinic row: a deadlock, found by clinic2fa's side
     // first (it has waited longer), after deadlock_timeout. Should the server pick the
     // other client instead, that one rolls back and clinic2fa goes on untouched.
@@ -622,21 +627,8 @@ fn a_connection_the_server_ends_mid_change_is_one_line_and_changes_nothing() {
         .batch_execute("BEGIN; UPDATE accounts SET name = 'held' WHERE username = 'alice'")
         .unwrap();
     let admin = clinic.command_std(&["user", "set-role", "alice", "admin"]).spawn().unwrap();
+    let pid = waiting_for_a_lock(&db);
     let mut watcher = db.client();
-    let pid = (0..500).find_map(|_| {
-        let row = watcher
-            .query_opt(
-                "SELECT pid FROM pg_stat_activity WHERE datname = current_database()
-                 AND application_name = 'clinic2fa' AND wait_event_type = 'Lock'",
-                &[],
-            )
-            .unwrap();
-        row.map(|r| r.get::<_, i32>(0)).or_else(|| {
-            std::thread::sleep(std::time::Duration::from_millis(20));
-            None
-        })
-    });
-    let pid = pid.expect("clinic2fa waits for alice's row");
     let ended: bool = watcher.query_one("SELECT pg_terminate_backend($1)", &[&pid]).unwrap().get(0);
     assert!(ended);
     holder.batch_execute("ROLLBACK").unwrap();
