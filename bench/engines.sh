@@ -137,7 +137,7 @@ createdb million
 printf 'correct horse battery\n' >"$work/pw"
 measure() {  # ENGINE LABEL ARGS...: peak RSS and wall time of one command
   local engine=$1 label=$2; shift 2
-  local db=$million key=$million.key
+  local db=$million key=${KEY:-$million.key}
   [ "$engine" = postgres ] && db=$(url million)
   /usr/bin/time -o "$work/t" -f "%e %M" env CLINIC2FA_DB="$db" CLINIC2FA_KEY_FILE="$key" "$bin" "$@" <"$work/pw" >/dev/null 2>"$work/err" || { cat "$work/err"; exit 1; }
   read -r secs kib <"$work/t"
@@ -167,4 +167,7 @@ for engine in sqlite postgres; do
   measure $engine "backup" backup "$work/backup-$engine.db"
 done
 measure postgres "db copy --to file (PG -> SQLite)" db copy --to "$work/back.db"
+# Each engine's clinic re-keyed with its own copy of the key file.
+cp "$million.key" "$work/pg.key"
+KEY=$work/pg.key measure postgres "key rotate" key rotate
 measure sqlite "key rotate" key rotate
