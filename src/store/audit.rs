@@ -149,9 +149,8 @@ pub fn reseal_all(old: &Db<'_>, new: &Db<'_>) -> anyhow::Result<()> {
     let mut after_id = i64::MIN;
     loop {
         let page = stored_page(old, after_id)?;
-        if page.is_empty() {
-            break;
-        }
+        let Some(&(last_id, _)) = page.last() else { break };
+        let mut resealed = Vec::with_capacity(page.len());
         for (id, entry) in page {
             walk.step(&entry).map_err(refuse)?;
             seq = entry.seq.unwrap_or(seq + 1);
@@ -159,13 +158,11 @@ pub fn reseal_all(old: &Db<'_>, new: &Db<'_>) -> anyhow::Result<()> {
                 1 => chain::seal_v1(new.keys, &last, seq, &entry.record),
                 _ => chain::seal(new.keys, &last, seq, &entry.record),
             };
-            new.execute(
-                "UPDATE audit_log SET seal = ?2 WHERE id = ?1",
-                args![id, seal.as_slice()],
-            )?;
             last = seal.to_vec();
-            after_id = id;
+            resealed.push((id, last.clone()));
         }
+        new.update_each("audit_log", "id", "seal", &resealed)?;
+        after_id = last_id;
     }
     walk.finish(&head(old)?).map_err(refuse)?;
     set_head(new, seq, &last)

@@ -52,19 +52,22 @@ fn secrets_after(db: &Db<'_>, table: &str, after: i64) -> anyhow::Result<Vec<(i6
     rows.iter().map(|r| Ok((r.get(0)?, r.get(1)?))).collect()
 }
 
-/// Every (account id, secret) of `table` through `rewrite`, a page at a time.
+/// Every (account id, secret) of `table` sealed anew by `reseal`, a page at a time
+/// (one statement a page writes it back).
 fn rewrite_secrets(
     db: &Db<'_>,
     table: &str,
-    mut rewrite: impl FnMut(i64, Vec<u8>) -> anyhow::Result<()>,
+    mut reseal: impl FnMut(i64, Vec<u8>) -> anyhow::Result<Vec<u8>>,
 ) -> anyhow::Result<()> {
     let mut after = i64::MIN;
     loop {
         let page = secrets_after(db, table, after)?;
-        let Some(last) = page.last().map(|(id, _)| *id) else { return Ok(()) };
-        for (account_id, secret) in page {
-            rewrite(account_id, secret)?;
-        }
+        let Some(&(last, _)) = page.last() else { return Ok(()) };
+        let sealed = page
+            .into_iter()
+            .map(|(account_id, secret)| Ok((account_id, reseal(account_id, secret)?)))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        db.update_each(table, "account_id", "secret", &sealed)?;
         after = last;
     }
 }
@@ -73,12 +76,7 @@ fn rewrite_secrets(
 pub fn seal_plaintext_secrets(db: &Db<'_>) -> anyhow::Result<()> {
     for (table, slot) in [("authenticators", Slot::Active), ("pending_enrolments", Slot::Pending)] {
         rewrite_secrets(db, table, |account_id, plain| {
-            let sealed = seal(db, slot, account_id, &TotpSecret::from_bytes(plain))?;
-            db.execute(
-                &format!("UPDATE {table} SET secret = ?2 WHERE account_id = ?1"),
-                args![account_id, sealed],
-            )?;
-            Ok(())
+            seal(db, slot, account_id, &TotpSecret::from_bytes(plain))
         })?;
     }
     Ok(())
@@ -92,12 +90,7 @@ pub fn reseal_all(old: &Db<'_>, new: &Db<'_>) -> anyhow::Result<()> {
             let secret = open(old, slot, account_id, &blob).with_context(|| {
                 format!("a secret in {table} does not open with the current key")
             })?;
-            let sealed = seal(new, slot, account_id, &secret)?;
-            new.execute(
-                &format!("UPDATE {table} SET secret = ?2 WHERE account_id = ?1"),
-                args![account_id, sealed],
-            )?;
-            Ok(())
+            seal(new, slot, account_id, &secret)
         })?;
     }
     Ok(())
@@ -252,15 +245,21 @@ mod tests {
         }
         let new = Db { sql: Sql::Sqlite(&conn), keys: &new_keys };
         reseal_all(&old, &new).unwrap();
-        let mut seen = 0;
-        rewrite_secrets(&new, "authenticators", |id, blob| {
-            let secret = open(&new, Slot::Active, id, &blob)?;
-            assert_eq!(secret.as_bytes(), format!("secret number {id:05}").as_bytes());
-            assert!(open(&old, Slot::Active, id, &blob).is_err(), "the old key no longer opens it");
-            seen += 1;
-            Ok(())
-        })
-        .unwrap();
+        let (mut seen, mut after) = (0, i64::MIN);
+        loop {
+            let page = secrets_after(&new, "authenticators", after).unwrap();
+            let Some(&(last, _)) = page.last() else { break };
+            for (id, blob) in page {
+                let secret = open(&new, Slot::Active, id, &blob).unwrap();
+                assert_eq!(secret.as_bytes(), format!("secret number {id:05}").as_bytes());
+                assert!(
+                    open(&old, Slot::Active, id, &blob).is_err(),
+                    "the old key no longer opens it"
+                );
+                seen += 1;
+            }
+            after = last;
+        }
         assert_eq!(seen, count);
     }
 }

@@ -233,6 +233,43 @@ impl Sql<'_> {
         }
     }
 
+    /// Sets `column` to a new value in each row of `table` whose `key` is given, in one
+    /// statement: `rows` of (key, value). A statement a page, not a row: on PostgreSQL
+    /// every statement is a round trip. (PostgreSQL must be told the types of a
+    /// `VALUES` list's parameters; SQLite must not, or it would convert the bytes.)
+    pub fn update_each(
+        &self,
+        table: &str,
+        key: &str,
+        column: &str,
+        rows: &[(i64, Vec<u8>)],
+    ) -> anyhow::Result<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let tuples: Vec<String> = (0..rows.len())
+            .map(|i| match self.engine() {
+                Engine::Sqlite => format!("(?{}, ?{})", 2 * i + 1, 2 * i + 2),
+                Engine::Postgres => {
+                    format!("(CAST(?{} AS BIGINT), CAST(?{} AS BYTEA))", 2 * i + 1, 2 * i + 2)
+                }
+            })
+            .collect();
+        let sql = format!(
+            "UPDATE {table} SET {column} = v.column2 FROM (VALUES {}) AS v WHERE {table}.{key} = v.column1",
+            tuples.join(", ")
+        );
+        let values: Vec<Value> =
+            rows.iter().flat_map(|(k, v)| [Value::Int(*k), Value::Blob(v.clone())]).collect();
+        let changed = self.execute(&sql, &values)?;
+        anyhow::ensure!(
+            changed == rows.len() as u64,
+            "{table}: {changed} of {} rows updated",
+            rows.len()
+        );
+        Ok(())
+    }
+
     /// Runs statements with no parameters and no result (schema, transactions).
     pub fn batch(&self, sql: &str) -> anyhow::Result<()> {
         match self {
