@@ -397,10 +397,13 @@ pub fn create(
     if let Location::File(path) = location {
         files.push((path, "a database"));
     }
-    for (file, what) in files {
+    // Every name checked before any folder is made: a refusal leaves nothing behind.
+    for (file, what) in &files {
         if fs::symlink_metadata(file).is_ok() {
             return Err(taken(file, what).into());
         }
+    }
+    for (file, _) in &files {
         make_folder(file)?;
     }
     let temp_key = temporary_name(key_path);

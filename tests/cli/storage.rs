@@ -70,6 +70,12 @@ fn init_refuses_an_existing_database_or_key_file_and_changes_neither() {
         .error_line(&["already a file", "other.db.key"]);
     assert!(!other.exists());
     assert_eq!(std::fs::read_to_string(&stray_key).unwrap(), "not ours");
+    // Refused for its database, init makes no folder for the key file either.
+    let key_folder = clinic.dir().join("keys");
+    let mut cmd = clinic.command();
+    cmd.env("CLINIC2FA_KEY_FILE", key_folder.join("clinic.key")).arg("init");
+    crate::harness::Run(cmd.output().unwrap()).code(1).error_line(&["already a file", "clinic.db"]);
+    assert!(!key_folder.exists(), "a refused init left a folder behind");
     // An empty file where the database should be is damage, not a new clinic.
     let empty = clinic.dir().join("empty.db");
     std::fs::write(&empty, "").unwrap();
