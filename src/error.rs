@@ -18,6 +18,11 @@ pub enum Error {
     /// The database cannot be used as it is (exit 1); it is left untouched.
     #[error("{0}")]
     Database(String),
+    /// A row that decides a sign-in does not carry clinic2fa's seal: it was written,
+    /// copied or set back by someone without the key file (exit 1). Nothing is decided
+    /// on it.
+    #[error("{0}")]
+    Damaged(String),
 }
 
 /// Exit codes, as the contract lists them.
@@ -34,7 +39,9 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Usage(_) => exit::USAGE,
-            Error::NotFound(_) | Error::Conflict(_) | Error::Database(_) => exit::FAILURE,
+            Error::NotFound(_) | Error::Conflict(_) | Error::Database(_) | Error::Damaged(_) => {
+                exit::FAILURE
+            }
         }
     }
 }

@@ -10,6 +10,7 @@ use crate::domain::audit as chain;
 use crate::domain::time::Timestamp;
 use crate::domain::username::Username;
 use crate::error::exit;
+use crate::store;
 use crate::store::audit::{self, Filter};
 use crate::ui::output::{JsonList, note};
 use crate::ui::views;
@@ -52,56 +53,109 @@ pub fn run(ctx: &Context, args: &AuditArgs) -> anyhow::Result<u8> {
     Ok(exit::SUCCESS)
 }
 
-/// `audit head`: the newest entry's number and seal, one line to keep elsewhere.
+/// `audit head`: the trail's newest entry number and its digest, alone on stdout (so
+/// `HEAD=$(clinic2fa audit head)` works); the advice goes to stderr.
 fn head(ctx: &Context) -> anyhow::Result<u8> {
     let store = ctx.open_store()?;
-    let seq = audit::head(&store.db())?.seq;
-    let seal = audit::seal_of(&store.db(), seq)?.unwrap_or_default();
-    let token = chain::Anchor { seq, seal }.token();
-    ctx.out.result(&json!({"seq": seq, "head": token}), || {
-        format!("{token}\n(audit trail head, entry #{seq}: write it down or send it off this machine; `clinic2fa audit verify --head {token}` checks the trail still holds it)")
-    })?;
+    let head = audit::head(&store.db())?;
+    if !audit::head_is_sealed(&store.db(), &head) {
+        return Err(crate::error::Error::Damaged(
+            "the record of the audit trail's last entry was altered: run `clinic2fa audit verify`"
+                .into(),
+        )
+        .into());
+    }
+    let token = chain::Anchor { seq: head.seq, seal: head.digest.clone() }.token();
+    ctx.out.result(&json!({"seq": head.seq, "head": token}), || token.clone())?;
+    if !ctx.out.json {
+        note(&format!(
+            "(audit trail head, entry #{}: write it down or send it off this machine; `clinic2fa audit verify --head {token}` checks the trail still holds it, across key rotations too)",
+            head.seq
+        ))?;
+    }
     Ok(exit::SUCCESS)
+}
+
+/// What one walk over the trail found.
+#[derive(Debug)]
+struct Checked {
+    /// The number of entries, or the first problem (kind, entry, message).
+    trail: Result<i64, (&'static str, Option<i64>, String)>,
+    pinned: usize,
+    /// What the trail holds at the entry written down as its head.
+    at_anchor: Option<chain::HeldAt>,
+    /// Accounts whose seal does not verify, and whether the settings' does.
+    damaged: Vec<String>,
+    settings_ok: bool,
 }
 
 fn verify(ctx: &Context, anchor: Option<&str>) -> anyhow::Result<u8> {
     let anchor = anchor.map(chain::Anchor::parse).transpose()?;
     let store = ctx.open_store()?;
-    // One snapshot: the head and the entries agree while others write. The entries
-    // stream past the check, so a trail of any length needs little memory.
-    let (checked, pinned) = store.snapshot(|db| {
+    let wanted = anchor.as_ref().map(|a| a.seq);
+    // One snapshot: the head, the entries and the rows agree while others write. The
+    // entries stream past the check, so a trail of any length needs little memory.
+    let checked = store.snapshot(|db| {
         let head = audit::head(db)?;
         let mut walk = chain::Walk::new(db.keys);
-        let (mut pinned, mut problem) = (0, None);
+        let (mut pinned, mut problem, mut at_anchor) = (0, None, None::<chain::HeldAt>);
+        let mut recorded = Vec::new();
         audit::for_each_stored(db, |entry| {
             pinned += usize::from(entry.record.pinned_clock);
-            if problem.is_none() {
-                problem = walk.step(&entry).err();
+            if problem.is_some() {
+                return Ok(());
+            }
+            problem = walk.step(&entry).err();
+            if problem.is_none() && entry.seq == wanted {
+                at_anchor = Some(chain::HeldAt {
+                    digest: walk.digest().to_vec(),
+                    seal: entry.seal.clone().unwrap_or_default(),
+                    recorded: Vec::new(),
+                });
+            }
+            // A key rotation records the head it found (sealed in its own entry).
+            if entry.record.action == "key.rotate"
+                && let Some(at) = wanted
+                && let Some(old) = entry.record.detail.as_deref().and_then(rotated_head)
+                && old.seq == at
+            {
+                recorded.push(old.seal);
             }
             Ok(())
         })?;
-        let checked = match problem {
+        if let Some(at) = &mut at_anchor {
+            at.recorded = recorded;
+        }
+        let trail = match problem {
             Some(p) => Err(p),
             None => walk.finish(&head),
         };
-        Ok((checked.map_err(|p| (p.kind(), p.entry(), p.to_string())), pinned))
+        let (damaged, settings_ok) = store::seals::damaged(db)?;
+        Ok(Checked {
+            trail: trail.map_err(|p| (p.kind(), p.entry(), p.to_string())),
+            pinned,
+            at_anchor,
+            damaged,
+            settings_ok,
+        })
     })?;
-    let checked = match (checked, &anchor) {
+    let Checked { trail, pinned, at_anchor, damaged, settings_ok } = checked;
+    let trail = match (trail, &anchor) {
         (Ok(entries), Some(anchor)) => {
-            let found = audit::seal_of(&store.db(), anchor.seq)?;
-            anchor.held_by(entries, found.as_deref()).map(|()| entries).map_err(|message| {
+            anchor.held_by(entries, at_anchor.as_ref()).map(|()| entries).map_err(|message| {
                 let kind = if anchor.seq > entries { "truncated" } else { "forked" };
                 (kind, Some(anchor.seq), message)
             })
         }
         (other, _) => other,
     };
-    match checked {
-        Ok(entries) => {
-            let json = json!({"intact": true, "entries": entries, "pinned_clock_entries": pinned});
+    let rows_ok = damaged.is_empty() && settings_ok;
+    match trail {
+        Ok(entries) if rows_ok => {
+            let json = json!({"intact": true, "entries": entries, "pinned_clock_entries": pinned, "damaged_accounts": [], "settings_intact": true});
             ctx.out.result(&json, || {
                 let mut text = format!(
-                    "Audit trail intact: {entries} entries, each sealed and chained to the one before."
+                    "Audit trail intact: {entries} entries, each sealed and chained to the one before. Every account and the clinic's settings carry their seals."
                 );
                 if pinned > 0 {
                     text.push_str(&format!(
@@ -112,15 +166,55 @@ fn verify(ctx: &Context, anchor: Option<&str>) -> anyhow::Result<u8> {
             })?;
             Ok(exit::SUCCESS)
         }
-        Err((kind, entry, message)) => {
+        trail => {
+            let problem = match &trail {
+                Err((kind, entry, message)) => {
+                    json!({"kind": kind, "entry": entry, "message": message})
+                }
+                Ok(_) => {
+                    json!({"kind": "damaged-rows", "entry": null, "message": rows_message(&damaged, settings_ok)})
+                }
+            };
             if ctx.out.json {
                 ctx.out.document(&json!({
                     "intact": false,
-                    "problem": {"kind": kind, "entry": entry, "message": message},
+                    "problem": problem,
+                    "damaged_accounts": damaged,
+                    "settings_intact": settings_ok,
                 }))?;
             }
-            note(&format!("clinic2fa: audit trail altered: {message}"))?;
+            // One line: the trail's problem first, then the rows that do not verify.
+            let mut line = match &trail {
+                Err((_, _, message)) => format!("clinic2fa: audit trail altered: {message}"),
+                Ok(_) => "clinic2fa:".to_owned(),
+            };
+            if !rows_ok {
+                let sep = if trail.is_err() { "; and" } else { "" };
+                line.push_str(&format!("{sep} {}", rows_message(&damaged, settings_ok)));
+            }
+            note(&line)?;
             Ok(exit::FAILURE)
         }
     }
+}
+
+/// The head a key rotation's entry recorded (`…; head before rotation SEQ:HEX`).
+fn rotated_head(detail: &str) -> Option<chain::Anchor> {
+    let (_, token) = detail.rsplit_once("head before rotation ")?;
+    chain::Anchor::parse(token.trim()).ok()
+}
+
+fn rows_message(damaged: &[String], settings_ok: bool) -> String {
+    let mut parts = Vec::new();
+    if !damaged.is_empty() {
+        parts.push(format!(
+            "{} account(s) changed outside clinic2fa, nobody can sign in as them: {}",
+            damaged.len(),
+            damaged.join(", ")
+        ));
+    }
+    if !settings_ok {
+        parts.push("the clinic's settings were changed outside clinic2fa".to_owned());
+    }
+    format!("{}; restore from a backup (or remove and add the accounts again)", parts.join("; "))
 }

@@ -31,7 +31,12 @@ pub fn rotate(ctx: &Context) -> anyhow::Result<u8> {
         return Err(e);
     }
     drop(store);
+    // The old key stays readable by its owner alone, whatever the file's mode was.
     std::fs::hard_link(key, &old_path)
+        .and_then(|()| {
+            use std::os::unix::fs::PermissionsExt as _;
+            std::fs::set_permissions(&old_path, std::fs::Permissions::from_mode(0o600))
+        })
         .and_then(|()| std::fs::rename(&new_path, key))
         .map_err(|e| {
             anyhow::anyhow!(
@@ -45,7 +50,7 @@ pub fn rotate(ctx: &Context) -> anyhow::Result<u8> {
         format!(
             "New key in {}; every secret re-encrypted and the audit trail re-sealed.\n\
              The old key is kept as {}: back up the new key file (apart from the database), then destroy the old one.\n\
-             Backups made before now still need the old key; a head written down from `audit head` before now no longer matches: write down a new one.",
+             Backups made before now still need the old key; a head written down from `audit head` before now still verifies.",
             key.display(),
             old_path.display()
         )

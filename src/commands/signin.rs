@@ -82,18 +82,15 @@ impl Started {
     }
 }
 
-/// Recovery codes made and hashed ahead of the transaction that stores them.
+/// Recovery codes made ahead of the transaction that stores them.
 #[derive(Debug, Clone)]
 pub struct Prepared {
     pub codes: Vec<RecoveryCode>,
-    hashes: Vec<String>,
 }
 
 impl Prepared {
     pub fn new() -> anyhow::Result<Self> {
-        let codes = RecoveryCode::generate_set()?;
-        let hashes = RecoveryCode::hash_all(&codes)?;
-        Ok(Prepared { codes, hashes })
+        Ok(Prepared { codes: RecoveryCode::generate_set()? })
     }
 }
 
@@ -164,7 +161,8 @@ pub fn attempt(
     request: Request<'_>,
 ) -> anyhow::Result<Attempted> {
     let Request { purpose, username, credential, mut offered, mut materials } = request;
-    let seen = accounts::find(&store.db(), username)?;
+    // One snapshot: the account and its credentials read together are checked together.
+    let seen = store.snapshot(|db| accounts::find(db, username))?;
     // For [`Effect::UpgradePasswordHash`]: made when the stored hash is outdated.
     let mut upgraded_hash = None;
     let (password_ok, checked_hash) = match (credential, &seen) {
@@ -238,7 +236,8 @@ pub fn attempt(
 /// What is worth knowing before taking the write lock, because finding it out is slow.
 #[derive(Debug, Default)]
 struct Ahead {
-    /// The unused recovery code the offered one matches (one argon2 per unused code).
+    /// The unused recovery code, of those issued before look-up values (argon2
+    /// hashes), that the offered one matches.
     recovery_code: Option<i64>,
     /// The offered code will confirm the pending secret: hash recovery codes now.
     new_code_matches: bool,
@@ -252,20 +251,22 @@ fn look_ahead(
     password_ok: bool,
     offered: &Offered,
 ) -> anyhow::Result<Ahead> {
-    let (Some(account), true) = (seen, password_ok) else { return Ok(Ahead::default()) };
+    let Some(account) = seen else { return Ok(Ahead::default()) };
     let db = store.db();
     match offered {
+        // Codes issued before look-up values are argon2 hashes: each is tried, every
+        // one of them, whether or not the password was right and whatever the
+        // account's state, so the time taken tells nothing about either.
         Offered::RecoveryCode(code) if !purpose.proves_new_authenticator() => {
             let mut found = None;
-            for unused in recovery_codes::unused(&db, account)? {
-                if code.matches(&unused.hash)? {
-                    found = Some(unused.id);
-                    break;
+            for legacy in recovery_codes::unused_legacy(&db, account)? {
+                if code.matches(&legacy.hash)? && found.is_none() {
+                    found = Some(legacy.id);
                 }
             }
             Ok(Ahead { recovery_code: found, new_code_matches: false })
         }
-        Offered::Totp(code) if purpose.proves_new_authenticator() => {
+        Offered::Totp(code) if purpose.proves_new_authenticator() && password_ok => {
             let window = store::clinic::get(&db)?.totp_window;
             let matches = authenticators::pending(&db, account)?.is_some_and(|p| {
                 p.expires_at > ctx.now
@@ -314,12 +315,16 @@ fn proof(
                 }
             }
         },
-        // Matched before the write lock (argon2 per code is slow); still unused now?
-        // A concurrent sign-in may have spent it: then it is a used code.
-        Offered::RecoveryCode(_) => Proof::RecoveryCode(match recovery_match {
-            Some(id) if recovery_codes::is_unused(tx, account, id)? => Some(id),
-            _ => None,
-        }),
+        // One keyed look-up, checked whatever the password and the account's state;
+        // a code issued before look-up values was matched before the write lock:
+        // still unused now? A concurrent sign-in may have spent it.
+        Offered::RecoveryCode(code) => Proof::RecoveryCode(
+            match (recovery_codes::find_unused(tx, account, code)?, recovery_match) {
+                (Some(id), _) => Some(id),
+                (None, Some(id)) if recovery_codes::is_unused(tx, account, id)? => Some(id),
+                _ => None,
+            },
+        ),
     })
 }
 
@@ -410,13 +415,13 @@ fn apply(
                     Some(prepared) => prepared.clone(),
                     None => Prepared::new()?,
                 };
-                recovery_codes::replace(tx, account, &prepared.hashes)?;
+                recovery_codes::replace(tx, account, &prepared.codes)?;
                 applied.issued_codes = Some(prepared.codes);
             }
             Effect::ReplaceRecoveryCodes => {
                 let prepared =
                     materials.recovery_codes.as_ref().ok_or_else(|| missing("recovery codes"))?;
-                recovery_codes::replace(tx, account, &prepared.hashes)?;
+                recovery_codes::replace(tx, account, &prepared.codes)?;
                 applied.issued_codes = Some(prepared.codes.clone());
             }
             Effect::RecordLogin => accounts::record_login(tx, account, ctx.now)?,

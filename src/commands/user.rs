@@ -78,10 +78,11 @@ pub fn run(ctx: &Context, cmd: UserCommand) -> anyhow::Result<u8> {
         UserCommand::SetPassword { username, password } => {
             let username = Username::parse(&username)?;
             let mut store = ctx.open_store()?;
-            let account = accounts::get(&store.db(), &username)?;
+            accounts::get(&store.db(), &username)?;
             let secret = input::new_password(ctx, &password, &username)?;
             let phc = password::hash(&secret)?;
             let account = store.write(|tx| {
+                let account = accounts::get(tx, &username)?;
                 accounts::set_password_hash(tx, &account, &phc, true)?;
                 audit_admin(ctx, tx, "user.set-password", Some(username.as_str()), None)?;
                 accounts::get(tx, &username)
@@ -138,7 +139,10 @@ pub fn run(ctx: &Context, cmd: UserCommand) -> anyhow::Result<u8> {
 fn remove(ctx: &Context, username: &str, yes: bool) -> anyhow::Result<u8> {
     let username = Username::parse(username)?;
     let mut store = ctx.open_store()?;
-    let account = accounts::get(&store.db(), &username)?;
+    // An account that no longer verifies can still be removed (and added again).
+    let account = accounts::find_for_removal(&store.db(), &username)?.ok_or_else(|| {
+        Error::NotFound(format!("no user \"{username}\": `clinic2fa user list` shows the accounts"))
+    })?;
     if !yes {
         if !ctx.interactive {
             return Err(Error::Usage(format!(

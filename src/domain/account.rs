@@ -44,6 +44,36 @@ impl FromStr for Role {
     }
 }
 
+/// Where 2FA stood for a person right after a change to their account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mark {
+    /// When the change was made.
+    pub at: Timestamp,
+    /// Since when 2FA had applied to them without a break, as of `at`; `None`: it did
+    /// not apply right after the change.
+    pub since: Option<Timestamp>,
+}
+
+impl Mark {
+    /// The mark right after a change made at `at`: `before` is the account as it was
+    /// (`None`: it was just made), `after` as the change leaves it. 2FA that applied
+    /// before and still applies keeps its start: a change that never stopped the
+    /// requirement (setting `required` over a clinic rule that already asked it,
+    /// promotion to admin under `admins` of someone the rule already reached) gives no
+    /// fresh grace.
+    pub fn after_change(
+        before: Option<&Account>,
+        after: &Account,
+        clinic: &Clinic,
+        at: Timestamp,
+    ) -> Mark {
+        let since = after
+            .requires_2fa(clinic, at)
+            .then(|| before.and_then(|b| b.required_since(clinic, at)).unwrap_or(at));
+        Mark { at, since }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
     pub id: i64,
@@ -61,6 +91,10 @@ pub struct Account {
     /// account was made): where an enrolment grace may start.
     pub policy_since: Option<Timestamp>,
     pub role_since: Option<Timestamp>,
+    /// Where 2FA stood for this person right after their account last changed (made,
+    /// setting or role): what the enrolment grace counts from. `None`: written before
+    /// clinic2fa kept it.
+    pub requirement_mark: Option<Mark>,
     /// A one-time bypass was spent: no enrolment grace until an authenticator is set up
     /// (after the one sign-in without 2FA, the person sets up the app).
     pub grace_forfeited: bool,
@@ -122,19 +156,47 @@ impl Account {
         self.last_seen().plus_seconds(seconds) <= now
     }
 
-    /// The moment 2FA began to apply to this person, if it applies at `now`: the latest
-    /// of the changes that can start it (the account's making, its setting, an
-    /// override's end, and, where the clinic rule is what applies, the rule reaching
-    /// their role and their role changing). Never earlier than the true start, so a
-    /// grace is never cut short; a change that did not stop the requirement (admins
-    /// moved from `on` to `admins`) does not restart it either.
+    /// The moment 2FA began to apply to this person, without a break up to `now`, if
+    /// it applies at `now`. The account itself has not changed since its
+    /// [`Mark`]; what can have happened since is the clinic rule starting to reach
+    /// their role (`reaches_since`) and an override ending by the clock. Each starts
+    /// the requirement afresh only where it did not already apply just before.
     pub fn required_since(&self, clinic: &Clinic, now: Timestamp) -> Option<Timestamp> {
         if !self.requires_2fa(clinic, now) {
             return None;
         }
+        let Some(mark) = self.requirement_mark else {
+            return Some(self.required_since_unmarked(clinic, now));
+        };
+        let carried = mark.since.unwrap_or(mark.at);
+        if self.policy_at(now) == Policy::Required {
+            // An override in force since the mark: it has applied throughout.
+            return Some(carried);
+        }
+        // The clinic rule applies now, and has reached their role without a break
+        // since `rule`: just before that, it did not.
+        let rule = clinic.reaches_since(self.role).unwrap_or(mark.at);
+        let since = match (self.policy, self.policy_until) {
+            // An exemption that ended: nothing applied until its end.
+            (Policy::Exempt, Some(ended)) => ended.max(rule),
+            // A requirement of their own until `ended`, the rule from `rule`: one
+            // stretch if the rule came before the override ended.
+            (Policy::Required, Some(ended)) if rule <= ended => carried,
+            (Policy::Required, _) => rule,
+            // The rule alone, since the mark or from when it came.
+            _ if rule <= mark.at => carried,
+            _ => rule,
+        };
+        Some(since)
+    }
+
+    /// [`Account::required_since`] for an account last changed before clinic2fa kept
+    /// its [`Mark`]: the latest of the changes that can start it, never earlier than
+    /// the true start, so a grace is never cut short.
+    fn required_since_unmarked(&self, clinic: &Clinic, now: Timestamp) -> Timestamp {
         let made = self.created_at;
         let setting = self.policy_since.unwrap_or(made);
-        let since = match self.policy_at(now) {
+        match self.policy_at(now) {
             Policy::Required => setting,
             _ => {
                 let ended = self.policy_until.filter(|until| *until <= now).unwrap_or(made);
@@ -145,8 +207,7 @@ impl Account {
                 };
                 [made, setting, ended, rule, role].into_iter().max().unwrap_or(made)
             }
-        };
-        Some(since)
+        }
     }
 
     /// Until when this person, who must set up 2FA, may still sign in with the password

@@ -77,13 +77,42 @@ pub fn seal_v1(keys: &Keys, previous: &[u8], seq: i64, record: &Record) -> [u8; 
     ])
 }
 
-/// The seal over the head (last number and its seal), so the tail can't be cut off.
-pub fn head_seal(keys: &Keys, seq: i64, last: &[u8]) -> [u8; 32] {
-    keys.audit_mac(&[b"head", &seq.to_be_bytes(), last])
+/// The seal over the head (last number, its seal and the trail's digest), so the tail
+/// can't be cut off.
+pub fn head_seal(keys: &Keys, seq: i64, last: &[u8], digest: &[u8]) -> [u8; 32] {
+    keys.audit_mac(&[b"head-v2", &seq.to_be_bytes(), last, digest])
+}
+
+/// The trail's digest after entry `seq`: SHA-256 over the digest before it and the
+/// entry's content, with no key. It is what `audit head` writes down, so a head stays
+/// good across key rotations (which re-seal every entry but change no content); the
+/// seals, checked on the same walk, are what stop someone without the key from making
+/// a trail with a chosen digest.
+pub fn digest(previous: &[u8], seq: i64, record: &Record) -> [u8; 32] {
+    use sha2::Digest as _;
+    let optional =
+        |v: &Option<String>| v.as_deref().map_or(vec![0], |s| [&[1u8][..], s.as_bytes()].concat());
+    let mut h = sha2::Sha256::new();
+    for part in [
+        &b"clinic2fa audit digest v1"[..],
+        previous,
+        &seq.to_be_bytes(),
+        &record.at.to_be_bytes(),
+        record.actor.as_bytes(),
+        record.action.as_bytes(),
+        &optional(&record.subject),
+        record.outcome.as_bytes(),
+        &optional(&record.detail),
+        &[u8::from(record.pinned_clock)],
+    ] {
+        h.update((part.len() as u64).to_be_bytes());
+        h.update(part);
+    }
+    h.finalize().into()
 }
 
 /// An entry of the trail as written down off the machine (`audit head`): its number
-/// and its seal, as `N:HEX`. Held against the trail later, it shows whether the trail
+/// and the trail's digest there (before this release: its seal), as `N:HEX`. Held against the trail later, it shows whether the trail
 /// was cut back, restored from an older copy, or rewritten since: none of which the
 /// chain alone can show, as a shorter or older trail is a whole chain too.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,24 +145,41 @@ impl Anchor {
         Ok(Anchor { seq, seal })
     }
 
-    /// Whether a trail whose last entry is `last` and whose entry `self.seq` has the
-    /// seal `found` (`None`: no such entry) still holds this head.
-    pub fn held_by(&self, last: i64, found: Option<&[u8]>) -> Result<(), String> {
+    /// Whether a trail whose last entry is `last` still holds this head: `at` is what
+    /// the trail has at entry `self.seq` (`None`: no such entry).
+    pub fn held_by(&self, last: i64, at: Option<&HeldAt>) -> Result<(), String> {
         if self.seq == 0 {
             return Ok(());
         }
-        match found {
+        let matches = |v: &[u8]| bool::from(subtle::ConstantTimeEq::ct_eq(v, &self.seal[..]));
+        match at {
             _ if self.seq > last => Err(format!(
                 "the trail ends at entry #{last}, before #{} written down as its head: its newest entries were cut off, or an older copy of the database was restored",
                 self.seq
             )),
-            Some(seal) if seal == self.seal.as_slice() => Ok(()),
+            Some(at)
+                if matches(&at.digest)
+                    || matches(&at.seal)
+                    || at.recorded.iter().any(|r| matches(r)) =>
+            {
+                Ok(())
+            }
             _ => Err(format!(
                 "entry #{} is not the one written down as the head: the trail was rewritten from there (forked)",
                 self.seq
             )),
         }
     }
+}
+
+/// What the trail holds at one entry, to hold a written-down head against: its digest,
+/// its seal, and the seals a key rotation recorded for it (heads written down, under an
+/// older key, before the digest was what `audit head` gave).
+#[derive(Debug, Clone, Default)]
+pub struct HeldAt {
+    pub digest: Vec<u8>,
+    pub seal: Vec<u8>,
+    pub recorded: Vec<Vec<u8>>,
 }
 
 /// An entry as stored, for verification. `seq` and `seal` are `None` when a row was
@@ -152,6 +198,8 @@ pub struct Stored {
 pub struct Head {
     pub seq: i64,
     pub last: Vec<u8>,
+    /// The trail's [`digest`] after the last entry.
+    pub digest: Vec<u8>,
     pub seal: Vec<u8>,
 }
 
@@ -221,12 +269,18 @@ pub fn verify(
 pub struct Walk<'k> {
     keys: &'k Keys,
     previous: Vec<u8>,
+    digest: [u8; 32],
     expected: i64,
 }
 
 impl<'k> Walk<'k> {
     pub fn new(keys: &'k Keys) -> Walk<'k> {
-        Walk { keys, previous: GENESIS.to_vec(), expected: 1 }
+        Walk { keys, previous: GENESIS.to_vec(), digest: GENESIS, expected: 1 }
+    }
+
+    /// The trail's digest after the last entry stepped over.
+    pub fn digest(&self) -> [u8; 32] {
+        self.digest
     }
 
     /// Checks the next entry against its seal and the one before.
@@ -253,6 +307,7 @@ impl<'k> Walk<'k> {
             return Err(Problem::Altered { seq });
         }
         self.previous = computed.to_vec();
+        self.digest = digest(&self.digest, seq, &entry.record);
         self.expected += 1;
         Ok(())
     }
@@ -261,7 +316,7 @@ impl<'k> Walk<'k> {
     pub fn finish(self, head: &Head) -> Result<i64, Problem> {
         let count = self.expected - 1;
         if !bool::from(subtle::ConstantTimeEq::ct_eq(
-            &head_seal(self.keys, head.seq, &head.last)[..],
+            &head_seal(self.keys, head.seq, &head.last, &head.digest)[..],
             &head.seal[..],
         )) {
             return Err(Problem::HeadAltered);
@@ -269,7 +324,7 @@ impl<'k> Walk<'k> {
         if head.seq > count {
             return Err(Problem::Deleted { from: count + 1, to: head.seq });
         }
-        if head.seq < count || head.last != self.previous {
+        if head.seq < count || head.last != self.previous || head.digest != self.digest {
             return Err(Problem::HeadAltered);
         }
         Ok(count)
@@ -307,7 +362,16 @@ mod tests {
             });
             previous = s.to_vec();
         }
-        let head = Head { seq: n, seal: head_seal(keys, n, &previous).to_vec(), last: previous };
+        let mut d = GENESIS;
+        for e in &entries {
+            d = digest(&d, e.seq.unwrap(), &e.record);
+        }
+        let head = Head {
+            seq: n,
+            seal: head_seal(keys, n, &previous, &d).to_vec(),
+            last: previous,
+            digest: d.to_vec(),
+        };
         (entries, head)
     }
 
@@ -377,7 +441,12 @@ mod tests {
 
         // Cutting the tail and rewriting the head to match needs the key.
         let (short, _) = trail(&keys, 3);
-        let fake = Head { seq: 3, last: short[2].seal.clone().unwrap(), seal: vec![7; 32] };
+        let fake = Head {
+            seq: 3,
+            last: short[2].seal.clone().unwrap(),
+            digest: vec![0; 32],
+            seal: vec![7; 32],
+        };
         assert_eq!(verify(&keys, short, &fake), Err(Problem::HeadAltered));
     }
 

@@ -48,6 +48,7 @@ pub fn account() -> Account {
         policy_until: None,
         policy_since: None,
         role_since: None,
+        requirement_mark: None,
         grace_forfeited: false,
         password_hash: String::new(),
         enrolled: false,

@@ -5,7 +5,10 @@
 //! - sealing TOTP secrets with XChaCha20-Poly1305 (random 192-bit nonces, so no
 //!   nonce bookkeeping), each bound by associated data to its account row;
 //! - the HMAC-SHA256 chain that makes the audit trail tamper-evident;
-//! - a check value stored in the database, so a wrong key is caught at once.
+//! - a check value stored in the database, so a wrong key is caught at once;
+//! - the HMAC-SHA256 seals over the rows that decide a sign-in (accounts, their
+//!   credentials, the clinic's settings), so a row copied, planted or set back by
+//!   someone with the database alone is caught when it is read.
 
 use std::fmt;
 
@@ -72,6 +75,7 @@ impl MasterKey {
             seal: expand(b"clinic2fa/seal/totp-secrets/v1"),
             audit: expand(b"clinic2fa/mac/audit-trail/v1"),
             check: expand(b"clinic2fa/check/v1"),
+            rows: expand(b"clinic2fa/mac/rows/v1"),
         }
     }
 }
@@ -88,6 +92,7 @@ pub struct Keys {
     seal: Zeroizing<[u8; KEY_BYTES]>,
     audit: Zeroizing<[u8; KEY_BYTES]>,
     check: Zeroizing<[u8; KEY_BYTES]>,
+    rows: Zeroizing<[u8; KEY_BYTES]>,
 }
 
 impl fmt::Debug for Keys {
@@ -147,6 +152,11 @@ impl Keys {
         self.mac(&self.audit, parts)
     }
 
+    /// HMAC-SHA256 with the row key over length-prefixed parts: a row's seal.
+    pub fn row_mac(&self, parts: &[&[u8]]) -> [u8; 32] {
+        self.mac(&self.rows, parts)
+    }
+
     fn mac(&self, key: &[u8; KEY_BYTES], parts: &[&[u8]]) -> [u8; 32] {
         let mut mac = <Hmac<Sha256> as hmac::KeyInit>::new_from_slice(key).expect("any key length");
         for part in parts {
@@ -200,6 +210,7 @@ mod tests {
         let keys = MasterKey::generate().unwrap().derive();
         assert_ne!(keys.seal.as_ref(), keys.audit.as_ref());
         assert_ne!(keys.audit.as_ref(), keys.check.as_ref());
+        assert_ne!(keys.rows.as_ref(), keys.audit.as_ref());
         assert!(keys.matches_check(&keys.check_value()));
         assert!(!MasterKey::generate().unwrap().derive().matches_check(&keys.check_value()));
         assert_ne!(keys.audit_mac(&[b"ab", b"c"]), keys.audit_mac(&[b"a", b"bc"]));

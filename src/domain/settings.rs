@@ -200,6 +200,12 @@ impl Clinic {
         self.require_2fa_for == Requirement::Everyone
     }
 
+    /// The first setting outside the contract's range, with its value: a row someone
+    /// changed by hand (the schema's CHECKs can be dropped), never honoured.
+    pub fn out_of_range(&self) -> Option<(Setting, u32)> {
+        Setting::ALL.into_iter().map(|s| (s, self.get(s))).find(|(s, v)| !s.range().contains(v))
+    }
+
     pub fn get(&self, setting: Setting) -> u32 {
         match setting {
             Setting::LockoutThreshold => self.lockout_threshold,

@@ -3,56 +3,144 @@
 
 use anyhow::Context as _;
 
-use crate::store::Db;
+use crate::store::seals::{self, Sealed};
 use crate::store::sql::{Row, args};
+use crate::store::{Db, clinic};
 
-use crate::domain::account::{Account, Role};
+use crate::domain::account::{Account, Mark, Role};
 use crate::domain::policy::Policy;
 use crate::domain::time::Timestamp;
 use crate::domain::username::Username;
 use crate::error::Error;
 
-const COLUMNS: &str = "id, username, name, role, disabled, policy, password_hash, \
-     bypass_until, failed_logins, locked_until, created_at, last_login_at, \
-     EXISTS (SELECT 1 FROM authenticators t WHERE t.account_id = accounts.id), \
-     (SELECT count(*) FROM recovery_codes r WHERE r.account_id = accounts.id AND r.used_at IS NULL), \
-     must_change_password, policy_until, policy_since, role_since, grace_forfeited";
+/// An account's columns as read, each with the name it is read by; the last four are
+/// derived (credentials present, codes left, the latest audit entry about it).
+const COLUMNS: &[(&str, &str)] = &[
+    ("id", "id"),
+    ("username", "username"),
+    ("name", "name"),
+    ("role", "role"),
+    ("disabled", "disabled"),
+    ("policy", "policy"),
+    ("password_hash", "password_hash"),
+    ("bypass_until", "bypass_until"),
+    ("failed_logins", "failed_logins"),
+    ("locked_until", "locked_until"),
+    ("created_at", "created_at"),
+    ("last_login_at", "last_login_at"),
+    ("must_change_password", "must_change_password"),
+    ("policy_until", "policy_until"),
+    ("policy_since", "policy_since"),
+    ("role_since", "role_since"),
+    ("grace_forfeited", "grace_forfeited"),
+    ("marked_at", "marked_at"),
+    ("marked_since", "marked_since"),
+    ("seal", "seal"),
+    ("stamp", "stamp"),
+    ("credentials", "credentials"),
+    ("enrolled", "EXISTS (SELECT 1 FROM authenticators t WHERE t.account_id = accounts.id)"),
+    (
+        "recovery_codes_left",
+        "(SELECT count(*) FROM recovery_codes r WHERE r.account_id = accounts.id AND r.used_at IS NULL)",
+    ),
+    ("latest_entry", "(SELECT max(seq) FROM audit_log a WHERE a.subject = accounts.username)"),
+];
 
-fn from_row(row: &Row) -> anyhow::Result<Account> {
-    let time = |i: usize| -> anyhow::Result<Option<Timestamp>> {
-        Ok(row.get::<Option<i64>>(i)?.map(Timestamp::from_unix))
-    };
-    let text = |i: usize, e: String| anyhow::anyhow!("column {i} of an account: {e}");
-    Ok(Account {
-        id: row.get(0)?,
-        username: Username::parse(&row.get::<String>(1)?).map_err(|e| text(1, e.to_string()))?,
-        name: row.get(2)?,
-        role: row.get::<String>(3)?.parse().map_err(|e| text(3, e))?,
-        disabled: row.get(4)?,
-        policy: row.get::<String>(5)?.parse().map_err(|e| text(5, e))?,
-        policy_until: time(15)?,
-        policy_since: time(16)?,
-        role_since: time(17)?,
-        grace_forfeited: row.get(18)?,
-        password_hash: row.get(6)?,
-        enrolled: row.get(12)?,
-        recovery_codes_left: row.get(13)?,
-        must_change_password: row.get(14)?,
-        bypass_until: time(7)?,
-        failed_logins: row.get(8)?,
-        locked_until: time(9)?,
-        created_at: Timestamp::from_unix(row.get(10)?),
-        last_login_at: time(11)?,
-    })
+fn select() -> String {
+    let list: Vec<&str> = COLUMNS.iter().map(|(_, sql)| *sql).collect();
+    format!("SELECT {} FROM accounts", list.join(", "))
 }
 
+fn col(name: &str) -> usize {
+    COLUMNS.iter().position(|(n, _)| *n == name).expect("a column of an account")
+}
+
+/// An account and its seal as read, unchecked.
+fn parse(row: &Row) -> anyhow::Result<(Account, Sealed)> {
+    let time = |name: &str| -> anyhow::Result<Option<Timestamp>> {
+        Ok(row.get::<Option<i64>>(col(name))?.map(Timestamp::from_unix))
+    };
+    let bad = |name: &str, e: String| anyhow::anyhow!("the column {name} of an account: {e}");
+    let username = Username::parse(&row.get::<String>(col("username"))?)
+        .map_err(|e| bad("username", e.to_string()))?;
+    let mark = time("marked_at")?.map(|at| Mark { at, since: time("marked_since").ok().flatten() });
+    let account = Account {
+        id: row.get(col("id"))?,
+        username,
+        name: row.get(col("name"))?,
+        role: row.get::<String>(col("role"))?.parse().map_err(|e| bad("role", e))?,
+        disabled: row.get(col("disabled"))?,
+        policy: row.get::<String>(col("policy"))?.parse().map_err(|e| bad("policy", e))?,
+        policy_until: time("policy_until")?,
+        policy_since: time("policy_since")?,
+        role_since: time("role_since")?,
+        requirement_mark: mark,
+        grace_forfeited: row.get(col("grace_forfeited"))?,
+        password_hash: row.get(col("password_hash"))?,
+        enrolled: row.get(col("enrolled"))?,
+        recovery_codes_left: row.get(col("recovery_codes_left"))?,
+        must_change_password: row.get(col("must_change_password"))?,
+        bypass_until: time("bypass_until")?,
+        failed_logins: row.get(col("failed_logins"))?,
+        locked_until: time("locked_until")?,
+        created_at: Timestamp::from_unix(row.get(col("created_at"))?),
+        last_login_at: time("last_login_at")?,
+    };
+    let sealed = Sealed {
+        seal: row.get(col("seal"))?,
+        stamp: row.get(col("stamp"))?,
+        credentials: row.get(col("credentials"))?,
+        latest_entry: row.get(col("latest_entry"))?,
+    };
+    Ok((account, sealed))
+}
+
+/// An account from a list, checked against its seal (its credential rows by their
+/// stored digest: a single account's are read and checked too, by [`find`]).
+fn from_row(db: &Db<'_>, row: &Row) -> anyhow::Result<Account> {
+    let (account, sealed) = parse(row)?;
+    seals::check_account(db, &account, &sealed, None)?;
+    Ok(account)
+}
+
+/// One account by id, with its seal, unchecked (for sealing it).
+pub(super) fn find_by_id_sealed(db: &Db<'_>, id: i64) -> anyhow::Result<Option<(Account, Sealed)>> {
+    db.query_opt(&format!("{} WHERE id = ?1", select()), args![id])?.as_ref().map(parse).transpose()
+}
+
+/// Up to `limit` accounts after id `after`, by id, with their seals, unchecked.
+pub(super) fn page_after(
+    db: &Db<'_>,
+    after: i64,
+    limit: i64,
+) -> anyhow::Result<Vec<(Account, Sealed)>> {
+    let rows = db.query_all(
+        &format!("{} WHERE id > ?1 ORDER BY id LIMIT {limit}", select()),
+        args![after],
+    )?;
+    rows.iter().map(parse).collect()
+}
+
+/// The account, checked against its seal with its credentials as they are now: a row
+/// written, copied or set back without the key is an error naming it, never an account.
 pub fn find(db: &Db<'_>, username: &Username) -> anyhow::Result<Option<Account>> {
-    db.query_opt(
-        &format!("SELECT {COLUMNS} FROM accounts WHERE username = ?1"),
-        args![username.as_str()],
-    )
-    .and_then(|row| row.as_ref().map(from_row).transpose())
-    .with_context(|| format!("could not read the account {username}"))
+    let row = db
+        .query_opt(&format!("{} WHERE username = ?1", select()), args![username.as_str()])
+        .with_context(|| format!("could not read the account {username}"))?;
+    let Some(row) = row else { return Ok(None) };
+    let (account, sealed) = parse(&row)?;
+    let credentials = seals::credentials_of(db, account.id)?;
+    seals::check_account(db, &account, &sealed, Some(&credentials))?;
+    Ok(Some(account))
+}
+
+/// The account as stored, checked or not: only for removing it (an admin may remove
+/// an account that no longer verifies, and add it again).
+pub fn find_for_removal(db: &Db<'_>, username: &Username) -> anyhow::Result<Option<Account>> {
+    let row = db
+        .query_opt(&format!("{} WHERE username = ?1", select()), args![username.as_str()])
+        .with_context(|| format!("could not read the account {username}"))?;
+    row.as_ref().map(|r| parse(r).map(|(account, _)| account)).transpose()
 }
 
 /// The account, or a not-found error that says how to see who exists.
@@ -116,10 +204,8 @@ pub fn for_each_candidate(
     candidates: Candidates,
     mut visit: impl FnMut(Account) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
-    let sql =
-        format!("SELECT {COLUMNS} FROM accounts {} ORDER BY username", candidates.condition());
-    db.for_each(&sql, &[], |row| visit(from_row(&row).context("could not read an account")?))
-        .context("could not read the accounts")
+    let sql = format!("{} {} ORDER BY username", select(), candidates.condition());
+    db.for_each(&sql, &[], |row| visit(from_row(db, &row)?)).context("could not read the accounts")
 }
 
 #[derive(Debug)]
@@ -172,10 +258,28 @@ pub fn insert(db: &Db<'_>, new: &NewAccount<'_>) -> anyhow::Result<Account> {
         ],
     )
     .with_context(|| format!("could not add the account {}", new.username))?;
+    let id: i64 = db
+        .query_one("SELECT id FROM accounts WHERE username = ?1", args![new.username.as_str()])?
+        .get(0)?;
+    db.made_account(id);
+    let made = get(db, new.username)?;
+    let mark = Mark::after_change(None, &made, &clinic::get(db)?, new.created_at);
+    set_mark(db, &made, mark)?;
     get(db, new.username)
 }
 
+/// Where 2FA stood for the person right after a change to their account.
+fn set_mark(db: &Db<'_>, account: &Account, mark: Mark) -> anyhow::Result<()> {
+    db.execute(
+        "UPDATE accounts SET marked_at = ?2, marked_since = ?3 WHERE id = ?1",
+        args![account.id, mark.at.unix(), mark.since.map(Timestamp::unix)],
+    )
+    .with_context(|| format!("could not update the account {}", account.username))?;
+    Ok(())
+}
+
 pub fn remove(db: &Db<'_>, account: &Account) -> anyhow::Result<()> {
+    db.touch_account(account.id);
     db.execute("DELETE FROM accounts WHERE id = ?1", args![account.id])
         .with_context(|| format!("could not remove the account {}", account.username))?;
     Ok(())
@@ -188,6 +292,9 @@ pub fn set_disabled(db: &Db<'_>, account: &Account, disabled: bool) -> anyhow::R
 /// Sets the role; a change of role is remembered (`role_since`), since under `require-2fa
 /// admins` it is when 2FA starts or stops applying.
 pub fn set_role(db: &Db<'_>, account: &Account, role: Role, now: Timestamp) -> anyhow::Result<()> {
+    db.touch_account(account.id);
+    let after = Account { role, ..account.clone() };
+    set_mark(db, account, Mark::after_change(Some(account), &after, &clinic::get(db)?, now))?;
     db.execute(
         "UPDATE accounts SET role_since = CASE WHEN role = ?2 THEN role_since ELSE ?3 END,
              role = ?2 WHERE id = ?1",
@@ -205,6 +312,7 @@ pub fn set_password_hash(
     phc: &str,
     temporary: bool,
 ) -> anyhow::Result<()> {
+    db.touch_account(account.id);
     db.execute(
         "UPDATE accounts SET password_hash = ?2, must_change_password = ?3 WHERE id = ?1",
         args![account.id, phc, temporary],
@@ -219,6 +327,7 @@ fn update(
     assignment: &str,
     value: impl Into<crate::store::sql::Value>,
 ) -> anyhow::Result<()> {
+    db.touch_account(account.id);
     db.execute(
         &format!("UPDATE accounts SET {assignment} WHERE id = ?1"),
         &[account.id.into(), value.into()],
@@ -238,6 +347,9 @@ pub fn set_policy(
     until: Option<Timestamp>,
     at: Timestamp,
 ) -> anyhow::Result<()> {
+    db.touch_account(account.id);
+    let after = Account { policy, policy_until: until, ..account.clone() };
+    set_mark(db, account, Mark::after_change(Some(account), &after, &clinic::get(db)?, at))?;
     db.execute(
         "UPDATE accounts SET policy_since = CASE WHEN policy = ?2 THEN policy_since ELSE ?4 END,
              policy = ?2, policy_until = ?3 WHERE id = ?1",
@@ -252,12 +364,13 @@ pub fn set_policy(
 pub fn ended_overrides(db: &Db<'_>, now: Timestamp, limit: u32) -> anyhow::Result<Vec<Account>> {
     let rows = db.query_all(
         &format!(
-            "SELECT {COLUMNS} FROM accounts WHERE policy_until IS NOT NULL AND policy_until <= ?1
-             ORDER BY policy_until, username LIMIT {limit}"
+            "{} WHERE policy_until IS NOT NULL AND policy_until <= ?1
+             ORDER BY policy_until, username LIMIT {limit}",
+            select()
         ),
         args![now.unix()],
     )?;
-    rows.iter().map(from_row).collect::<anyhow::Result<_>>().context("could not read the accounts")
+    rows.iter().map(|row| from_row(db, row)).collect()
 }
 
 /// Grants (`Some`) or withdraws (`None`) the one-time bypass. Never touches the policy.
@@ -268,6 +381,7 @@ pub fn set_bypass(db: &Db<'_>, account: &Account, until: Option<Timestamp>) -> a
 /// Spends the bypass, only if it is still unexpired. Returns whether it was: false
 /// means a concurrent login spent it first (or it lapsed).
 pub fn spend_bypass(db: &Db<'_>, account: &Account, now: Timestamp) -> anyhow::Result<bool> {
+    db.touch_account(account.id);
     let changed = db
         .execute(
             "UPDATE accounts SET bypass_until = NULL, grace_forfeited = 1
@@ -286,6 +400,7 @@ pub fn unlock(db: &Db<'_>, account: &Account) -> anyhow::Result<()> {
 /// Counts one more consecutive failure, atomically (concurrent failures all count),
 /// and returns the new count.
 pub fn count_failure(db: &Db<'_>, account: &Account) -> anyhow::Result<u32> {
+    db.touch_account(account.id);
     db.query_one(
         "UPDATE accounts SET failed_logins = failed_logins + 1 WHERE id = ?1
          RETURNING failed_logins",
@@ -297,6 +412,7 @@ pub fn count_failure(db: &Db<'_>, account: &Account) -> anyhow::Result<u32> {
 
 /// Locks the account until `until` and starts the failure count afresh.
 pub fn lock(db: &Db<'_>, account: &Account, until: Timestamp) -> anyhow::Result<()> {
+    db.touch_account(account.id);
     db.execute(
         "UPDATE accounts SET locked_until = ?2, failed_logins = 0 WHERE id = ?1",
         args![account.id, until.unix()],

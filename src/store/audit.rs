@@ -45,22 +45,6 @@ impl Entry<'_> {
     }
 }
 
-thread_local! {
-    /// Entries written in the transaction under way, as lines for the system log: sent
-    /// once it commits (see [`crate::store::Store::write`]), dropped if it rolls back.
-    static OUTBOX: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// The system log's lines of the transaction that just committed (emptied).
-pub fn take_outbox() -> Vec<String> {
-    OUTBOX.with_borrow_mut(std::mem::take)
-}
-
-/// Forgets what a rolled-back transaction would have logged.
-pub fn clear_outbox() {
-    OUTBOX.with_borrow_mut(Vec::clear);
-}
-
 /// One entry as a system-log line, its seq and seal with it, every value escaped so a
 /// field cannot forge another line.
 fn syslog_line(seq: i64, seal: &[u8], record: &Record) -> String {
@@ -91,10 +75,13 @@ fn syslog_line(seq: i64, seal: &[u8], record: &Record) -> String {
 
 /// Appends a sealed entry and moves the head.
 pub fn record(db: &Db<'_>, entry: &Entry<'_>) -> anyhow::Result<()> {
-    let (head, to_syslog) = head_and_syslog(db)?;
+    let head = head(db)?;
+    // The switch as sealed: turning it off by hand is not honoured.
+    let to_syslog = crate::store::clinic::get(db)?.audit_syslog;
     let seq = head.seq + 1;
     let record = entry.record();
     let seal = chain::seal(db.keys, &head.last, seq, &record);
+    let digest = chain::digest(&head.digest, seq, &record);
     db.execute(
         "INSERT INTO audit_log (at, actor, action, subject, outcome, detail, seq, seal,
                                 seal_version, pinned_clock)
@@ -113,17 +100,20 @@ pub fn record(db: &Db<'_>, entry: &Entry<'_>) -> anyhow::Result<()> {
         ],
     )
     .context("could not write the audit trail")?;
-    if to_syslog {
-        OUTBOX.with_borrow_mut(|out| out.push(syslog_line(seq, &seal, &record)));
-    }
-    set_head(db, seq, &seal)
+    db.wrote_entry(
+        entry.action,
+        entry.subject,
+        to_syslog.then(|| syslog_line(seq, &seal, &record)),
+    );
+    set_head(db, seq, &seal, &digest)
 }
 
-fn set_head(db: &Db<'_>, seq: i64, last: &[u8]) -> anyhow::Result<()> {
-    let head_seal = chain::head_seal(db.keys, seq, last);
+fn set_head(db: &Db<'_>, seq: i64, last: &[u8], digest: &[u8]) -> anyhow::Result<()> {
+    let head_seal = chain::head_seal(db.keys, seq, last, digest);
     db.execute(
-        "UPDATE clinic SET audit_seq = ?1, audit_last = ?2, audit_head = ?3 WHERE id = 1",
-        args![seq, last, head_seal.as_slice()],
+        "UPDATE clinic SET audit_seq = ?1, audit_last = ?2, audit_head = ?3, audit_digest = ?4
+         WHERE id = 1",
+        args![seq, last, head_seal.as_slice(), digest],
     )
     .context("could not write the audit trail")?;
     Ok(())
@@ -164,31 +154,32 @@ pub fn reseal_all(old: &Db<'_>, new: &Db<'_>) -> anyhow::Result<()> {
         new.update_each("audit_log", "id", "seal", &resealed)?;
         after_id = last_id;
     }
+    let digest = walk.digest();
     walk.finish(&head(old)?).map_err(refuse)?;
-    set_head(new, seq, &last)
+    set_head(new, seq, &last, &digest)
 }
 
 /// The head as stored (an empty trail's "last seal" is the genesis value).
 pub fn head(db: &Db<'_>) -> anyhow::Result<Head> {
-    head_and_syslog(db).map(|(head, _)| head)
-}
-
-/// The head, and whether entries go to the system log too: what appending needs, in
-/// one read.
-fn head_and_syslog(db: &Db<'_>) -> anyhow::Result<(Head, bool)> {
     db.query_one(
-        "SELECT audit_seq, audit_last, audit_head, audit_syslog FROM clinic WHERE id = 1",
+        "SELECT audit_seq, audit_last, audit_head, audit_digest FROM clinic WHERE id = 1",
         &[],
     )
     .and_then(|r| {
-        let head = Head {
+        Ok(Head {
             seq: r.get(0)?,
             last: r.get::<Option<Vec<u8>>>(1)?.unwrap_or_else(|| GENESIS.to_vec()),
             seal: r.get::<Option<Vec<u8>>>(2)?.unwrap_or_default(),
-        };
-        Ok((head, r.get(3)?))
+            digest: r.get::<Option<Vec<u8>>>(3)?.unwrap_or_else(|| GENESIS.to_vec()),
+        })
     })
     .context("could not read the audit trail")
+}
+
+/// Whether the head's own seal holds (the tail was not cut and the head rewritten).
+pub fn head_is_sealed(db: &Db<'_>, head: &Head) -> bool {
+    let seal = chain::head_seal(db.keys, head.seq, &head.last, &head.digest);
+    bool::from(subtle::ConstantTimeEq::ct_eq(&seal[..], &head.seal[..]))
 }
 
 /// Seals the entries written before the trail was chained, in the order written (the
@@ -211,7 +202,41 @@ pub fn seal_existing_entries(db: &Db<'_>) -> anyhow::Result<()> {
         )?;
         last = seal.to_vec();
     }
-    set_head(db, seq, &last)
+    // Schema 3's head, without the digest (schema 12 adds it and seals the head anew).
+    db.execute(
+        "UPDATE clinic SET audit_seq = ?1, audit_last = ?2 WHERE id = 1",
+        args![seq, last.as_slice()],
+    )?;
+    Ok(())
+}
+
+/// The trail's digest computed over every entry and the head sealed with it (the
+/// upgrade to schema 12, which brought digests).
+pub fn digest_existing_entries(db: &Db<'_>) -> anyhow::Result<()> {
+    let mut digest = GENESIS;
+    let mut last = GENESIS.to_vec();
+    let mut seq = 0;
+    let mut after_id = i64::MIN;
+    loop {
+        let page = stored_page(db, after_id)?;
+        let Some(&(last_id, _)) = page.last() else { break };
+        for (_, entry) in page {
+            seq = entry.seq.unwrap_or(seq + 1);
+            digest = chain::digest(&digest, seq, &entry.record);
+            last = entry.seal.unwrap_or_default();
+        }
+        after_id = last_id;
+    }
+    let stored = head(db)?;
+    // The head as it stood; an altered trail stays one `audit verify` names.
+    let (seq, last) = if stored.seq == seq { (seq, stored.last) } else { (stored.seq, last) };
+    set_head(db, seq, &last, &digest)
+}
+
+/// Entry `seq`'s token as `audit head` printed it before digests: `SEQ:SEAL`.
+pub fn token_of(db: &Db<'_>, seq: i64) -> anyhow::Result<String> {
+    let seal = seal_of(db, seq)?.unwrap_or_default();
+    Ok(chain::Anchor { seq, seal }.token())
 }
 
 /// The record in columns `at, actor, action, subject, outcome, detail` from `first`,
@@ -353,7 +378,7 @@ mod tests {
         let conn = rusqlite::Connection::open_in_memory().unwrap();
         let (old_keys, new_keys) = (keys(), keys());
         crate::store::migrations::apply(Sql::Sqlite(&conn), &old_keys).unwrap();
-        let old = Db { sql: Sql::Sqlite(&conn), keys: &old_keys };
+        let old = Db::new(Sql::Sqlite(&conn), &old_keys);
         let count = 2 * PAGE as usize + 321;
         for n in 0..count {
             let subject = entry(n);
@@ -367,7 +392,7 @@ mod tests {
             };
             record(&old, &e).unwrap();
         }
-        let new = Db { sql: Sql::Sqlite(&conn), keys: &new_keys };
+        let new = Db::new(Sql::Sqlite(&conn), &new_keys);
         reseal_all(&old, &new).unwrap();
         let verify = |db: &Db<'_>| {
             let head = head(db).unwrap();
@@ -380,7 +405,7 @@ mod tests {
         // rolls back what was re-sealed before it).
         conn.execute("UPDATE audit_log SET outcome = 'forged' WHERE seq = ?1", [PAGE + 7]).unwrap();
         let other_keys = keys();
-        let other = Db { sql: Sql::Sqlite(&conn), keys: &other_keys };
+        let other = Db::new(Sql::Sqlite(&conn), &other_keys);
         let refused = reseal_all(&new, &other).unwrap_err();
         assert!(
             refused.to_string().contains(&format!("entry #{} was altered", PAGE + 7)),

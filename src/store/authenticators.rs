@@ -123,6 +123,7 @@ pub fn active(db: &Db<'_>, account: &Account) -> anyhow::Result<Option<Active>> 
 /// Marks `step` used, only if it is later than the last used one. Returns whether it
 /// was: false means another sign-in used this step (or a later one) first.
 pub fn use_step(db: &Db<'_>, account: &Account, step: u64) -> anyhow::Result<bool> {
+    db.touch_account(account.id);
     let step = i64::try_from(step).context("time step out of range")?;
     let changed = db
         .execute(
@@ -165,6 +166,7 @@ pub fn set_pending(
     secret: &TotpSecret,
     expires_at: Timestamp,
 ) -> anyhow::Result<()> {
+    db.touch_account(account.id);
     let sealed = seal(db, Slot::Pending, account.id, secret)?;
     db.execute(
         "INSERT INTO pending_enrolments (account_id, secret, expires_at) VALUES (?1, ?2, ?3)
@@ -184,6 +186,7 @@ pub fn activate(
     step: u64,
     now: Timestamp,
 ) -> anyhow::Result<()> {
+    db.touch_account(account.id);
     let step = i64::try_from(step).context("time step out of range")?;
     let sealed = seal(db, Slot::Active, account.id, secret)?;
     db.execute(
@@ -202,6 +205,7 @@ pub fn activate(
 
 /// Removes the active authenticator and any pending one.
 pub fn remove(db: &Db<'_>, account: &Account) -> anyhow::Result<()> {
+    db.touch_account(account.id);
     db.execute("DELETE FROM authenticators WHERE account_id = ?1", args![account.id])
         .and_then(|_| {
             db.execute("DELETE FROM pending_enrolments WHERE account_id = ?1", args![account.id])
@@ -226,7 +230,7 @@ mod tests {
         let conn = rusqlite::Connection::open_in_memory().unwrap();
         let (old_keys, new_keys) = (keys(), keys());
         crate::store::migrations::apply(Sql::Sqlite(&conn), &old_keys).unwrap();
-        let old = Db { sql: Sql::Sqlite(&conn), keys: &old_keys };
+        let old = Db::new(Sql::Sqlite(&conn), &old_keys);
         let count = 2_345;
         for id in 1..=count {
             conn.execute(
@@ -243,7 +247,7 @@ mod tests {
             )
             .unwrap();
         }
-        let new = Db { sql: Sql::Sqlite(&conn), keys: &new_keys };
+        let new = Db::new(Sql::Sqlite(&conn), &new_keys);
         reseal_all(&old, &new).unwrap();
         let (mut seen, mut after) = (0, i64::MIN);
         loop {

@@ -33,6 +33,10 @@ pub(super) const TABLES: &[(&str, &[&str])] = &[
             "reaches_admins_since",
             "reaches_staff_since",
             "audit_syslog",
+            "lookup_key",
+            "settings_seal",
+            "settings_stamp",
+            "audit_digest",
         ],
     ),
     (
@@ -55,11 +59,16 @@ pub(super) const TABLES: &[(&str, &[&str])] = &[
             "policy_since",
             "role_since",
             "grace_forfeited",
+            "seal",
+            "stamp",
+            "credentials",
+            "marked_at",
+            "marked_since",
         ],
     ),
     ("authenticators", &["account_id", "secret", "last_used_step", "confirmed_at"]),
     ("pending_enrolments", &["account_id", "secret", "expires_at"]),
-    ("recovery_codes", &["id", "account_id", "code_hash", "used_at"]),
+    ("recovery_codes", &["id", "account_id", "code_hash", "used_at", "lookup"]),
     (
         "audit_log",
         &[

@@ -9,7 +9,7 @@
 use crate::domain::keys::Keys;
 use crate::error::Error;
 use crate::store::sql::{Engine, Sql};
-use crate::store::{Db, Location, audit, authenticators, postgres};
+use crate::store::{Db, Location, audit, authenticators, clinic, postgres, seals};
 
 /// The schema version from which TOTP secrets are sealed and the audit trail chained:
 /// databases older than this get a key file made for them as they are upgraded.
@@ -26,8 +26,19 @@ fn data_step(version: i64, db: &Db<'_>) -> anyhow::Result<()> {
         authenticators::seal_plaintext_secrets(db)?;
         audit::seal_existing_entries(db)?;
     }
+    if version == SEALED_ROWS {
+        clinic::create_lookup_key(db)?;
+        audit::digest_existing_entries(db)?;
+        // What is there is taken as clinic2fa wrote it: the seals vouch for every
+        // change from here on.
+        seals::seal_everything(db)?;
+    }
     Ok(())
 }
+
+/// The schema version from which the rows that decide a sign-in are sealed, recovery
+/// codes are looked up by a keyed value, and the trail has a digest.
+pub const SEALED_ROWS: i64 = 12;
 
 const MIGRATIONS: &[&str] = &[
     // 1: the clinic, its accounts, and the audit trail.
@@ -136,6 +147,21 @@ const MIGRATIONS: &[&str] = &[
          CHECK (audit_syslog IN (0, 1));",
     // 11: `audit --user` finds what a person did by index too, at any size.
     "CREATE INDEX audit_log_actor ON audit_log (actor, id);",
+    // 12: sealed rows (see `seals`), recovery codes by keyed look-up, the grace's mark,
+    // and the trail's digest (what `audit head` writes down).
+    "ALTER TABLE accounts ADD COLUMN seal BLOB;
+     ALTER TABLE accounts ADD COLUMN stamp INTEGER;
+     ALTER TABLE accounts ADD COLUMN credentials BLOB;
+     ALTER TABLE accounts ADD COLUMN marked_at INTEGER;
+     ALTER TABLE accounts ADD COLUMN marked_since INTEGER;
+     ALTER TABLE recovery_codes ADD COLUMN lookup BLOB;
+     CREATE INDEX recovery_codes_lookup ON recovery_codes (account_id, lookup);
+     ALTER TABLE clinic ADD COLUMN lookup_key BLOB;
+     ALTER TABLE clinic ADD COLUMN settings_seal BLOB;
+     ALTER TABLE clinic ADD COLUMN settings_stamp INTEGER;
+     ALTER TABLE clinic ADD COLUMN audit_digest BLOB;
+     CREATE INDEX audit_log_subject_seq ON audit_log (subject, seq);
+     CREATE INDEX audit_log_action_seq ON audit_log (action, seq);",
 ];
 
 /// PostgreSQL's schema: integers are BIGINT (SQLite's are 64-bit), flags 0/1 as on
@@ -229,6 +255,22 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
         CREATE INDEX recovery_codes_account ON recovery_codes (account_id);",
     ),
     (11, "CREATE INDEX audit_log_actor ON audit_log (actor, id);"),
+    (
+        12,
+        "ALTER TABLE accounts ADD COLUMN seal BYTEA;
+         ALTER TABLE accounts ADD COLUMN stamp BIGINT;
+         ALTER TABLE accounts ADD COLUMN credentials BYTEA;
+         ALTER TABLE accounts ADD COLUMN marked_at BIGINT;
+         ALTER TABLE accounts ADD COLUMN marked_since BIGINT;
+         ALTER TABLE recovery_codes ADD COLUMN lookup BYTEA;
+         CREATE INDEX recovery_codes_lookup ON recovery_codes (account_id, lookup);
+         ALTER TABLE clinic ADD COLUMN lookup_key BYTEA;
+         ALTER TABLE clinic ADD COLUMN settings_seal BYTEA;
+         ALTER TABLE clinic ADD COLUMN settings_stamp BIGINT;
+         ALTER TABLE clinic ADD COLUMN audit_digest BYTEA;
+         CREATE INDEX audit_log_subject_seq ON audit_log (subject, seq);
+         CREATE INDEX audit_log_action_seq ON audit_log (action, seq);",
+    ),
 ];
 
 /// Held while a PostgreSQL schema is made or upgraded, so two processes do it once.
@@ -355,9 +397,7 @@ fn locked_steps(sql: Sql<'_>, keys: &Keys, target: i64) -> anyhow::Result<()> {
             continue;
         }
         sql.batch(step)?;
-        if sql.engine() == Engine::Sqlite {
-            data_step(version, &Db { sql, keys })?;
-        }
+        data_step(version, &Db::new(sql, keys))?;
         set_version(sql, version)?;
     }
     Ok(())

@@ -17,6 +17,7 @@ pub mod keyfile;
 mod migrations;
 pub mod postgres;
 pub mod recovery_codes;
+pub mod seals;
 pub mod sql;
 mod sqlite;
 pub mod syslog;
@@ -139,6 +140,31 @@ pub struct Notices {
 pub struct Db<'a> {
     sql: Sql<'a>,
     pub keys: &'a Keys,
+    /// Inside a write transaction: what it changed, to seal before it commits.
+    changes: Option<&'a RefCell<seals::Changes>>,
+}
+
+impl<'a> Db<'a> {
+    /// Outside a write transaction (reads, snapshots, a schema's making).
+    pub fn new(sql: Sql<'a>, keys: &'a Keys) -> Db<'a> {
+        Db { sql, keys, changes: None }
+    }
+}
+
+/// Runs `change` as the body of a write transaction: the key checked first (under the
+/// lock), the rows it changed sealed last. Returns its value and the system-log lines
+/// of the entries it wrote.
+fn tracked<T>(
+    sql: Sql<'_>,
+    keys: &Keys,
+    change: impl FnOnce(&Db<'_>) -> anyhow::Result<T>,
+) -> anyhow::Result<(T, Vec<String>)> {
+    let changes = RefCell::new(seals::Changes::default());
+    let db = Db { sql, keys, changes: Some(&changes) };
+    seals::check_key(&db)?;
+    let value = change(&db)?;
+    seals::finish(&db)?;
+    Ok((value, changes.into_inner().outbox))
 }
 
 impl<'a> Deref for Db<'a> {
@@ -231,7 +257,7 @@ impl Store {
 
     /// For reading, outside any transaction (each statement sees what is committed).
     pub fn db(&self) -> Db<'_> {
-        Db { sql: self.conn.sql(), keys: &self.keys }
+        Db::new(self.conn.sql(), &self.keys)
     }
 
     /// Runs `change` in one write transaction; commits only if it returns `Ok`. On
@@ -242,7 +268,8 @@ impl Store {
         mut change: impl FnMut(&Db<'_>) -> anyhow::Result<T>,
     ) -> anyhow::Result<T> {
         let keys = &self.keys;
-        let done = in_transaction(self.conn.sql(), Purpose::Write, |sql| change(&Db { sql, keys }));
+        let done =
+            in_transaction(self.conn.sql(), Purpose::Write, |sql| tracked(sql, keys, &mut change));
         after_transaction(done.map_err(|e| self.location.explain(e)))
     }
 
@@ -252,7 +279,7 @@ impl Store {
         mut read: impl FnMut(&Db<'_>) -> anyhow::Result<T>,
     ) -> anyhow::Result<T> {
         let keys = &self.keys;
-        in_transaction(self.conn.sql(), Purpose::Snapshot, |sql| read(&Db { sql, keys }))
+        in_transaction(self.conn.sql(), Purpose::Snapshot, |sql| read(&Db::new(sql, keys)))
             .map_err(|e| self.location.explain(e))
     }
 
@@ -264,15 +291,37 @@ impl Store {
     pub fn rotate_key(&mut self, new: &Keys, entry: &audit::Entry<'_>) -> anyhow::Result<()> {
         let keys = &self.keys;
         let done = in_transaction(self.conn.sql(), Purpose::Write, |sql| {
-            let old = Db { sql, keys };
-            let renewed = Db { sql, keys: new };
+            let old = Db::new(sql, keys);
+            seals::check_key(&old)?;
+            // Nothing is re-sealed that the old key does not vouch for.
+            let (damaged, settings_ok) = seals::damaged(&old)?;
+            if !damaged.is_empty() || !settings_ok {
+                return Err(Error::Conflict(format!(
+                    "{} do not verify: no key rotation over rows someone changed without the key; see `clinic2fa audit verify`",
+                    if settings_ok { format!("the accounts {}", damaged.join(", ")) } else { "the clinic's settings".to_owned() }
+                ))
+                .into());
+            }
+            // A head written down before now still verifies after: the rotation's
+            // entry records it, sealed under the new key.
+            let head = audit::head(&old)?;
+            let detail = format!(
+                "{}; head before rotation {}",
+                entry.detail.unwrap_or("key rotated"),
+                audit::token_of(&old, head.seq)?
+            );
+            let renewed = Db::new(sql, new);
             authenticators::reseal_all(&old, &renewed)?;
+            clinic::reseal_lookup_key(&old, &renewed)?;
             audit::reseal_all(&old, &renewed)?;
             sql.execute(
                 "UPDATE clinic SET key_check = ?1 WHERE id = 1",
                 sql::args![new.check_value().as_slice()],
             )?;
-            audit::record(&renewed, entry)
+            seals::seal_everything(&renewed)?;
+            tracked(sql, new, |db| {
+                audit::record(db, &audit::Entry { detail: Some(&detail), ..*entry })
+            })
         });
         after_transaction(done.map_err(|e| self.location.explain(e)))
     }
@@ -316,7 +365,6 @@ fn in_transaction<T>(
     };
     let mut tries = 0;
     loop {
-        audit::clear_outbox();
         let done = sql
             .batch(begin)
             .context("could not start a database transaction")
@@ -344,12 +392,10 @@ fn in_transaction<T>(
 
 /// The audit entries a transaction wrote go to the system log once it has committed,
 /// and nowhere if it rolled back.
-fn after_transaction<T>(done: anyhow::Result<T>) -> anyhow::Result<T> {
-    match &done {
-        Ok(_) => syslog::send(&audit::take_outbox()),
-        Err(_) => audit::clear_outbox(),
-    }
-    done
+fn after_transaction<T>(done: anyhow::Result<(T, Vec<String>)>) -> anyhow::Result<T> {
+    let (value, outbox) = done?;
+    syslog::send(&outbox);
+    Ok(value)
 }
 
 /// A key that is missing or does not fit: where a key rotation was cut short, the key
@@ -411,11 +457,14 @@ pub fn create(
         let keys = master.derive();
         drop(master);
         let mut setup = Some(setup);
+        let mut outbox = Vec::new();
         let mut first_entries = |sql: Sql<'_>| match setup.take() {
-            Some(setup) => setup(&Db { sql, keys: &keys }),
+            Some(setup) => {
+                outbox = tracked(sql, &keys, setup)?.1;
+                Ok(())
+            }
             None => anyhow::bail!("init's set-up cannot be tried twice"),
         };
-        audit::clear_outbox();
         let made = match location {
             Location::File(path) => {
                 let temp_db = temporary_name(path);
@@ -445,7 +494,7 @@ pub fn create(
                     })
             }
         };
-        after_transaction(made)
+        after_transaction(made.map(|()| ((), outbox)))
     });
     let _ = fs::remove_file(&temp_key);
     built?;

@@ -181,7 +181,7 @@ fn audit_verify_confirms_an_untouched_trail() {
     // Every entry here was written with CLINIC2FA_NOW set: each says so.
     assert_eq!(
         clinic.json(&["audit", "verify"], None),
-        json!({"intact": true, "entries": 7, "pinned_clock_entries": 7})
+        json!({"intact": true, "entries": 7, "pinned_clock_entries": 7, "damaged_accounts": [], "settings_intact": true})
     );
     let text = clinic.ok(&["audit", "verify"], None).stdout();
     assert!(
@@ -322,29 +322,38 @@ fn fields_shown_on_a_terminal_cannot_rewrite_the_screen_or_split_a_row() {
     let clinic = Clinic::new();
     clinic.add_user("alice", &["--name", "Alice\u{202E}fdp.exe"]);
     clinic.add_user("bob", &[]);
-    // Someone with the file writes what the command line would refuse.
+    // Someone with the file writes what the command line would refuse: into the trail
+    // (shown, escaped, and named by `audit verify`) and into an account (refused whole:
+    // it no longer carries its seal).
     tamper(&clinic, "UPDATE accounts SET name = 'Bob' || char(27) || '[2J' || char(10) || 'root' WHERE username = 'bob';
                      UPDATE audit_log SET detail = detail || char(27) || ']0;pwned' || char(7) WHERE seq = 2");
     for args in
-        [&["user", "list"][..], &["user", "show", "bob"], &["user", "show", "alice"], &["audit"]]
+        [&["user", "show", "alice"][..], &["audit"], &["user", "show", "bob"], &["user", "list"]]
     {
         let out = clinic.run(args, None).0;
-        let text = String::from_utf8_lossy(&out.stdout);
-        assert!(!text.contains(['\u{1b}', '\u{7}', '\u{202E}']), "{args:?}: {text:?}");
-        assert!(!text.contains("\nroot"), "{args:?} split a row: {text}");
+        let (stdout, stderr) =
+            (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        for text in [&stdout, &stderr] {
+            assert!(!text.contains(['\u{1b}', '\u{7}', '\u{202E}']), "{args:?}: {text:?}");
+            assert!(!text.contains("\nroot"), "{args:?} split a row: {text}");
+        }
     }
-    let list = clinic.ok(&["user", "list"], None).stdout();
-    assert!(
-        list.contains("Bob\\u{1b}[2J\\u{a}root") && list.contains("Alice\\u{202e}fdp.exe"),
-        "{list}"
-    );
-    // The clinic's name heads the report; set-name refuses control characters, but
-    // someone with the file writes what they like.
-    tamper(&clinic, "UPDATE clinic SET name = 'Clinic' || char(27) || '[31m' WHERE id = 1");
-    let report = clinic.ok(&["report"], None).stdout();
-    assert!(!report.contains('\u{1b}') && report.contains("Clinic\\u{1b}[31m"), "{report:?}");
+    let bob = clinic.run(&["user", "show", "bob"], None).0;
+    assert_eq!(bob.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bob.stderr).contains("bob does not verify"));
+    let audit = clinic.ok(&["audit"], None).stdout();
+    assert!(audit.contains("\\u{1b}]0;pwned\\u{7}"), "{audit}");
+    let alice = clinic.ok(&["user", "show", "alice"], None).stdout();
+    assert!(alice.contains("Alice\\u{202e}fdp.exe"), "{alice}");
     // JSON stays exact: it is for programs, which see the escapes JSON has.
     assert_eq!(clinic.user("alice")["name"], "Alice\u{202E}fdp.exe");
+    // The clinic's name heads the report; set-name refuses control characters, and a
+    // name written by hand is refused with the settings it no longer matches.
+    tamper(&clinic, "UPDATE clinic SET name = 'Clinic' || char(27) || '[31m' WHERE id = 1");
+    let report = clinic.run(&["report"], None).0;
+    assert_eq!(report.status.code(), Some(1));
+    assert!(!String::from_utf8_lossy(&report.stdout).contains('\u{1b}'));
+    assert!(String::from_utf8_lossy(&report.stderr).contains("settings do not verify"));
 }
 
 #[test]
