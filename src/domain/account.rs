@@ -331,6 +331,62 @@ mod tests {
         assert_eq!(account().enrolment_due(&clinic(true), NOW), None, "grace 0: none");
     }
 
+    /// The review's case: grace 7 days, `require-2fa on` on day 0, refused on day 8;
+    /// no change that never stopped the requirement gives a fresh grace.
+    #[test]
+    fn a_change_that_never_stopped_the_requirement_does_not_restart_the_grace() {
+        use crate::domain::fixtures::clinic_for;
+        use crate::domain::settings::Requirement;
+        let day = 86_400;
+        let (day0, day8) = (NOW.plus_seconds(day), NOW.plus_seconds(9 * day));
+        let mut on = clinic_for(Requirement::Everyone);
+        on.enrol_grace_days = 7;
+        on.reaches_staff_since = Some(day0);
+        on.reaches_admins_since = Some(day0);
+        // Made before the rule, on the clinic default (marked then: 2FA did not apply).
+        let mut alice = account();
+        alice.requirement_mark = Some(Mark { at: NOW, since: None });
+        assert_eq!(alice.enrolment_due(&on, day8), None, "refused on day 8");
+        let changed = |before: &Account, after: Account, clinic: &Clinic| {
+            let mark = Mark::after_change(Some(before), &after, clinic, day8);
+            Account { requirement_mark: Some(mark), ..after }
+        };
+        // Set to required by hand, or back to the clinic default: still refused.
+        let required = changed(&alice, Account { policy: Policy::Required, ..alice.clone() }, &on);
+        assert_eq!(required.required_since(&on, day8), Some(day0));
+        assert_eq!(required.enrolment_due(&on, day8), None);
+        let back =
+            changed(&required, Account { policy: Policy::ClinicDefault, ..required.clone() }, &on);
+        assert_eq!(back.enrolment_due(&on, day8), None);
+        // Promoted to admin, then the rule moved to admins-only (admins reached all
+        // along): still refused.
+        let promoted = changed(&alice, Account { role: Role::Admin, ..alice.clone() }, &on);
+        let mut admins = on.clone();
+        admins.require_2fa_for = Requirement::Admins;
+        admins.reaches_staff_since = None;
+        assert_eq!(promoted.enrolment_due(&admins, day8), None);
+        assert_eq!(promoted.required_since(&admins, day8), Some(day0));
+        // A change that starts the requirement does start a grace: exempt → required.
+        let exempt = Account { policy: Policy::Exempt, ..alice.clone() };
+        let exempt = Account { requirement_mark: Some(Mark { at: NOW, since: None }), ..exempt };
+        let started = changed(&exempt, Account { policy: Policy::Required, ..exempt.clone() }, &on);
+        assert_eq!(started.enrolment_due(&on, day8), Some(day8.plus_seconds(7 * day)));
+        // An exemption that ends by the clock starts it then; a requirement of one's own
+        // that ends while the rule already applies does not restart it.
+        let ends = day0.plus_seconds(3 * day);
+        let timed_exempt = Account { policy_until: Some(ends), ..exempt.clone() };
+        assert_eq!(timed_exempt.required_since(&on, day8), Some(ends));
+        let mut own = alice.clone();
+        own.policy = Policy::Required;
+        own.policy_until = Some(ends);
+        own.requirement_mark = Some(Mark { at: NOW, since: Some(NOW) });
+        assert_eq!(own.required_since(&on, day8), Some(NOW));
+        // The rule switched off and on again after the mark: a fresh start.
+        let mut again = on.clone();
+        again.reaches_staff_since = Some(day8);
+        assert_eq!(alice.required_since(&again, day8), Some(day8));
+    }
+
     #[test]
     fn a_disabled_account_owes_no_enrolment_until_enabled() {
         let mut a = account();

@@ -182,16 +182,20 @@ fn fill(source: &Store, target: Sql<'_>) -> anyhow::Result<Copied> {
             flush(&mut batch)?;
             copied.rows.push((table, rows));
         }
-        if target.engine() == Engine::Postgres {
+        match target.engine() {
             // Ids were given: new rows must be numbered after them.
-            for table in ["accounts", "recovery_codes", "audit_log"] {
-                target.query_one(
-                    &format!(
-                        "SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce(max(id), 0) + 1, false)::text FROM {table}"
-                    ),
-                    &[],
-                )?;
+            Engine::Postgres => {
+                for table in ["accounts", "recovery_codes", "audit_log"] {
+                    target.query_one(
+                        &format!(
+                            "SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce(max(id), 0) + 1, false)::text FROM {table}"
+                        ),
+                        &[],
+                    )?;
+                }
             }
+            // A row id is the largest given plus one.
+            Engine::Sqlite => {}
         }
         Ok(copied)
     })

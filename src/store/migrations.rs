@@ -377,10 +377,13 @@ pub(super) fn apply_up_to(sql: Sql<'_>, keys: &Keys, target: i64) -> anyhow::Res
         let _ = sql.batch("ROLLBACK");
     }
     done?;
-    if sql.engine() == Engine::Sqlite {
+    match sql.engine() {
         // Move the upgraded pages into the main file at once, so nothing written before
         // the upgrade (such as a secret in clear) lingers in the write-ahead log.
-        let _ = sql.query_opt("PRAGMA wal_checkpoint(TRUNCATE)", &[]);
+        Engine::Sqlite => {
+            let _ = sql.query_opt("PRAGMA wal_checkpoint(TRUNCATE)", &[]);
+        }
+        Engine::Postgres => {}
     }
     Ok(())
 }
@@ -388,8 +391,15 @@ pub(super) fn apply_up_to(sql: Sql<'_>, keys: &Keys, target: i64) -> anyhow::Res
 /// Inside a transaction: takes the schema lock (PostgreSQL) and runs each step past the
 /// version found now, up to `target`.
 fn locked_steps(sql: Sql<'_>, keys: &Keys, target: i64) -> anyhow::Result<()> {
-    if sql.engine() == Engine::Postgres {
-        sql.query_one("SELECT pg_advisory_xact_lock(?1)::text", super::sql::args![SCHEMA_LOCK])?;
+    match sql.engine() {
+        Engine::Postgres => {
+            sql.query_one(
+                "SELECT pg_advisory_xact_lock(?1)::text",
+                super::sql::args![SCHEMA_LOCK],
+            )?;
+        }
+        // The write lock of `BEGIN IMMEDIATE` is the schema lock.
+        Engine::Sqlite => {}
     }
     let from = current(sql)?;
     for (version, step) in steps(sql.engine()) {

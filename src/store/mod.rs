@@ -212,7 +212,10 @@ impl Store {
         }
         let master = if key_path.exists() {
             keyfile::load(key_path)?
-        } else if version < migrations::ENCRYPTION {
+        } else if version < migrations::ENCRYPTION && matches!(location, Location::File(_)) {
+            // A SQLite file from before secrets were sealed: its upgrade makes its key.
+            // Never for a server: its schemas began sealed, so an older one there was
+            // set back by hand, and a key made for it would bless what was written.
             let key = keyfile::create(key_path)?;
             notices.created_key = Some(key_path.to_owned());
             key
@@ -237,7 +240,15 @@ impl Store {
         .with_context(|| format!("could not update the schema of {location}"))?;
         let check: Option<Vec<u8>> =
             store.db().query_one("SELECT key_check FROM clinic WHERE id = 1", &[])?.get(0)?;
-        if !check.is_some_and(|c| store.keys.matches_check(&c)) {
+        let fits = |keys: &Keys| check.as_deref().is_some_and(|c| keys.matches_check(c));
+        if !fits(&store.keys) {
+            // A key rotation may have put its new key in place since this process read
+            // the file: read once more.
+            if let Some(keys) = keyfile::load(key_path).ok().map(|k| k.derive()).filter(fits) {
+                store.keys = keys;
+            }
+        }
+        if !fits(&store.keys) {
             let error = Error::Database(format!(
                 "the key file {} does not belong to the database {location}: restore the right key file from your backup, or set CLINIC2FA_KEY_FILE to it",
                 key_path.display()
@@ -378,8 +389,12 @@ fn in_transaction<T>(
             Err(e) => {
                 let _ = sql.batch("ROLLBACK");
                 tries += 1;
-                if sql.engine() == Engine::Postgres && postgres::is_retryable(&e) && tries < RETRIES
-                {
+                let retryable = match sql.engine() {
+                    Engine::Postgres => postgres::is_retryable(&e),
+                    // SQLite's writers queue on the lock: nothing to try again.
+                    Engine::Sqlite => false,
+                };
+                if retryable && tries < RETRIES {
                     // A short pause that grows, so the transactions that collided part.
                     std::thread::sleep(std::time::Duration::from_millis(u64::from(tries) * 5));
                     continue;

@@ -56,6 +56,17 @@ impl Target {
             ))
         };
         let (base, query) = url.split_once('?').unwrap_or((url, ""));
+        // An unencoded `@`, `/` or `?` in the password would move the rest of it into
+        // the host or database name, and so into messages: refused, echoing nothing.
+        let after_scheme = base.split_once("://").map_or(base, |(_, r)| r);
+        let ats = after_scheme.matches('@').count();
+        let slash = after_scheme.find('/').unwrap_or(after_scheme.len());
+        if ats > 1 || after_scheme.find('@').is_some_and(|at| at > slash) {
+            return Err(usage(
+                "an unencoded @ or / in the user name or password".to_owned()
+                    + " (percent-encode them: @ is %40, / is %2F)",
+            ));
+        }
         let (mut ssl, mut root_cert, mut kept) = (SslMode::Prefer, None, Vec::new());
         for pair in query.split('&').filter(|p| !p.is_empty()) {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
@@ -171,17 +182,13 @@ impl fmt::Display for Target {
     }
 }
 
-/// `url` with any password in it replaced, for a message.
+/// `url` for a message, with no part of its user-info: a password may hold an
+/// unencoded `@`, `/` or `?`, so everything up to the last `@` goes, whatever it is.
 fn redact(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
-    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(authority_end);
-    match authority.rsplit_once('@') {
-        Some((userinfo, host)) if userinfo.contains(':') => {
-            let user = userinfo.split(':').next().unwrap_or("");
-            format!("{scheme}://{user}:***@{host}{tail}")
-        }
-        _ => url.to_owned(),
+    match rest.rsplit_once('@') {
+        Some((_, host)) => format!("{scheme}://***@{host}"),
+        None => url.to_owned(),
     }
 }
 
@@ -512,7 +519,14 @@ mod tests {
 
     #[test]
     fn redaction_keeps_everything_but_the_password() {
-        assert_eq!(redact("postgres://u:pw@h:5/d?x=1"), "postgres://u:***@h:5/d?x=1");
-        assert_eq!(redact("postgres://u@h/d"), "postgres://u@h/d");
+        assert_eq!(redact("postgres://u:pw@h:5/d?x=1"), "postgres://***@h:5/d?x=1");
+        // An unencoded `@` or `/` in the password shows none of it.
+        assert_eq!(redact("postgres://u:p@ss/w@rd@h/d"), "postgres://***@h/d");
+        assert_eq!(redact("postgres://u:se/cr@et@h:99/d"), "postgres://***@h:99/d");
+        assert_eq!(redact("postgres://u@h/d"), "postgres://***@h/d");
+        for url in ["postgres://u:p@ss/w@rd@h/d", "postgres://u:se/cr@et@h:99/d"] {
+            let err = Target::parse(url).unwrap_err().to_string();
+            assert!(err.contains("%40") && !err.contains("ss/w") && !err.contains("cr@"), "{err}");
+        }
     }
 }

@@ -192,17 +192,17 @@ pub fn check_account(
     if db.already_verified(account.id) {
         return Ok(());
     }
-    let damaged = || damaged_account(account.username.as_str());
+    let damaged = || refused(db, damaged_account(account.username.as_str()));
     let (Some(seal), Some(stamp), Some(stored)) =
         (&sealed.seal, sealed.stamp, sealed.credentials.as_deref())
     else {
-        return Err(damaged().into());
+        return Err(damaged());
     };
     let fresh = sealed.latest_entry.unwrap_or(0) == stamp;
     let same_credentials = credentials.is_none_or(|now| equal(now, stored));
     let computed = account_seal(db.keys, account, stored, stamp);
     if !(fresh && same_credentials && equal(&computed, seal)) {
-        return Err(damaged().into());
+        return Err(damaged());
     }
     if let Some(mut c) = db.changes() {
         c.verified.insert(account.id);
@@ -303,10 +303,12 @@ pub fn check_settings(
     if db.changes.is_some_and(|c| c.borrow().settings_verified) {
         return Ok(());
     }
-    let (Some(seal), Some(stamp)) = (seal, stamp) else { return Err(damaged_settings().into()) };
+    let (Some(seal), Some(stamp)) = (seal, stamp) else {
+        return Err(refused(db, damaged_settings()));
+    };
     let fresh = settings_stamp(db)? == stamp;
     if !(fresh && equal(&settings_seal(db.keys, clinic, lookup_key, stamp), seal)) {
-        return Err(damaged_settings().into());
+        return Err(refused(db, damaged_settings()));
     }
     if let Some(mut c) = db.changes() {
         c.settings_verified = true;
@@ -434,6 +436,13 @@ pub fn damaged(db: &Db<'_>) -> anyhow::Result<(Vec<String>, bool)> {
     })?;
     let settings_ok = super::clinic::get(db).is_ok();
     Ok((names, settings_ok))
+}
+
+/// A row that does not verify: damage, unless the database was re-keyed since this
+/// process read its key (then every seal looks wrong to it, and the answer is to run
+/// the command again).
+fn refused(db: &Db<'_>, damage: Error) -> anyhow::Error {
+    check_key(db).err().unwrap_or_else(|| damage.into())
 }
 
 /// The key this process holds is still the database's: a key rotation that committed

@@ -22,6 +22,7 @@ mod signin;
 mod storage;
 mod terminal;
 mod totp;
+mod trust;
 
 /// Twice the dev-profile sections were lost when a dependency was added, and debug
 /// argon2 is ~30x slower: the suite's hundreds of hashes would crawl (style.md).

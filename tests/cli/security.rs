@@ -129,7 +129,7 @@ fn busy_clinic() -> Clinic {
 /// What an insider with the database (not the key) does: `sqlite3` on the file, or
 /// `psql` on the server. CI installs both commands; elsewhere `apt-get install sqlite3
 /// postgresql-client`.
-fn tamper(clinic: &Clinic, sql: &str) {
+pub(crate) fn tamper(clinic: &Clinic, sql: &str) {
     let out = match clinic.server() {
         None => std::process::Command::new("sqlite3").arg(clinic.db()).arg(sql).output(),
         Some(db) => std::process::Command::new("psql")
