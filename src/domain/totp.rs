@@ -186,22 +186,10 @@ fn percent_encode(text: &str) -> String {
     out
 }
 
+/// RFC 4648 base32 without padding, as authenticator apps read it (the `base32` crate,
+/// which totp-rs already brings in).
 fn base32_encode(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    let mut out = String::with_capacity(bytes.len().div_ceil(5) * 8);
-    let (mut buffer, mut bits) = (0u32, 0u32);
-    for &byte in bytes {
-        buffer = (buffer << 8) | u32::from(byte);
-        bits += 8;
-        while bits >= 5 {
-            bits -= 5;
-            out.push(char::from(ALPHABET[((buffer >> bits) & 31) as usize]));
-        }
-    }
-    if bits > 0 {
-        out.push(char::from(ALPHABET[((buffer << (5 - bits)) & 31) as usize]));
-    }
-    out
+    base32::encode(base32::Alphabet::Rfc4648 { padding: false }, bytes)
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 use std::cell::RefCell;
 use std::fs;
 
-use crate::store::sql::{Engine, PgConn, Sql};
+use crate::store::sql::{Engine, PgConn, Sql, Transaction, TransactionKind};
 use crate::store::{Location, Store, link_new, migrations, sqlite, temporary_name};
 
 /// Every table and its columns, in an order that keeps references valid; the first
@@ -118,9 +118,9 @@ pub fn copy(source: &Store, target: &Location) -> anyhow::Result<Copied> {
             let built = sqlite::build(&temp, |conn| {
                 let sql = Sql::Sqlite(conn);
                 migrations::apply(sql, keys)?;
-                sql.batch("BEGIN IMMEDIATE")?;
+                let tx = Transaction::begin(sql, TransactionKind::Schema)?;
                 copied = fill(source, sql)?;
-                sql.batch("COMMIT")
+                tx.commit()
             })
             .and_then(|()| link_new(&temp, path, "a database"))
             .map_err(|e| sqlite::storage_error(path, e));

@@ -8,7 +8,7 @@
 
 use crate::domain::keys::Keys;
 use crate::error::Error;
-use crate::store::sql::{Engine, Sql};
+use crate::store::sql::{Engine, Sql, Transaction, TransactionKind};
 use crate::store::{Db, Location, audit, authenticators, clinic, postgres, seals};
 
 /// The schema version from which TOTP secrets are sealed and the audit trail chained:
@@ -368,15 +368,9 @@ pub(super) fn apply_up_to(sql: Sql<'_>, keys: &Keys, target: i64) -> anyhow::Res
     if current(sql)? >= target {
         return Ok(());
     }
-    sql.batch(match sql.engine() {
-        Engine::Sqlite => "BEGIN IMMEDIATE",
-        Engine::Postgres => "BEGIN",
-    })?;
-    let done = locked_steps(sql, keys, target).and_then(|()| sql.batch("COMMIT"));
-    if done.is_err() {
-        let _ = sql.batch("ROLLBACK");
-    }
-    done?;
+    let tx = Transaction::begin(sql, TransactionKind::Schema)?;
+    locked_steps(sql, keys, target)?;
+    tx.commit()?;
     match sql.engine() {
         // Move the upgraded pages into the main file at once, so nothing written before
         // the upgrade (such as a secret in clear) lingers in the write-ahead log.
@@ -422,28 +416,22 @@ pub fn create_postgres(
     target: &postgres::Target,
     fill: impl FnOnce(Sql<'_>) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
-    sql.batch("BEGIN")?;
-    let done = (|| {
-        sql.query_one("SELECT pg_advisory_xact_lock(?1)::text", super::sql::args![SCHEMA_LOCK])?;
-        let tables = postgres_tables(sql)?;
-        if tables > 0 {
-            return Err(Error::Conflict(format!(
+    let tx = Transaction::begin(sql, TransactionKind::Schema)?;
+    sql.query_one("SELECT pg_advisory_xact_lock(?1)::text", super::sql::args![SCHEMA_LOCK])?;
+    let tables = postgres_tables(sql)?;
+    if tables > 0 {
+        return Err(Error::Conflict(format!(
                 "the PostgreSQL database {target} is not empty ({tables} tables): `clinic2fa init` makes a clinic only in an empty database, and never takes one over; create a new one (`createdb`), or point --db at the clinic it already holds"
             ))
             .into());
-        }
-        locked_steps(sql, keys, latest())?;
-        sql.execute(
-            "UPDATE clinic SET key_check = ?1",
-            super::sql::args![keys.check_value().as_slice()],
-        )?;
-        fill(sql)?;
-        sql.batch("COMMIT")
-    })();
-    if done.is_err() {
-        let _ = sql.batch("ROLLBACK");
     }
-    done
+    locked_steps(sql, keys, latest())?;
+    sql.execute(
+        "UPDATE clinic SET key_check = ?1",
+        super::sql::args![keys.check_value().as_slice()],
+    )?;
+    fill(sql)?;
+    tx.commit()
 }
 
 #[cfg(test)]

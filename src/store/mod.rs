@@ -33,7 +33,7 @@ use anyhow::Context as _;
 use crate::domain::keys::Keys;
 use crate::error::Error;
 pub use sql::Engine;
-use sql::{PgConn, Sql};
+use sql::{PgConn, Sql, Transaction, TransactionKind};
 
 /// Where a clinic's database is.
 #[derive(Debug, Clone)]
@@ -174,15 +174,6 @@ impl<'a> Deref for Db<'a> {
     }
 }
 
-/// What a transaction is for: its lock and isolation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Purpose {
-    /// Changes, one writer at a time.
-    Write,
-    /// Reads that must agree with each other (one snapshot), writers going on.
-    Snapshot,
-}
-
 /// How many times a transaction PostgreSQL asks to retry is tried before giving up.
 pub(crate) const RETRIES: u32 = 20;
 
@@ -279,8 +270,9 @@ impl Store {
         mut change: impl FnMut(&Db<'_>) -> anyhow::Result<T>,
     ) -> anyhow::Result<T> {
         let keys = &self.keys;
-        let done =
-            in_transaction(self.conn.sql(), Purpose::Write, |sql| tracked(sql, keys, &mut change));
+        let done = in_transaction(self.conn.sql(), TransactionKind::Write, |sql| {
+            tracked(sql, keys, &mut change)
+        });
         after_transaction(done.map_err(|e| self.location.explain(e)))
     }
 
@@ -290,7 +282,7 @@ impl Store {
         mut read: impl FnMut(&Db<'_>) -> anyhow::Result<T>,
     ) -> anyhow::Result<T> {
         let keys = &self.keys;
-        in_transaction(self.conn.sql(), Purpose::Snapshot, |sql| read(&Db::new(sql, keys)))
+        in_transaction(self.conn.sql(), TransactionKind::Snapshot, |sql| read(&Db::new(sql, keys)))
             .map_err(|e| self.location.explain(e))
     }
 
@@ -301,7 +293,7 @@ impl Store {
     /// the files after.
     pub fn rotate_key(&mut self, new: &Keys, entry: &audit::Entry<'_>) -> anyhow::Result<()> {
         let keys = &self.keys;
-        let done = in_transaction(self.conn.sql(), Purpose::Write, |sql| {
+        let done = in_transaction(self.conn.sql(), TransactionKind::Write, |sql| {
             let old = Db::new(sql, keys);
             seals::check_key(&old)?;
             // Nothing is re-sealed that the old key does not vouch for.
@@ -357,37 +349,23 @@ impl Store {
     }
 }
 
-/// Runs `body` between BEGIN and COMMIT, rolling back on any error; PostgreSQL's
-/// "try again" answers are tried again.
+/// Runs `body` in one transaction, committed only if it returns `Ok` (rolled back
+/// otherwise); PostgreSQL's "try again" answers are tried again.
 fn in_transaction<T>(
     sql: Sql<'_>,
-    purpose: Purpose,
+    kind: TransactionKind,
     mut body: impl FnMut(Sql<'_>) -> anyhow::Result<T>,
 ) -> anyhow::Result<T> {
-    let begin = match (sql.engine(), purpose) {
-        (Engine::Sqlite, Purpose::Write) => "BEGIN IMMEDIATE",
-        (Engine::Sqlite, Purpose::Snapshot) => "BEGIN DEFERRED",
-        // The clinic row is the one write lock, taken first: writers queue on it as
-        // on SQLite's, and each then reads what the one before committed.
-        (Engine::Postgres, Purpose::Write) => {
-            "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT id FROM clinic WHERE id = 1 FOR UPDATE"
-        }
-        (Engine::Postgres, Purpose::Snapshot) => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-    };
     let mut tries = 0;
     loop {
-        let done = sql
-            .batch(begin)
-            .context("could not start a database transaction")
-            .and_then(|()| body(sql))
-            .and_then(|value| {
-                sql.batch("COMMIT").context("could not save the change to the database")?;
-                Ok(value)
-            });
+        let done = Transaction::begin(sql, kind).and_then(|tx| {
+            let value = body(sql)?;
+            tx.commit()?;
+            Ok(value)
+        });
         match done {
             Ok(value) => return Ok(value),
             Err(e) => {
-                let _ = sql.batch("ROLLBACK");
                 tries += 1;
                 let retryable = match sql.engine() {
                     Engine::Postgres => postgres::is_retryable(&e),
@@ -486,7 +464,7 @@ pub fn create(
                 let linked = sqlite::build(&temp_db, |conn| {
                     let sql = Sql::Sqlite(conn);
                     migrations::apply(sql, &keys)?;
-                    in_transaction(sql, Purpose::Write, &mut first_entries)
+                    in_transaction(sql, TransactionKind::Write, &mut first_entries)
                 })
                 .and_then(|()| link_new(&temp_key, key_path, "a key file"))
                 .and_then(|()| {

@@ -513,3 +513,55 @@ mod tests {
         assert!(String::from_value(Value::Int(1)).is_err());
     }
 }
+
+/// What a transaction is for, which decides how it begins on each engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransactionKind {
+    /// Changes, one writer at a time: SQLite's write lock at once; on PostgreSQL the
+    /// clinic row, the one write lock, taken first, so writers queue as on SQLite's
+    /// and each then reads what the one before committed.
+    Write,
+    /// Reads that must agree with each other (one snapshot), writers going on.
+    Snapshot,
+    /// Making or upgrading a schema (the caller takes PostgreSQL's schema lock).
+    Schema,
+}
+
+/// An open transaction that rolls back unless [`Transaction::commit`] is called: a
+/// failure anywhere, by `?` or a panic, leaves nothing half done.
+#[derive(Debug)]
+pub struct Transaction<'a> {
+    sql: Sql<'a>,
+    open: bool,
+}
+
+impl<'a> Transaction<'a> {
+    pub fn begin(sql: Sql<'a>, kind: TransactionKind) -> anyhow::Result<Transaction<'a>> {
+        let begin = match (sql.engine(), kind) {
+            (Engine::Sqlite, TransactionKind::Write | TransactionKind::Schema) => "BEGIN IMMEDIATE",
+            (Engine::Sqlite, TransactionKind::Snapshot) => "BEGIN DEFERRED",
+            (Engine::Postgres, TransactionKind::Write) => {
+                "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT id FROM clinic WHERE id = 1 FOR UPDATE"
+            }
+            (Engine::Postgres, TransactionKind::Snapshot) => {
+                "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+            }
+            (Engine::Postgres, TransactionKind::Schema) => "BEGIN",
+        };
+        sql.batch(begin).context("could not start a database transaction")?;
+        Ok(Transaction { sql, open: true })
+    }
+
+    pub fn commit(mut self) -> anyhow::Result<()> {
+        self.open = false;
+        self.sql.batch("COMMIT").context("could not save the change to the database")
+    }
+}
+
+impl Drop for Transaction<'_> {
+    fn drop(&mut self) {
+        if self.open {
+            let _ = self.sql.batch("ROLLBACK");
+        }
+    }
+}
