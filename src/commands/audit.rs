@@ -114,7 +114,7 @@ fn verify(ctx: &Context, anchor: Option<&str>) -> anyhow::Result<u8> {
                 });
             }
             // A key rotation records the head it found (sealed in its own entry).
-            if entry.record.action == "key.rotate"
+            if entry.record.action == chain::Action::KeyRotate.as_str()
                 && let Some(at) = wanted
                 && let Some(old) = entry.record.detail.as_deref().and_then(rotated_head)
                 && old.seq == at

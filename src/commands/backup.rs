@@ -5,13 +5,14 @@ use std::path::Path;
 use serde_json::json;
 
 use crate::commands::{Context, audit_admin};
+use crate::domain::audit::Action;
 use crate::error::exit;
 
 pub fn run(ctx: &Context, file: &Path) -> anyhow::Result<u8> {
     let mut store = ctx.open_store()?;
     store.back_up_to(file)?;
     let shown = file.display().to_string();
-    store.write(|tx| audit_admin(ctx, tx, "backup", None, Some(&shown)))?;
+    store.write(|tx| audit_admin(ctx, tx, Action::Backup, None, Some(&shown)))?;
     let json = json!({"backup": shown, "key_file": ctx.key_path.display().to_string()});
     ctx.out.result(&json, || {
         format!(

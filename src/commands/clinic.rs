@@ -4,6 +4,7 @@ use serde_json::json;
 
 use crate::cli::{ClinicCommand, RequireFor, SettingName};
 use crate::commands::{Context, audit_admin};
+use crate::domain::audit::Action;
 use crate::domain::settings::{self, Clinic, Requirement, Setting};
 use crate::error::exit;
 use crate::store::{self, Db, Store};
@@ -16,7 +17,7 @@ pub fn run(ctx: &Context, cmd: ClinicCommand) -> anyhow::Result<u8> {
         ClinicCommand::Show => {}
         ClinicCommand::SetName { name } => {
             let name = settings::check_clinic_name(&name)?;
-            change(ctx, &mut store, "clinic.set-name", &name, |tx| {
+            change(ctx, &mut store, Action::ClinicSetName, &name, |tx| {
                 store::clinic::set_name(tx, &name)
             })?;
         }
@@ -29,7 +30,7 @@ pub fn run(ctx: &Context, cmd: ClinicCommand) -> anyhow::Result<u8> {
             if dry_run {
                 return require_2fa_dry_run(ctx, &store, who);
             }
-            change(ctx, &mut store, "clinic.require-2fa", who.command_word(), |tx| {
+            change(ctx, &mut store, Action::ClinicRequire2fa, who.command_word(), |tx| {
                 store::clinic::set_require_2fa_for(tx, who, ctx.now)
             })?;
         }
@@ -37,7 +38,7 @@ pub fn run(ctx: &Context, cmd: ClinicCommand) -> anyhow::Result<u8> {
             let setting = domain_setting(setting);
             let value = setting.parse_value(&value)?;
             let detail = format!("{setting}={}", setting.shown_text(value));
-            change(ctx, &mut store, "clinic.set", &detail, |tx| {
+            change(ctx, &mut store, Action::ClinicSet, &detail, |tx| {
                 store::clinic::set(tx, setting, value)
             })?;
         }
@@ -51,7 +52,7 @@ pub fn run(ctx: &Context, cmd: ClinicCommand) -> anyhow::Result<u8> {
 fn change(
     ctx: &Context,
     store: &mut Store,
-    action: &str,
+    action: Action,
     detail: &str,
     mut apply: impl FnMut(&Db<'_>) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {

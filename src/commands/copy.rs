@@ -6,6 +6,7 @@ use std::path::Path;
 use serde_json::json;
 
 use crate::commands::{Context, audit_admin};
+use crate::domain::audit::Action;
 use crate::error::exit;
 use crate::store::{Location, copy};
 
@@ -14,7 +15,7 @@ pub fn run(ctx: &Context, to: &Path) -> anyhow::Result<u8> {
     let mut store = ctx.open_store()?;
     let copied = copy::copy(&store, &target)?;
     let shown = target.to_string();
-    store.write(|tx| audit_admin(ctx, tx, "db.copy", None, Some(&format!("to {shown}"))))?;
+    store.write(|tx| audit_admin(ctx, tx, Action::DbCopy, None, Some(&format!("to {shown}"))))?;
     let counts: serde_json::Map<String, serde_json::Value> =
         copied.rows.iter().map(|(table, n)| ((*table).to_owned(), json!(n))).collect();
     let json = json!({"to": shown, "rows": counts, "key_file": ctx.key_path.display().to_string()});

@@ -12,6 +12,7 @@ use serde_json::json;
 
 use crate::cli::ImportFormat;
 use crate::commands::{Context, audit_admin};
+use crate::domain::audit::Action;
 use crate::domain::import::{self, Format, Row, Secret};
 use crate::domain::password::{self, Password};
 use crate::domain::username::Username;
@@ -123,7 +124,13 @@ pub fn run(ctx: &Context, request: &Request<'_>) -> anyhow::Result<u8> {
                 },
             )?;
             let detail = format!("import role={} 2fa={}", account.row.role, account.row.policy);
-            audit_admin(ctx, tx, "user.add", Some(account.row.username.as_str()), Some(&detail))?;
+            audit_admin(
+                ctx,
+                tx,
+                Action::UserAdd,
+                Some(account.row.username.as_str()),
+                Some(&detail),
+            )?;
         }
         Ok(())
     });

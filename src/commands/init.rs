@@ -5,6 +5,7 @@
 use serde_json::json;
 
 use crate::commands::{Context, audit_admin};
+use crate::domain::audit::Action;
 use crate::domain::settings::check_clinic_name;
 use crate::error::exit;
 use crate::store::{self, clinic};
@@ -13,14 +14,14 @@ use crate::ui::output::note;
 
 pub fn run(ctx: &Context, name: Option<&str>) -> anyhow::Result<u8> {
     let name = name.map(check_clinic_name).transpose()?;
-    let created = store::create(&ctx.location, &ctx.key_path, |tx| {
+    let created = store::create(&ctx.location, &ctx.key_path, ctx.pinned_clock, |tx| {
         if let Some(name) = &name {
             clinic::set_name(tx, name)?;
         }
         audit_admin(
             ctx,
             tx,
-            "clinic.init",
+            Action::ClinicInit,
             None,
             name.as_deref().map(|n| format!("name={n}")).as_deref(),
         )

@@ -9,6 +9,7 @@
 use serde_json::json;
 
 use crate::commands::{Context, audit_admin_entry};
+use crate::domain::audit::Action;
 use crate::domain::keys::MasterKey;
 use crate::error::exit;
 use crate::store::keyfile;
@@ -25,7 +26,7 @@ pub fn rotate(ctx: &Context) -> anyhow::Result<u8> {
     let new = MasterKey::generate()?;
     keyfile::write_new(&new_path, &new)?;
     let detail = format!("old key kept as {}", old_path.display());
-    let entry = audit_admin_entry(ctx, "key.rotate", None, Some(&detail));
+    let entry = audit_admin_entry(ctx, Action::KeyRotate, None, Some(&detail));
     if let Err(e) = store.rotate_key(&new.derive(), &entry) {
         let _ = std::fs::remove_file(&new_path); // the database still has the old key
         return Err(e);

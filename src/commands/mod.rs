@@ -21,6 +21,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use crate::cli::{Cli, ColorChoice, Command, GlobalOptions};
+use crate::domain::audit::Action;
 use crate::domain::time::Timestamp;
 use crate::error::{Error, exit};
 use crate::store::{Db, Location, Store};
@@ -38,6 +39,9 @@ pub struct Context {
     /// Prompts allowed: stdin is a terminal and `--no-input` was not given.
     pub interactive: bool,
     pub now: Timestamp,
+    /// `CLINIC2FA_NOW` pins "now": entries written say so, sealed, so a backdated or
+    /// future-dated entry shows.
+    pub pinned_clock: bool,
     /// Who runs admin commands, for the audit trail: the operating-system user.
     pub operator: String,
 }
@@ -45,11 +49,6 @@ pub struct Context {
 impl Context {
     pub fn new(global: &GlobalOptions) -> anyhow::Result<Context> {
         let now = clock()?;
-        if std::env::var_os("CLINIC2FA_NOW").is_some() {
-            // Entries written under a pinned clock say so, sealed: a backdated or
-            // future-dated entry shows.
-            crate::store::audit::mark_clock_pinned();
-        }
         show_local_times(now);
         let location = database(global.db.clone())?;
         Ok(Context {
@@ -58,13 +57,14 @@ impl Context {
             out: Output::new(global.json, chosen_color(global.color)),
             interactive: !global.no_input && std::io::stdin().is_terminal(),
             now,
+            pinned_clock: std::env::var_os("CLINIC2FA_NOW").is_some(),
             operator: operator(),
         })
     }
 
     /// Opens the database, and tells the person what opening it found.
     pub fn open_store(&self) -> anyhow::Result<Store> {
-        let mut store = Store::open(&self.location, &self.key_path)?;
+        let mut store = Store::open(&self.location, &self.key_path)?.pin_clock(self.pinned_clock);
         self.record_ended_overrides(&mut store);
         for warning in &store.notices.warnings {
             note(warning)?;
@@ -125,7 +125,7 @@ impl Context {
                         &audit::Entry {
                             at: until,
                             actor: "clinic2fa (clock)",
-                            action: "user.2fa-ended",
+                            action: Action::User2faEnded,
                             subject: Some(account.username.as_str()),
                             outcome: "ok",
                             detail: Some(&detail),
@@ -246,7 +246,7 @@ fn operator() -> String {
 /// An admin action's audit entry, by the operating-system account, now.
 fn audit_admin_entry<'a>(
     ctx: &'a Context,
-    action: &'a str,
+    action: Action,
     subject: Option<&'a str>,
     detail: Option<&'a str>,
 ) -> crate::store::audit::Entry<'a> {
@@ -265,7 +265,7 @@ fn audit_admin_entry<'a>(
 fn audit_admin(
     ctx: &Context,
     tx: &Db<'_>,
-    action: &str,
+    action: Action,
     subject: Option<&str>,
     detail: Option<&str>,
 ) -> anyhow::Result<()> {

@@ -1,5 +1,6 @@
 //! `user add | list | show | remove | disable | enable | set-password | set-role`.
 
+use crate::domain::audit::Action;
 use crate::store::Db;
 use serde_json::json;
 
@@ -37,7 +38,7 @@ pub fn run(ctx: &Context, cmd: UserCommand) -> anyhow::Result<u8> {
                     },
                 )?;
                 let detail = format!("role={role} 2fa={two_factor}");
-                audit_admin(ctx, tx, "user.add", Some(username.as_str()), Some(&detail))?;
+                audit_admin(ctx, tx, Action::UserAdd, Some(username.as_str()), Some(&detail))?;
                 Ok(account)
             })?;
             show_changed(
@@ -65,7 +66,7 @@ pub fn run(ctx: &Context, cmd: UserCommand) -> anyhow::Result<u8> {
             change(
                 ctx,
                 &username,
-                "user.disable",
+                Action::UserDisable,
                 None,
                 apply,
                 "{} is disabled and cannot sign in.",
@@ -73,7 +74,14 @@ pub fn run(ctx: &Context, cmd: UserCommand) -> anyhow::Result<u8> {
         }
         UserCommand::Enable { username } => {
             let apply = |tx: &Db<'_>, a: &Account| accounts::set_disabled(tx, a, false);
-            change(ctx, &username, "user.enable", None, apply, "{} is enabled and can sign in.")
+            change(
+                ctx,
+                &username,
+                Action::UserEnable,
+                None,
+                apply,
+                "{} is enabled and can sign in.",
+            )
         }
         UserCommand::SetPassword { username, password } => {
             let username = Username::parse(&username)?;
@@ -84,7 +92,7 @@ pub fn run(ctx: &Context, cmd: UserCommand) -> anyhow::Result<u8> {
             let account = store.write(|tx| {
                 let account = accounts::get(tx, &username)?;
                 accounts::set_password_hash(tx, &account, &phc, true)?;
-                audit_admin(ctx, tx, "user.set-password", Some(username.as_str()), None)?;
+                audit_admin(ctx, tx, Action::UserSetPassword, Some(username.as_str()), None)?;
                 accounts::get(tx, &username)
             })?;
             let text = format!(
@@ -93,7 +101,7 @@ pub fn run(ctx: &Context, cmd: UserCommand) -> anyhow::Result<u8> {
             show_changed(ctx, &store, &account, &text)
         }
         UserCommand::Unlock { username } => {
-            change(ctx, &username, "user.unlock", None, accounts::unlock, "{} is unlocked.")
+            change(ctx, &username, Action::UserUnlock, None, accounts::unlock, "{} is unlocked.")
         }
         UserCommand::TwoFactor(TwoFactorCommand::Set { username, policy, until }) => {
             let until = until.as_deref().map(|w| duration::parse_until(w, ctx.now)).transpose()?;
@@ -110,7 +118,7 @@ pub fn run(ctx: &Context, cmd: UserCommand) -> anyhow::Result<u8> {
             let apply =
                 |tx: &Db<'_>, a: &Account| accounts::set_policy(tx, a, policy, until, ctx.now);
             let (store, account) =
-                change_raw(ctx, &username, "user.2fa-set", Some(&detail), apply)?;
+                change_raw(ctx, &username, Action::User2faSet, Some(&detail), apply)?;
             let text = views::policy_set_text(&account, policy);
             show_changed(ctx, &store, &account, &text)
         }
@@ -131,7 +139,7 @@ pub fn run(ctx: &Context, cmd: UserCommand) -> anyhow::Result<u8> {
             let detail = format!("role={role}");
             let apply = |tx: &Db<'_>, a: &Account| accounts::set_role(tx, a, role, ctx.now);
             let text = format!("{{}} is now {role}.");
-            change(ctx, &username, "user.set-role", Some(&detail), apply, &text)
+            change(ctx, &username, Action::UserSetRole, Some(&detail), apply, &text)
         }
     }
 }
@@ -159,7 +167,7 @@ fn remove(ctx: &Context, username: &str, yes: bool) -> anyhow::Result<u8> {
     }
     store.write(|tx| {
         accounts::remove(tx, &account)?;
-        audit_admin(ctx, tx, "user.remove", Some(username.as_str()), None)
+        audit_admin(ctx, tx, Action::UserRemove, Some(username.as_str()), None)
     })?;
     ctx.out.result(&json!({"username": username.as_str(), "removed": true}), || {
         format!("Removed {username}.")
@@ -172,7 +180,7 @@ fn remove(ctx: &Context, username: &str, yes: bool) -> anyhow::Result<u8> {
 fn change(
     ctx: &Context,
     username: &str,
-    action: &str,
+    action: Action,
     detail: Option<&str>,
     apply: impl FnMut(&Db<'_>, &Account) -> anyhow::Result<()>,
     text: &str,
@@ -186,7 +194,7 @@ fn change(
 fn change_raw(
     ctx: &Context,
     username: &str,
-    action: &str,
+    action: Action,
     detail: Option<&str>,
     mut apply: impl FnMut(&Db<'_>, &Account) -> anyhow::Result<()>,
 ) -> anyhow::Result<(Store, Account)> {
@@ -210,7 +218,7 @@ fn revoke_bypass(ctx: &Context, username: &str) -> anyhow::Result<u8> {
         let revoked = account.bypass_at(ctx.now).is_some();
         accounts::set_bypass(tx, &account, None)?;
         let detail = if revoked { "revoked" } else { "none pending" };
-        audit_admin(ctx, tx, "user.revoke-bypass", Some(username.as_str()), Some(detail))?;
+        audit_admin(ctx, tx, Action::UserRevokeBypass, Some(username.as_str()), Some(detail))?;
         Ok((accounts::get(tx, &username)?, revoked))
     })?;
     let clinic = store::clinic::get(&store.db())?;
@@ -233,7 +241,7 @@ fn grant_bypass(ctx: &Context, username: &str, expires_in: Option<&str>) -> anyh
         let account = accounts::get(tx, &username)?;
         accounts::set_bypass(tx, &account, Some(until))?;
         let detail = format!("until {until}");
-        audit_admin(ctx, tx, "user.grant-bypass", Some(username.as_str()), Some(&detail))?;
+        audit_admin(ctx, tx, Action::UserGrantBypass, Some(username.as_str()), Some(&detail))?;
         Ok((accounts::get(tx, &username)?, clinic))
     })?;
     let mut text = views::bypass_granted_text(&account, &clinic, ctx.now);

@@ -10,6 +10,118 @@ use std::fmt;
 
 use crate::domain::keys::Keys;
 
+/// What an audit entry records: the one list of the trail's actions, by the names
+/// stored and shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    ClinicInit,
+    ClinicSetName,
+    ClinicRequire2fa,
+    ClinicSet,
+    UserAdd,
+    UserRemove,
+    UserDisable,
+    UserEnable,
+    UserSetPassword,
+    UserSetRole,
+    UserUnlock,
+    User2faSet,
+    /// An override's `--until` came, recorded by the first command after.
+    User2faEnded,
+    UserGrantBypass,
+    UserRevokeBypass,
+    BypassUse,
+    Login,
+    Lockout,
+    EnrolStart,
+    EnrolConfirm,
+    Unenrol,
+    Passwd,
+    RecoveryCodesRegenerate,
+    KeyRotate,
+    Backup,
+    DbCopy,
+}
+
+impl Action {
+    pub const ALL: [Action; 26] = [
+        Action::ClinicInit,
+        Action::ClinicSetName,
+        Action::ClinicRequire2fa,
+        Action::ClinicSet,
+        Action::UserAdd,
+        Action::UserRemove,
+        Action::UserDisable,
+        Action::UserEnable,
+        Action::UserSetPassword,
+        Action::UserSetRole,
+        Action::UserUnlock,
+        Action::User2faSet,
+        Action::User2faEnded,
+        Action::UserGrantBypass,
+        Action::UserRevokeBypass,
+        Action::BypassUse,
+        Action::Login,
+        Action::Lockout,
+        Action::EnrolStart,
+        Action::EnrolConfirm,
+        Action::Unenrol,
+        Action::Passwd,
+        Action::RecoveryCodesRegenerate,
+        Action::KeyRotate,
+        Action::Backup,
+        Action::DbCopy,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::ClinicInit => "clinic.init",
+            Action::ClinicSetName => "clinic.set-name",
+            Action::ClinicRequire2fa => "clinic.require-2fa",
+            Action::ClinicSet => "clinic.set",
+            Action::UserAdd => "user.add",
+            Action::UserRemove => "user.remove",
+            Action::UserDisable => "user.disable",
+            Action::UserEnable => "user.enable",
+            Action::UserSetPassword => "user.set-password",
+            Action::UserSetRole => "user.set-role",
+            Action::UserUnlock => "user.unlock",
+            Action::User2faSet => "user.2fa-set",
+            Action::User2faEnded => "user.2fa-ended",
+            Action::UserGrantBypass => "user.grant-bypass",
+            Action::UserRevokeBypass => "user.revoke-bypass",
+            Action::BypassUse => "bypass.use",
+            Action::Login => "login",
+            Action::Lockout => "lockout",
+            Action::EnrolStart => "enrol.start",
+            Action::EnrolConfirm => "enrol.confirm",
+            Action::Unenrol => "unenrol",
+            Action::Passwd => "passwd",
+            Action::RecoveryCodesRegenerate => "recovery-codes.regenerate",
+            Action::KeyRotate => "key.rotate",
+            Action::Backup => "backup",
+            Action::DbCopy => "db.copy",
+        }
+    }
+
+    /// It changes the clinic's settings: their seal is stamped with the latest such.
+    pub fn changes_settings(self) -> bool {
+        matches!(
+            self,
+            Action::ClinicInit
+                | Action::ClinicSetName
+                | Action::ClinicRequire2fa
+                | Action::ClinicSet
+        )
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One entry's content, as sealed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Record {
@@ -40,12 +152,24 @@ pub const SEAL_VERSION: u8 = 2;
 /// The seal of entry `seq`, chained to the previous entry's seal (version 2): every
 /// field, an absent one told apart from any text, and whether the clock was pinned.
 pub fn seal(keys: &Keys, previous: &[u8], seq: i64, record: &Record) -> [u8; 32] {
-    // Absent: one 0 byte; present: 1, then the text (each part is length-prefixed).
+    with_parts(b"entry-v2", previous, seq, record, |parts| keys.audit_mac(parts))
+}
+
+/// Hands `use_parts` what version 2 seals and the digest cover, in order: a tag, the
+/// previous link, the number, every field (an absent one told apart from any text by
+/// a leading 0 or 1), and whether the clock was pinned.
+fn with_parts<R>(
+    tag: &[u8],
+    previous: &[u8],
+    seq: i64,
+    record: &Record,
+    use_parts: impl FnOnce(&[&[u8]]) -> R,
+) -> R {
     fn optional(v: &Option<String>) -> Vec<u8> {
         v.as_deref().map_or(vec![0], |s| [&[1u8][..], s.as_bytes()].concat())
     }
-    keys.audit_mac(&[
-        b"entry-v2",
+    use_parts(&[
+        tag,
         previous,
         &seq.to_be_bytes(),
         &record.at.to_be_bytes(),
@@ -90,25 +214,14 @@ pub fn head_seal(keys: &Keys, seq: i64, last: &[u8], digest: &[u8]) -> [u8; 32] 
 /// a trail with a chosen digest.
 pub fn digest(previous: &[u8], seq: i64, record: &Record) -> [u8; 32] {
     use sha2::Digest as _;
-    let optional =
-        |v: &Option<String>| v.as_deref().map_or(vec![0], |s| [&[1u8][..], s.as_bytes()].concat());
-    let mut h = sha2::Sha256::new();
-    for part in [
-        &b"clinic2fa audit digest v1"[..],
-        previous,
-        &seq.to_be_bytes(),
-        &record.at.to_be_bytes(),
-        record.actor.as_bytes(),
-        record.action.as_bytes(),
-        &optional(&record.subject),
-        record.outcome.as_bytes(),
-        &optional(&record.detail),
-        &[u8::from(record.pinned_clock)],
-    ] {
-        h.update((part.len() as u64).to_be_bytes());
-        h.update(part);
-    }
-    h.finalize().into()
+    with_parts(b"clinic2fa audit digest v1", previous, seq, record, |parts| {
+        let mut h = sha2::Sha256::new();
+        for part in parts {
+            h.update((part.len() as u64).to_be_bytes());
+            h.update(part);
+        }
+        h.finalize().into()
+    })
 }
 
 /// An entry of the trail as written down off the machine (`audit head`): its number
@@ -388,6 +501,14 @@ mod tests {
         );
         let pinned = Record { pinned_clock: true, ..record(1) };
         assert_ne!(seal(&keys, &GENESIS, 1, &absent), seal(&keys, &GENESIS, 1, &pinned));
+    }
+
+    #[test]
+    fn every_action_has_its_own_name() {
+        let mut names: Vec<&str> = Action::ALL.iter().map(|a| a.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Action::ALL.len());
     }
 
     #[test]

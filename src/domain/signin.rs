@@ -9,6 +9,7 @@
 //! writes no bookkeeping of its own, so no path can forget a reset or add one.
 
 use crate::domain::account::Account;
+use crate::domain::audit::Action;
 use crate::domain::settings::Clinic;
 use crate::domain::time::Timestamp;
 use crate::error::exit;
@@ -50,14 +51,14 @@ impl Purpose {
     ];
 
     /// The audit trail's name for the attempt.
-    pub fn action(self) -> &'static str {
+    pub fn action(self) -> Action {
         match self {
-            Purpose::Login | Purpose::LoginReplacingPassword => "login",
-            Purpose::Enrol => "enrol.start",
-            Purpose::EnrolConfirm | Purpose::EnrolAtLogin => "enrol.confirm",
-            Purpose::Unenrol => "unenrol",
-            Purpose::Passwd => "passwd",
-            Purpose::RecoveryCodes => "recovery-codes.regenerate",
+            Purpose::Login | Purpose::LoginReplacingPassword => Action::Login,
+            Purpose::Enrol => Action::EnrolStart,
+            Purpose::EnrolConfirm | Purpose::EnrolAtLogin => Action::EnrolConfirm,
+            Purpose::Unenrol => Action::Unenrol,
+            Purpose::Passwd => Action::Passwd,
+            Purpose::RecoveryCodes => Action::RecoveryCodesRegenerate,
         }
     }
 
@@ -245,7 +246,7 @@ pub enum Verdict {
 /// One audit entry, by (and about) the person signing in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Note {
-    pub action: &'static str,
+    pub action: Action,
     pub outcome: &'static str,
     pub detail: Option<String>,
 }
@@ -369,7 +370,7 @@ fn rules(f: &Facts<'_>, effects: &mut Vec<Effect>) -> Verdict {
     if is_login && account.bypass_at(f.now).is_some() {
         effects.push(Effect::SpendBypass);
         effects.push(Effect::Audit(Note {
-            action: "bypass.use",
+            action: Action::BypassUse,
             outcome: "spent",
             detail: Some(
                 if account.enrolled { "authenticator removed" } else { "no authenticator" }
@@ -492,7 +493,7 @@ fn allow(
     // Set up at login: an enrolment, and the sign-in it completes.
     if f.purpose == Purpose::EnrolAtLogin {
         effects.push(Effect::Audit(Note {
-            action: "login",
+            action: Action::Login,
             outcome: "success",
             detail: Some("totp (enrolled at login)".to_owned()),
         }));
@@ -516,7 +517,7 @@ fn count_failure(f: &Facts<'_>, account: &Account, effects: &mut Vec<Effect>) {
     if let Some(until) = lockout_after(account.failed_logins + 1, f.clinic, f.now) {
         effects.push(Effect::Lock { until });
         effects.push(Effect::Audit(Note {
-            action: "lockout",
+            action: Action::Lockout,
             outcome: "locked",
             detail: Some(format!("until {until}")),
         }));

@@ -6,38 +6,29 @@
 
 use anyhow::Context as _;
 
-use crate::domain::audit::{self as chain, GENESIS, Head, Listed, Record, Stored};
+use crate::domain::audit::{self as chain, Action, GENESIS, Head, Listed, Record, Stored};
 use crate::domain::time::Timestamp;
 use crate::store::Db;
-use crate::store::sql::{Row, Value, args};
+use crate::store::sql::{Kind, Row, Value, args};
 
 #[derive(Debug)]
 pub struct Entry<'a> {
     pub at: Timestamp,
     /// The operating-system user for admin commands; the account for staff commands.
     pub actor: &'a str,
-    pub action: &'a str,
+    pub action: Action,
     pub subject: Option<&'a str>,
     pub outcome: &'a str,
     pub detail: Option<&'a str>,
 }
 
-/// Whether this process's clock is pinned by `CLINIC2FA_NOW`: every entry it writes
-/// says so. Set once by the command layer, at start-up.
-static CLOCK_PINNED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-
-/// Marks every entry this process writes as written under a pinned clock.
-pub fn mark_clock_pinned() {
-    let _ = CLOCK_PINNED.set(true);
-}
-
 impl Entry<'_> {
-    fn record(&self) -> Record {
+    fn record(&self, pinned_clock: bool) -> Record {
         Record {
-            pinned_clock: *CLOCK_PINNED.get().unwrap_or(&false),
+            pinned_clock,
             at: self.at.unix(),
             actor: self.actor.to_owned(),
-            action: self.action.to_owned(),
+            action: self.action.as_str().to_owned(),
             subject: self.subject.map(str::to_owned),
             outcome: self.outcome.to_owned(),
             detail: self.detail.map(str::to_owned),
@@ -79,7 +70,7 @@ pub fn record(db: &Db<'_>, entry: &Entry<'_>) -> anyhow::Result<()> {
     // The switch as sealed: turning it off by hand is not honoured.
     let to_syslog = crate::store::clinic::get(db)?.audit_syslog;
     let seq = head.seq + 1;
-    let record = entry.record();
+    let record = entry.record(db.pinned_clock);
     let seal = chain::seal(db.keys, &head.last, seq, &record);
     let digest = chain::digest(&head.digest, seq, &record);
     db.execute(
@@ -89,7 +80,7 @@ pub fn record(db: &Db<'_>, entry: &Entry<'_>) -> anyhow::Result<()> {
         args![
             entry.at.unix(),
             entry.actor,
-            entry.action,
+            entry.action.as_str(),
             entry.subject,
             entry.outcome,
             entry.detail,
@@ -149,9 +140,9 @@ pub fn reseal_all(old: &Db<'_>, new: &Db<'_>) -> anyhow::Result<()> {
                 _ => chain::seal(new.keys, &last, seq, &entry.record),
             };
             last = seal.to_vec();
-            resealed.push((id, last.clone()));
+            resealed.push((id, vec![Value::from(last.clone())]));
         }
-        new.update_each("audit_log", "id", "seal", &resealed)?;
+        new.update_each("audit_log", "id", &[("seal", Kind::Blob)], &resealed)?;
         after_id = last_id;
     }
     let digest = walk.digest();
@@ -385,7 +376,7 @@ mod tests {
             let e = Entry {
                 at: Timestamp::from_unix(1_795_798_800),
                 actor: "it",
-                action: "user.add",
+                action: Action::UserAdd,
                 subject: Some(&subject),
                 outcome: "ok",
                 detail: None,

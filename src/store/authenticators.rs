@@ -10,7 +10,7 @@ use crate::domain::account::Account;
 use crate::domain::time::Timestamp;
 use crate::domain::totp::TotpSecret;
 use crate::store::Db;
-use crate::store::sql::args;
+use crate::store::sql::{Kind, args};
 
 /// Which of an account's two secrets a sealed blob is.
 #[derive(Debug, Clone, Copy)]
@@ -65,9 +65,9 @@ fn rewrite_secrets(
         let Some(&(last, _)) = page.last() else { return Ok(()) };
         let sealed = page
             .into_iter()
-            .map(|(account_id, secret)| Ok((account_id, reseal(account_id, secret)?)))
+            .map(|(account_id, secret)| Ok((account_id, vec![reseal(account_id, secret)?.into()])))
             .collect::<anyhow::Result<Vec<_>>>()?;
-        db.update_each(table, "account_id", "secret", &sealed)?;
+        db.update_each(table, "account_id", &[("secret", Kind::Blob)], &sealed)?;
         after = last;
     }
 }

@@ -120,6 +120,8 @@ pub struct Store {
     conn: Conn,
     location: Location,
     keys: Keys,
+    /// "Now" is pinned (`CLINIC2FA_NOW`): every entry written says so.
+    pinned_clock: bool,
     /// What opening found worth telling the person (files others can read, a key
     /// file made): the store never prints; the command shows these.
     pub notices: Notices,
@@ -142,12 +144,14 @@ pub struct Db<'a> {
     pub keys: &'a Keys,
     /// Inside a write transaction: what it changed, to seal before it commits.
     changes: Option<&'a RefCell<seals::Changes>>,
+    /// The entries it writes are marked as written under a pinned clock.
+    pub(crate) pinned_clock: bool,
 }
 
 impl<'a> Db<'a> {
     /// Outside a write transaction (reads, snapshots, a schema's making).
     pub fn new(sql: Sql<'a>, keys: &'a Keys) -> Db<'a> {
-        Db { sql, keys, changes: None }
+        Db { sql, keys, changes: None, pinned_clock: false }
     }
 }
 
@@ -157,10 +161,11 @@ impl<'a> Db<'a> {
 fn tracked<T>(
     sql: Sql<'_>,
     keys: &Keys,
+    pinned_clock: bool,
     change: impl FnOnce(&Db<'_>) -> anyhow::Result<T>,
 ) -> anyhow::Result<(T, Vec<String>)> {
     let changes = RefCell::new(seals::Changes::default());
-    let db = Db { sql, keys, changes: Some(&changes) };
+    let db = Db { sql, keys, changes: Some(&changes), pinned_clock };
     seals::check_key(&db)?;
     let value = change(&db)?;
     seals::finish(&db)?;
@@ -220,7 +225,8 @@ impl Store {
             sqlite::set_pragmas(c)
                 .with_context(|| format!("could not set up the database {location}"))?;
         }
-        let mut store = Store { conn, location: location.clone(), keys, notices };
+        let mut store =
+            Store { conn, location: location.clone(), keys, pinned_clock: false, notices };
         // The version was read above: a database already up to date is not asked again.
         if version < migrations::latest() {
             migrations::apply(store.conn.sql(), &store.keys)
@@ -253,6 +259,13 @@ impl Store {
         Ok(store)
     }
 
+    /// Marks every entry this store writes from now on as written under a pinned
+    /// clock (`CLINIC2FA_NOW`): a backdated or future-dated entry shows.
+    pub fn pin_clock(mut self, pinned: bool) -> Store {
+        self.pinned_clock = pinned;
+        self
+    }
+
     pub fn location(&self) -> &Location {
         &self.location
     }
@@ -269,9 +282,9 @@ impl Store {
         &mut self,
         mut change: impl FnMut(&Db<'_>) -> anyhow::Result<T>,
     ) -> anyhow::Result<T> {
-        let keys = &self.keys;
+        let (keys, pinned_clock) = (&self.keys, self.pinned_clock);
         let done = in_transaction(self.conn.sql(), TransactionKind::Write, |sql| {
-            tracked(sql, keys, &mut change)
+            tracked(sql, keys, pinned_clock, &mut change)
         });
         after_transaction(done.map_err(|e| self.location.explain(e)))
     }
@@ -292,7 +305,7 @@ impl Store {
     /// only the new one. The caller has the new key safe in a file before, and swaps
     /// the files after.
     pub fn rotate_key(&mut self, new: &Keys, entry: &audit::Entry<'_>) -> anyhow::Result<()> {
-        let keys = &self.keys;
+        let (keys, pinned_clock) = (&self.keys, self.pinned_clock);
         let done = in_transaction(self.conn.sql(), TransactionKind::Write, |sql| {
             let old = Db::new(sql, keys);
             seals::check_key(&old)?;
@@ -322,7 +335,7 @@ impl Store {
                 sql::args![new.check_value().as_slice()],
             )?;
             seals::seal_everything(&renewed)?;
-            tracked(sql, new, |db| {
+            tracked(sql, new, pinned_clock, |db| {
                 audit::record(db, &audit::Entry { detail: Some(&detail), ..*entry })
             })
         });
@@ -400,7 +413,17 @@ fn wrong_key(sql: Sql<'_>, key_path: &Path, error: Error) -> Error {
         .flatten()
         .and_then(|row| row.get(0).ok())
         .flatten();
-    match check.and_then(|c| keyfile::fitting_sibling(key_path, &c)) {
+    let Some(check) = check else { return error };
+    let sibling = keyfile::fitting_sibling(key_path, &check);
+    // A rotation moves its new key from beside the key file onto it in one rename: if
+    // it is not beside it (any more), it may be in place now.
+    let in_place = || keyfile::load(key_path).is_ok_and(|k| k.derive().matches_check(&check));
+    if sibling.is_none() && in_place() {
+        return Error::Conflict(
+            "the database was re-keyed (`clinic2fa key rotate`) as this command started: nothing was changed; run the command again".into(),
+        );
+    }
+    match sibling {
         Some(fits) => Error::Database(format!(
             "the database was re-keyed (`clinic2fa key rotate`) but its key file {} was not replaced: the key that fits is {}. Move it to {} (keep the other as the old key) and run the command again",
             key_path.display(),
@@ -430,6 +453,7 @@ pub struct Created {
 pub fn create(
     location: &Location,
     key_path: &Path,
+    pinned_clock: bool,
     setup: impl FnOnce(&Db<'_>) -> anyhow::Result<()>,
 ) -> anyhow::Result<Created> {
     let mut files = vec![(key_path, "a key file")];
@@ -453,7 +477,7 @@ pub fn create(
         let mut outbox = Vec::new();
         let mut first_entries = |sql: Sql<'_>| match setup.take() {
             Some(setup) => {
-                outbox = tracked(sql, &keys, setup)?.1;
+                outbox = tracked(sql, &keys, pinned_clock, setup)?.1;
                 Ok(())
             }
             None => anyhow::bail!("init's set-up cannot be tried twice"),

@@ -22,12 +22,13 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use crate::domain::account::Account;
+use crate::domain::audit::Action;
 use crate::domain::keys::Keys;
 use crate::domain::settings::Clinic;
 use crate::domain::time::Timestamp;
 use crate::error::Error;
 use crate::store::Db;
-use crate::store::sql::{Value, args};
+use crate::store::sql::{Kind, Value, args};
 
 /// What a write transaction changed, so that [`finish`] seals it, and what it has
 /// already checked.
@@ -47,8 +48,9 @@ pub struct Changes {
 
 /// The audit actions that change the clinic's settings: the settings' stamp is the
 /// latest of them.
-pub const SETTINGS_ACTIONS: [&str; 4] =
-    ["clinic.init", "clinic.set-name", "clinic.require-2fa", "clinic.set"];
+fn settings_actions() -> Vec<&'static str> {
+    Action::ALL.into_iter().filter(|a| a.changes_settings()).map(Action::as_str).collect()
+}
 
 impl Db<'_> {
     fn changes(&self) -> Option<std::cell::RefMut<'_, Changes>> {
@@ -78,11 +80,11 @@ impl Db<'_> {
 
     /// An audit entry `action` about `subject` was written, with this system-log line
     /// if any.
-    pub(crate) fn wrote_entry(&self, action: &str, subject: Option<&str>, line: Option<String>) {
+    pub(crate) fn wrote_entry(&self, action: Action, subject: Option<&str>, line: Option<String>) {
         if let Some(mut c) = self.changes() {
             c.subjects.extend(subject.map(str::to_owned));
             // The settings' stamp is their latest entry: they are sealed anew.
-            c.settings_touched |= SETTINGS_ACTIONS.contains(&action);
+            c.settings_touched |= action.changes_settings();
             c.outbox.extend(line);
         }
     }
@@ -283,8 +285,9 @@ pub fn credentials_of(db: &Db<'_>, id: i64) -> anyhow::Result<[u8; 32]> {
 
 /// The trail's latest entry that changed the settings.
 pub fn settings_stamp(db: &Db<'_>) -> anyhow::Result<i64> {
-    let list: Vec<String> = (1..=SETTINGS_ACTIONS.len()).map(|i| format!("?{i}")).collect();
-    let values: Vec<Value> = SETTINGS_ACTIONS.iter().map(|a| Value::from(*a)).collect();
+    let actions = settings_actions();
+    let list: Vec<String> = (1..=actions.len()).map(|i| format!("?{i}")).collect();
+    let values: Vec<Value> = actions.into_iter().map(Value::from).collect();
     let row = db.query_one(
         &format!("SELECT max(seq) FROM audit_log WHERE action IN ({})", list.join(", ")),
         &values,
@@ -413,15 +416,20 @@ pub fn for_each_page(
 /// Seals every account and the settings (the upgrade that brought seals, and a key
 /// rotation once every row was checked with the old key).
 pub fn seal_everything(db: &Db<'_>) -> anyhow::Result<()> {
+    const COLUMNS: [(&str, Kind); 3] =
+        [("seal", Kind::Blob), ("stamp", Kind::Int), ("credentials", Kind::Blob)];
+    let mut page = Vec::new();
     for_each_page(db, |account, found, digest| {
         let stamp = found.latest_entry.unwrap_or(0);
         let seal = account_seal(db.keys, account, digest, stamp);
-        db.execute(
-            "UPDATE accounts SET seal = ?2, stamp = ?3, credentials = ?4 WHERE id = ?1",
-            args![account.id, seal.as_slice(), stamp, digest.as_slice()],
-        )?;
+        page.push((account.id, vec![seal.to_vec().into(), stamp.into(), digest.to_vec().into()]));
+        // A statement a page: written as the pages are read, in little memory.
+        if page.len() == PAGE as usize {
+            db.update_each("accounts", "id", &COLUMNS, &std::mem::take(&mut page))?;
+        }
         Ok(())
     })?;
+    db.update_each("accounts", "id", &COLUMNS, &page)?;
     reseal_settings(db)
 }
 

@@ -11,6 +11,22 @@ use std::collections::HashMap;
 
 use anyhow::Context as _;
 
+/// The type of a column [`Sql::update_each`] writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Int,
+    Blob,
+}
+
+impl Kind {
+    fn postgres_type(self) -> &'static str {
+        match self {
+            Kind::Int => "BIGINT",
+            Kind::Blob => "BYTEA",
+        }
+    }
+}
+
 /// A value in or out of a statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Value {
@@ -233,34 +249,51 @@ impl Sql<'_> {
         }
     }
 
-    /// Sets `column` to a new value in each row of `table` whose `key` is given, in one
-    /// statement: `rows` of (key, value). A statement a page, not a row: on PostgreSQL
-    /// every statement is a round trip. (PostgreSQL must be told the types of a
-    /// `VALUES` list's parameters; SQLite must not, or it would convert the bytes.)
+    /// Sets `columns` to new values in each row of `table` whose `key` is given, in one
+    /// statement: `rows` of (key, values in the order of `columns`). A statement a
+    /// page, not a row: on PostgreSQL every statement is a round trip. (PostgreSQL must
+    /// be told the types of a `VALUES` list's parameters; SQLite must not, or it would
+    /// convert the bytes.)
     pub fn update_each(
         &self,
         table: &str,
         key: &str,
-        column: &str,
-        rows: &[(i64, Vec<u8>)],
+        columns: &[(&str, Kind)],
+        rows: &[(i64, Vec<Value>)],
     ) -> anyhow::Result<()> {
         if rows.is_empty() {
             return Ok(());
         }
+        let width = columns.len() + 1;
+        let cast = |n: usize, kind: &str| match self.engine() {
+            Engine::Sqlite => format!("?{n}"),
+            Engine::Postgres => format!("CAST(?{n} AS {kind})"),
+        };
         let tuples: Vec<String> = (0..rows.len())
-            .map(|i| match self.engine() {
-                Engine::Sqlite => format!("(?{}, ?{})", 2 * i + 1, 2 * i + 2),
-                Engine::Postgres => {
-                    format!("(CAST(?{} AS BIGINT), CAST(?{} AS BYTEA))", 2 * i + 1, 2 * i + 2)
+            .map(|i| {
+                let mut cells = vec![cast(width * i + 1, "BIGINT")];
+                for (j, (_, kind)) in columns.iter().enumerate() {
+                    cells.push(cast(width * i + 2 + j, kind.postgres_type()));
                 }
+                format!("({})", cells.join(", "))
             })
             .collect();
+        let set: Vec<String> = columns
+            .iter()
+            .enumerate()
+            .map(|(j, (name, _))| format!("{name} = v.column{}", j + 2))
+            .collect();
         let sql = format!(
-            "UPDATE {table} SET {column} = v.column2 FROM (VALUES {}) AS v WHERE {table}.{key} = v.column1",
+            "UPDATE {table} SET {} FROM (VALUES {}) AS v WHERE {table}.{key} = v.column1",
+            set.join(", "),
             tuples.join(", ")
         );
-        let values: Vec<Value> =
-            rows.iter().flat_map(|(k, v)| [Value::Int(*k), Value::Blob(v.clone())]).collect();
+        let mut values = Vec::with_capacity(rows.len() * width);
+        for (k, row) in rows {
+            anyhow::ensure!(row.len() == columns.len(), "{table}: a row of the wrong width");
+            values.push(Value::Int(*k));
+            values.extend(row.iter().cloned());
+        }
         let changed = self.execute(&sql, &values)?;
         anyhow::ensure!(
             changed == rows.len() as u64,

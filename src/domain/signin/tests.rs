@@ -384,10 +384,10 @@ fn every_attempt_leaves_one_audit_entry_of_its_own_and_lockouts_and_bypasses_the
             let expected_own = usize::from(!matches!(outcome.verdict, Verdict::Refused(_)));
             assert_eq!(own, expected_own, "{} × {purpose:?}: {notes:?}", s.name);
             let locks = outcome.effects.iter().filter(|e| matches!(e, Effect::Lock { .. })).count();
-            let lock_notes = notes.iter().filter(|n| n.action == "lockout").count();
+            let lock_notes = notes.iter().filter(|n| n.action == Action::Lockout).count();
             assert_eq!(locks, lock_notes, "{} × {purpose:?}", s.name);
             let bypasses = outcome.effects.iter().filter(|e| **e == Effect::SpendBypass).count();
-            assert_eq!(bypasses, notes.iter().filter(|n| n.action == "bypass.use").count());
+            assert_eq!(bypasses, notes.iter().filter(|n| n.action == Action::BypassUse).count());
             if let Verdict::Denied(reason) = outcome.verdict {
                 let denial = notes.iter().find(|n| n.action == purpose.action()).unwrap();
                 assert_eq!(
