@@ -161,8 +161,10 @@ pub fn attempt(
     request: Request<'_>,
 ) -> anyhow::Result<Attempted> {
     let Request { purpose, username, credential, mut offered, mut materials } = request;
-    // One snapshot: the account and its credentials read together are checked together.
-    let seen = store.snapshot(|db| accounts::find(db, username))?;
+    // As stored, unchecked: it only says which hash the password is checked against
+    // (slow, so outside the lock). Nothing is decided on it: the decision reads the
+    // account again, checked against its seal, inside the transaction.
+    let seen = accounts::find_unverified(&store.db(), username)?;
     // For [`Effect::UpgradePasswordHash`]: made when the stored hash is outdated.
     let mut upgraded_hash = None;
     let (password_ok, checked_hash) = match (credential, &seen) {

@@ -148,7 +148,7 @@ fn remove(ctx: &Context, username: &str, yes: bool) -> anyhow::Result<u8> {
     let username = Username::parse(username)?;
     let mut store = ctx.open_store()?;
     // An account that no longer verifies can still be removed (and added again).
-    let account = accounts::find_for_removal(&store.db(), &username)?.ok_or_else(|| {
+    let account = accounts::find_unverified(&store.db(), &username)?.ok_or_else(|| {
         Error::NotFound(format!("no user \"{username}\": `clinic2fa user list` shows the accounts"))
     })?;
     if !yes {

@@ -134,9 +134,10 @@ pub fn find(db: &Db<'_>, username: &Username) -> anyhow::Result<Option<Account>>
     Ok(Some(account))
 }
 
-/// The account as stored, checked or not: only for removing it (an admin may remove
-/// an account that no longer verifies, and add it again).
-pub fn find_for_removal(db: &Db<'_>, username: &Username) -> anyhow::Result<Option<Account>> {
+/// The account as stored, checked or not: for removing it (an admin may remove an
+/// account that no longer verifies, and add it again), and for what is read again,
+/// checked, before anything is decided on it.
+pub fn find_unverified(db: &Db<'_>, username: &Username) -> anyhow::Result<Option<Account>> {
     let row = db
         .query_opt(&format!("{} WHERE username = ?1", select()), args![username.as_str()])
         .with_context(|| format!("could not read the account {username}"))?;
