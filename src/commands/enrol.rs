@@ -20,7 +20,7 @@ const CONFIRM_TRIES: u32 = 3;
 pub fn run(ctx: &Context, args: &EnrolArgs) -> anyhow::Result<u8> {
     let username = Username::parse(&args.username)?;
     let confirm = args.confirm.as_deref().map(Code::parse).transpose()?;
-    let offered = Offered::from_args(&args.code)?;
+    let offered = signin::offered_from_args(&args.code)?;
     let password = input::current_password(ctx, &args.password)?;
     // Confirming proves the new code, not a current one: nothing more to read for it.
     let (purpose, offered, materials) = match confirm {
@@ -39,10 +39,11 @@ pub fn run(ctx: &Context, args: &EnrolArgs) -> anyhow::Result<u8> {
         offered,
         materials,
     };
-    let attempted = match signin::attempt(ctx, &mut store, request)?.allowed(ctx, &username)? {
-        Ok(attempted) => attempted,
-        Err(refused) => return Ok(refused),
-    };
+    let attempted =
+        match signin::allowed(signin::attempt(ctx, &mut store, request)?, ctx, &username)? {
+            Ok(attempted) => attempted,
+            Err(refused) => return Ok(refused),
+        };
     if let Some(codes) = &attempted.issued_codes {
         return show_enrolled(ctx, &username, codes);
     }
@@ -215,7 +216,7 @@ fn own_account(
     recovery_codes: Option<Prepared>,
 ) -> anyhow::Result<Result<Username, u8>> {
     let username = Username::parse(&args.username)?;
-    let offered = Offered::from_args(&args.code)?;
+    let offered = signin::offered_from_args(&args.code)?;
     if matches!(offered, Some(Offered::Nothing)) && !ctx.interactive {
         return Err(Error::Usage(format!(
             "{what} needs a current code: pass --code CODE (or --recovery-code CODE)"
@@ -233,5 +234,5 @@ fn own_account(
         materials: Materials { recovery_codes, ..Materials::default() },
     };
     let attempted = signin::attempt(ctx, &mut store, request)?;
-    Ok(attempted.allowed(ctx, &username)?.map(|_| username))
+    Ok(signin::allowed(attempted, ctx, &username)?.map(|_| username))
 }

@@ -20,7 +20,7 @@ use crate::ui::{enrolment, prompt, signin as shown};
 
 pub fn run(ctx: &Context, args: &LoginArgs) -> anyhow::Result<u8> {
     let username = Username::parse(&args.username)?;
-    let offered = signin::Offered::from_args(&args.code)?;
+    let offered = signin::offered_from_args(&args.code)?;
     let password = input::current_password(ctx, &args.password)?;
     let offered = input::offered(ctx, offered)?;
     let mut store = ctx.open_store()?;
@@ -146,7 +146,7 @@ fn finish(
                 )),
             }
         }
-        Verdict::Denied(_) => Ok(attempted.report(ctx, username)),
+        Verdict::Denied(_) => Ok(signin::report_attempt(&attempted, ctx, username)),
         Verdict::Refused(refusal) => Err(signin::refused(username, refusal)),
     }
 }

@@ -2,7 +2,7 @@
 //! saved by the sign-in pipeline's `SetPassword` effect once the person is proved.
 
 use crate::cli::OwnAccountArgs;
-use crate::commands::signin::{self, Credential, Materials, Offered, Request};
+use crate::commands::signin::{self, Credential, Materials, Request};
 use crate::commands::{Context, input};
 use crate::domain::password;
 use crate::domain::signin::Purpose;
@@ -12,7 +12,7 @@ use crate::ui;
 
 pub fn run(ctx: &Context, args: &OwnAccountArgs) -> anyhow::Result<u8> {
     let username = Username::parse(&args.username)?;
-    let offered = Offered::from_args(&args.code)?;
+    let offered = signin::offered_from_args(&args.code)?;
     let current = input::current_password(ctx, &args.password)?;
     let new = input::changed_password(ctx, &args.password, &username, Some(&current))?;
     let offered = input::offered(ctx, offered)?;
@@ -27,7 +27,9 @@ pub fn run(ctx: &Context, args: &OwnAccountArgs) -> anyhow::Result<u8> {
         offered,
         materials: Materials { new_password_hash, ..Materials::default() },
     };
-    if let Err(refused) = signin::attempt(ctx, &mut store, request)?.allowed(ctx, &username)? {
+    if let Err(refused) =
+        signin::allowed(signin::attempt(ctx, &mut store, request)?, ctx, &username)?
+    {
         return Ok(refused);
     }
     let json = ui::signin::password_changed_json(&username);

@@ -1,333 +1,61 @@
-//! The one way a command authenticates a person: gather the facts for
-//! [`signin::decide`], and apply the effects it returns inside one transaction. No
-//! command counts a failure, resets the count, spends a code or writes a sign-in's
-//! audit entry itself: [`apply`] is the only place that does, and only what
-//! `decide` listed.
-
-use zeroize::Zeroizing;
+//! The command line's door to the sign-in pipeline (`crate::pipeline`): the arguments
+//! it takes a code from, the prompt it asks one at, and how a denial is shown.
 
 use crate::cli::CodeInput;
 use crate::commands::Context;
 use crate::domain::account::Account;
-use crate::domain::password;
 use crate::domain::recovery::RecoveryCode;
-use crate::domain::settings::Clinic;
-use crate::domain::signin::{self, DenyReason, Effect, Facts, NewCode, Proof, Purpose, Verdict};
-use crate::domain::time::Timestamp;
-use crate::domain::totp::{self, Code, TotpSecret};
+use crate::domain::signin::{self, DenyReason, Verdict};
+use crate::domain::totp::Code;
 use crate::domain::username::Username;
 use crate::error::Error;
-use crate::store::{self, Db, Store, accounts, audit, authenticators, recovery_codes};
+use crate::pipeline::{self, Step};
+pub use crate::pipeline::{Attempted, Credential, Materials, Offered, Prepared, Request, Started};
+use crate::store::Store;
 use crate::ui::{self, prompt};
 
-/// How long a new secret waits for its confirming code.
-const PENDING_SECONDS: i64 = 10 * 60;
-
-/// The second factor a person offered.
-#[derive(Debug, Clone)]
-pub enum Offered {
-    Nothing,
-    Totp(Code),
-    RecoveryCode(RecoveryCode),
-}
-
-impl Offered {
-    /// From `--code` / `--recovery-code`, checked for form before anything else runs.
-    /// `None`: `--recovery-code -`, to be read from stdin once the passwords are.
-    pub fn from_args(input: &CodeInput) -> Result<Option<Offered>, Error> {
-        match (&input.code, &input.recovery_code) {
-            (Some(code), _) => Ok(Some(Offered::Totp(Code::parse(code)?))),
-            (None, Some(code)) if code == "-" => Ok(None),
-            (None, Some(code)) => Ok(Some(Offered::RecoveryCode(RecoveryCode::parse(code)?))),
-            (None, None) => Ok(Some(Offered::Nothing)),
-        }
-    }
-
-    /// What the person types at the prompt: a 6-digit code or a recovery code.
-    pub fn from_typed(typed: &str) -> Result<Offered, Error> {
-        Code::parse(typed).map(Offered::Totp).or_else(|_| {
-            RecoveryCode::parse(typed).map(Offered::RecoveryCode).map_err(|_| {
-                Error::Usage(
-                    "type the 6-digit code from the app, or a recovery code like abcd-efgh-ijkl-mnop"
-                        .into(),
-                )
-            })
-        })
+/// From `--code` / `--recovery-code`, checked for form before anything else runs.
+/// `None`: `--recovery-code -`, to be read from stdin once the passwords are.
+pub fn offered_from_args(input: &CodeInput) -> Result<Option<Offered>, Error> {
+    match (&input.code, &input.recovery_code) {
+        (Some(code), _) => Ok(Some(Offered::Totp(Code::parse(code)?))),
+        (None, Some(code)) if code == "-" => Ok(None),
+        (None, Some(code)) => Ok(Some(Offered::RecoveryCode(RecoveryCode::parse(code)?))),
+        (None, None) => Ok(Some(Offered::Nothing)),
     }
 }
 
-/// How the person proves their password.
-#[derive(Debug, Clone, Copy)]
-pub enum Credential<'a> {
-    /// Typed for this attempt: checked against the stored hash.
-    Password(&'a Zeroizing<String>),
-    /// Checked earlier in this command against this stored hash (the steps a sign-in at
-    /// a terminal goes on to). Still good only while the stored hash is the same.
-    Verified(&'a str),
-}
-
-/// A new secret awaiting its first code, for [`PENDING_SECONDS`].
-#[derive(Debug, Clone)]
-pub struct Started {
-    pub secret: TotpSecret,
-    pub expires_at: Timestamp,
-}
-
-impl Started {
-    pub fn new(now: Timestamp) -> anyhow::Result<Self> {
-        Ok(Started {
-            secret: TotpSecret::generate()?,
-            expires_at: now.plus_seconds(PENDING_SECONDS),
-        })
-    }
-}
-
-/// Recovery codes made ahead of the transaction that stores them.
-#[derive(Debug, Clone)]
-pub struct Prepared {
-    pub codes: Vec<RecoveryCode>,
-}
-
-impl Prepared {
-    pub fn new() -> anyhow::Result<Self> {
-        Ok(Prepared { codes: RecoveryCode::generate_set()? })
-    }
-}
-
-/// What effects may need, made before the transaction: hashing is slow, and the write
-/// lock is held only for deciding and applying.
-#[derive(Debug, Default)]
-pub struct Materials {
-    /// For [`Effect::SetPassword`].
-    pub new_password_hash: Option<String>,
-    /// For [`Effect::StartEnrolment`].
-    pub started: Option<Started>,
-    /// For [`Effect::ActivateEnrolment`] and [`Effect::ReplaceRecoveryCodes`].
-    pub recovery_codes: Option<Prepared>,
-}
-
-/// One attempt: who, proving what, for which purpose.
-#[derive(Debug)]
-pub struct Request<'a> {
-    pub purpose: Purpose,
-    pub username: &'a Username,
-    pub credential: Credential<'a>,
-    /// A code of the active authenticator, or (for the purposes that set one up) a code
-    /// of the new one.
-    pub offered: Offered,
-    pub materials: Materials,
-}
-
-/// How an attempt ended, with what the command shows.
-#[derive(Debug)]
-pub struct Attempted {
-    pub verdict: Verdict,
-    /// The account as the decision saw it (before its effects).
-    pub account: Option<Account>,
-    pub clinic: Clinic,
-    /// The stored hash the password was checked against (or the one the effects put
-    /// in its place): a later step of the same command passes it as
-    /// [`Credential::Verified`].
-    pub password_hash: Option<String>,
-    /// Recovery codes the effects issued, to be shown once.
-    pub issued_codes: Option<Vec<RecoveryCode>>,
-    /// The secret the effects started, to be shown for set-up.
-    pub started: Option<Started>,
-    /// A wrong code that a phone clock this many minutes off would have made.
-    pub clock_off_minutes: Option<i64>,
-    /// Let in within the enrolment grace: until when.
-    pub enrolment_due: Option<Timestamp>,
-}
-
-impl Attempted {
-    /// For commands with nothing more to do on a refusal: allowed, `Ok(self)`; denied,
-    /// reported and `Err(exit code)`; refused (not applicable), an error for `main`.
-    pub fn allowed(self, ctx: &Context, username: &Username) -> anyhow::Result<Result<Self, u8>> {
-        match self.verdict {
-            Verdict::Allowed { .. } => Ok(Ok(self)),
-            Verdict::Denied(_) => Ok(Err(self.report(ctx, username))),
-            Verdict::Refused(refusal) => Err(refused(username, refusal)),
-        }
-    }
-}
-
-/// Authenticates once: the password first (outside any transaction: it is the slow
-/// part), then, inside one immediate transaction, the facts as they are now, the
-/// decision, and its effects. At a terminal, a missing code is asked for and the
-/// attempt made again.
+/// One attempt through the pipeline; at a terminal, a missing code is asked for and
+/// offered, as often as the person leaves it out.
 pub fn attempt(
     ctx: &Context,
     store: &mut Store,
     request: Request<'_>,
 ) -> anyhow::Result<Attempted> {
-    let Request { purpose, username, credential, mut offered, mut materials } = request;
-    // As stored, unchecked: it only says which hash the password is checked against
-    // (slow, so outside the lock). Nothing is decided on it: the decision reads the
-    // account again, checked against its seal, inside the transaction.
-    let seen = accounts::find_unverified(&store.db(), username)?;
-    // For [`Effect::UpgradePasswordHash`]: made when the stored hash is outdated.
-    let mut upgraded_hash = None;
-    let (password_ok, checked_hash) = match (credential, &seen) {
-        (Credential::Password(p), Some(account)) => {
-            let ok = password::verify(p, &account.password_hash)?;
-            if ok && password::is_outdated(&account.password_hash) {
-                upgraded_hash = Some(password::hash(p)?);
-            }
-            (ok, Some(account.password_hash.clone()))
-        }
-        // An unknown user costs the same argon2 work, so timing tells nothing.
-        (Credential::Password(p), None) => (password::verify_dummy(p)?, None),
-        (Credential::Verified(hash), _) => (true, Some(hash.to_owned())),
-    };
+    let caller = pipeline::Caller { now: ctx.now, at_terminal: ctx.interactive };
+    let mut step = pipeline::attempt(&caller, store, request)?;
     loop {
-        let ahead = look_ahead(ctx, store, purpose, seen.as_ref(), password_ok, &offered)?;
-        if ahead.new_code_matches && materials.recovery_codes.is_none() {
-            materials.recovery_codes = Some(Prepared::new()?);
-        }
-        let step = store.write(|tx| {
-            // Decided on the account as it is now, inside the write lock: a concurrent
-            // attempt may have used a code, counted a failure or locked it meanwhile.
-            let account = accounts::find(tx, username)?;
-            let unchanged = account
-                .as_ref()
-                .zip(checked_hash.as_ref())
-                .is_some_and(|(a, checked)| &a.password_hash == checked);
-            let clinic = store::clinic::get(tx)?;
-            let proof = match &account {
-                Some(a) => proof(ctx, tx, purpose, a, &offered, ahead.recovery_code, &clinic)?,
-                None => Proof::Nothing,
-            };
-            let facts = Facts {
-                purpose,
-                account: account.as_ref(),
-                password_ok: password_ok && unchanged,
-                password_outdated: upgraded_hash.is_some(),
-                proof,
-                at_terminal: ctx.interactive,
-                clinic: &clinic,
-                now: ctx.now,
-            };
-            let outcome = signin::decide(&facts);
-            if outcome.verdict == Verdict::Denied(DenyReason::CodeRequired) && ctx.interactive {
-                return Ok(None); // nothing applied: ask, then decide again
-            }
-            let applied = match &account {
-                Some(a) => {
-                    apply(ctx, tx, a, &outcome.effects, &materials, upgraded_hash.as_deref())?
-                }
-                None => apply_unknown(ctx, tx, username, &outcome.effects)?,
-            };
-            Ok(Some(Attempted {
-                verdict: outcome.verdict,
-                account,
-                clinic,
-                password_hash: applied.password_hash.or_else(|| checked_hash.clone()),
-                issued_codes: applied.issued_codes,
-                started: applied.started.then(|| materials.started.clone()).flatten(),
-                clock_off_minutes: outcome.clock_off_minutes,
-                enrolment_due: outcome.enrolment_due,
-            }))
-        })?;
         match step {
-            Some(attempted) => return Ok(attempted),
-            None => offered = ask_for_second_factor()?,
-        }
-    }
-}
-
-/// What is worth knowing before taking the write lock, because finding it out is slow.
-#[derive(Debug, Default)]
-struct Ahead {
-    /// The unused recovery code, of those issued before look-up values (argon2
-    /// hashes), that the offered one matches.
-    recovery_code: Option<i64>,
-    /// The offered code will confirm the pending secret: hash recovery codes now.
-    new_code_matches: bool,
-}
-
-fn look_ahead(
-    ctx: &Context,
-    store: &Store,
-    purpose: Purpose,
-    seen: Option<&Account>,
-    password_ok: bool,
-    offered: &Offered,
-) -> anyhow::Result<Ahead> {
-    let Some(account) = seen else { return Ok(Ahead::default()) };
-    let db = store.db();
-    match offered {
-        // Codes issued before look-up values are argon2 hashes: each is tried, every
-        // one of them, whether or not the password was right and whatever the
-        // account's state, so the time taken tells nothing about either.
-        Offered::RecoveryCode(code) if !purpose.proves_new_authenticator() => {
-            let mut found = None;
-            for legacy in recovery_codes::unused_legacy(&db, account)? {
-                if code.matches(&legacy.hash)? && found.is_none() {
-                    found = Some(legacy.id);
-                }
+            Step::Done(attempted) => return Ok(attempted),
+            Step::NeedCode(awaiting) => {
+                step = awaiting.offer(&caller, store, ask_for_second_factor()?)?;
             }
-            Ok(Ahead { recovery_code: found, new_code_matches: false })
         }
-        Offered::Totp(code) if purpose.proves_new_authenticator() && password_ok => {
-            let window = store::clinic::get(&db)?.totp_window;
-            let matches = authenticators::pending(&db, account)?.is_some_and(|p| {
-                p.expires_at > ctx.now
-                    && totp::matching_step(&p.secret, code, ctx.now, window, None).is_some()
-            });
-            Ok(Ahead { recovery_code: None, new_code_matches: matches })
-        }
-        _ => Ok(Ahead::default()),
     }
 }
 
-/// The offered second factor, checked against the account inside the transaction.
-fn proof(
+/// For commands with nothing more to do on a refusal: allowed, `Ok(attempted)`; denied,
+/// reported and `Err(exit code)`; refused (not applicable), an error for `main`.
+pub fn allowed(
+    attempted: Attempted,
     ctx: &Context,
-    tx: &Db<'_>,
-    purpose: Purpose,
-    account: &Account,
-    offered: &Offered,
-    recovery_match: Option<i64>,
-    clinic: &Clinic,
-) -> anyhow::Result<Proof> {
-    if purpose.proves_new_authenticator() {
-        let Offered::Totp(code) = offered else { return Ok(Proof::Nothing) };
-        let window = clinic.totp_window;
-        let checked = match authenticators::pending(tx, account)? {
-            None => NewCode::NoPending,
-            Some(p) if p.expires_at <= ctx.now => NewCode::Expired(p.expires_at),
-            Some(p) => match totp::matching_step(&p.secret, code, ctx.now, window, None) {
-                Some(step) => NewCode::Matches(step),
-                None => totp::clock_offset(&p.secret, code, ctx.now, window, None)
-                    .map_or(NewCode::Wrong, NewCode::ClockOff),
-            },
-        };
-        return Ok(Proof::NewCode(checked));
+    username: &Username,
+) -> anyhow::Result<Result<Attempted, u8>> {
+    match attempted.verdict {
+        Verdict::Allowed { .. } => Ok(Ok(attempted)),
+        Verdict::Denied(_) => Ok(Err(report_attempt(&attempted, ctx, username))),
+        Verdict::Refused(refusal) => Err(refused(username, refusal)),
     }
-    Ok(match offered {
-        Offered::Nothing => Proof::Nothing,
-        Offered::Totp(code) => match authenticators::active(tx, account)? {
-            None => Proof::Totp(None),
-            Some(a) => {
-                let (window, used) = (clinic.totp_window, Some(a.last_used_step));
-                match totp::matching_step(&a.secret, code, ctx.now, window, used) {
-                    Some(step) => Proof::Totp(Some(step)),
-                    None => totp::clock_offset(&a.secret, code, ctx.now, window, used)
-                        .map_or(Proof::Totp(None), Proof::ClockOff),
-                }
-            }
-        },
-        // One keyed look-up, checked whatever the password and the account's state;
-        // a code issued before look-up values was matched before the write lock:
-        // still unused now? A concurrent sign-in may have spent it.
-        Offered::RecoveryCode(code) => Proof::RecoveryCode(
-            match (recovery_codes::find_unused(tx, account, code)?, recovery_match) {
-                (Some(id), _) => Some(id),
-                (None, Some(id)) if recovery_codes::is_unused(tx, account, id)? => Some(id),
-                _ => None,
-            },
-        ),
-    })
 }
 
 fn ask_for_second_factor() -> anyhow::Result<Offered> {
@@ -337,144 +65,11 @@ fn ask_for_second_factor() -> anyhow::Result<Offered> {
     Ok(Offered::from_typed(&typed)?)
 }
 
-/// What applying the effects produced, for the command to show.
-#[derive(Debug, Default)]
-struct Applied {
-    issued_codes: Option<Vec<RecoveryCode>>,
-    started: bool,
-    /// The stored hash, when the effects replaced it.
-    password_hash: Option<String>,
-}
-
-/// Applies a decision's effects, in order, inside the caller's transaction: the one
-/// place a sign-in's bookkeeping is written.
-fn apply(
-    ctx: &Context,
-    tx: &Db<'_>,
-    account: &Account,
-    effects: &[Effect],
-    materials: &Materials,
-    upgraded_hash: Option<&str>,
-) -> anyhow::Result<Applied> {
-    let username = &account.username;
-    let mut applied = Applied::default();
-    // Inside the immediate transaction a decided spend cannot lose a race, but the
-    // guarded updates make "exactly once" hold even if that changes.
-    let raced = || {
-        anyhow::Error::from(Error::Conflict(format!(
-            "another sign-in of {username} used the same code or bypass at the same moment: sign in again"
-        )))
-    };
-    let missing = |what: &str| anyhow::anyhow!("internal error: {what} was not prepared");
-    for effect in effects {
-        match effect {
-            Effect::CountFailure => {
-                accounts::count_failure(tx, account)?;
-            }
-            Effect::Lock { until } => accounts::lock(tx, account, *until)?,
-            Effect::ResetFailures => accounts::reset_failures(tx, account)?,
-            Effect::SpendTotpStep(step) => {
-                if !authenticators::use_step(tx, account, *step)? {
-                    return Err(raced());
-                }
-            }
-            Effect::SpendRecoveryCode(id) => {
-                if !recovery_codes::spend(tx, account, *id, ctx.now)? {
-                    return Err(raced());
-                }
-            }
-            Effect::SpendBypass => {
-                if !accounts::spend_bypass(tx, account, ctx.now)? {
-                    return Err(raced());
-                }
-            }
-            Effect::RemoveAuthenticator => {
-                authenticators::remove(tx, account)?;
-                recovery_codes::remove_all(tx, account)?;
-            }
-            Effect::SetPassword => {
-                let phc = materials
-                    .new_password_hash
-                    .as_ref()
-                    .ok_or_else(|| missing("the new password"))?;
-                accounts::set_password_hash(tx, account, phc, false)?;
-                applied.password_hash = Some(phc.clone());
-            }
-            Effect::UpgradePasswordHash => {
-                let phc = upgraded_hash.ok_or_else(|| missing("the new hash"))?;
-                accounts::set_password_hash(tx, account, phc, account.must_change_password)?;
-                applied.password_hash = Some(phc.to_owned());
-            }
-            Effect::StartEnrolment => {
-                let started = materials.started.as_ref().ok_or_else(|| missing("a new secret"))?;
-                authenticators::set_pending(tx, account, &started.secret, started.expires_at)?;
-                applied.started = true;
-            }
-            Effect::ActivateEnrolment { step } => {
-                let pending = authenticators::pending(tx, account)?.ok_or_else(raced)?;
-                authenticators::activate(tx, account, &pending.secret, *step, ctx.now)?;
-                let prepared = match &materials.recovery_codes {
-                    Some(prepared) => prepared.clone(),
-                    None => Prepared::new()?,
-                };
-                recovery_codes::replace(tx, account, &prepared.codes)?;
-                applied.issued_codes = Some(prepared.codes);
-            }
-            Effect::ReplaceRecoveryCodes => {
-                let prepared =
-                    materials.recovery_codes.as_ref().ok_or_else(|| missing("recovery codes"))?;
-                recovery_codes::replace(tx, account, &prepared.codes)?;
-                applied.issued_codes = Some(prepared.codes.clone());
-            }
-            Effect::RecordLogin => accounts::record_login(tx, account, ctx.now)?,
-            Effect::Audit(note) => record(ctx, tx, username, note)?,
-        }
-    }
-    Ok(applied)
-}
-
-/// An attempt on a username nobody has: only its audit entry can apply.
-fn apply_unknown(
-    ctx: &Context,
-    tx: &Db<'_>,
-    username: &Username,
-    effects: &[Effect],
-) -> anyhow::Result<Applied> {
-    for effect in effects {
-        match effect {
-            Effect::Audit(note) => record(ctx, tx, username, note)?,
-            other => anyhow::bail!("internal error: {other:?} decided for an unknown user"),
-        }
-    }
-    Ok(Applied::default())
-}
-
-fn record(
-    ctx: &Context,
-    tx: &Db<'_>,
-    username: &Username,
-    note: &signin::Note,
-) -> anyhow::Result<()> {
-    audit::record(
-        tx,
-        &audit::Entry {
-            at: ctx.now,
-            actor: username.as_str(),
-            action: note.action,
-            subject: Some(username.as_str()),
-            outcome: note.outcome,
-            detail: note.detail.as_deref(),
-        },
-    )
-}
-
-impl Attempted {
-    /// Reports this attempt's denial (see [`report_denied`]), with what it knows: the
-    /// lock's end, a phone clock that is off.
-    pub fn report(&self, ctx: &Context, username: &Username) -> u8 {
-        let Verdict::Denied(reason) = self.verdict else { return crate::error::exit::FAILURE };
-        report(ctx, username, reason, self.account.as_ref(), self.clock_off_minutes)
-    }
+/// Reports an attempt's denial (see [`report_denied`]), with what it knows: the lock's
+/// end, a phone clock that is off.
+pub fn report_attempt(attempted: &Attempted, ctx: &Context, username: &Username) -> u8 {
+    let Verdict::Denied(reason) = attempted.verdict else { return crate::error::exit::FAILURE };
+    report(ctx, username, reason, attempted.account.as_ref(), attempted.clock_off_minutes)
 }
 
 /// Reports a refusal: the contract's JSON under `--json`, and one line on stderr. The

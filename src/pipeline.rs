@@ -1,0 +1,598 @@
+//! The sign-in pipeline, one for every door (the command line now; the sign-in
+//! service, its PAM module and the enrolment page next): gather the facts for
+//! [`signin::decide`] inside one transaction and apply the effects it returns there.
+//! No door counts a failure, resets the count, spends a code or writes a sign-in's
+//! audit entry itself: [`attempt`] is the only place that does, and only what
+//! `decide` listed. It takes the clock and the caller ([`Caller`]) and the store; it
+//! never prompts: where a person must be asked for a code it says so
+//! ([`Step::NeedCode`]), and the door asks.
+
+use zeroize::Zeroizing;
+
+use crate::domain::account::Account;
+use crate::domain::password;
+use crate::domain::recovery::RecoveryCode;
+use crate::domain::settings::Clinic;
+use crate::domain::signin::{self, DenyReason, Effect, Facts, NewCode, Proof, Purpose, Verdict};
+use crate::domain::time::Timestamp;
+use crate::domain::totp::{self, Code, TotpSecret};
+use crate::domain::username::Username;
+use crate::error::Error;
+use crate::store::{self, Db, Store, accounts, audit, authenticators, recovery_codes};
+
+/// How long a new secret waits for its confirming code.
+const PENDING_SECONDS: i64 = 10 * 60;
+
+/// The second factor a person offered.
+#[derive(Debug, Clone)]
+pub enum Offered {
+    Nothing,
+    Totp(Code),
+    RecoveryCode(RecoveryCode),
+}
+
+impl Offered {
+    /// What the person types at the prompt: a 6-digit code or a recovery code.
+    pub fn from_typed(typed: &str) -> Result<Offered, Error> {
+        Code::parse(typed).map(Offered::Totp).or_else(|_| {
+            RecoveryCode::parse(typed).map(Offered::RecoveryCode).map_err(|_| {
+                Error::Usage(
+                    "type the 6-digit code from the app, or a recovery code like abcd-efgh-ijkl-mnop"
+                        .into(),
+                )
+            })
+        })
+    }
+}
+
+/// How the person proves their password.
+#[derive(Debug, Clone, Copy)]
+pub enum Credential<'a> {
+    /// Typed for this attempt: checked against the stored hash.
+    Password(&'a Zeroizing<String>),
+    /// Checked earlier in this command against this stored hash (the steps a sign-in at
+    /// a terminal goes on to). Still good only while the stored hash is the same.
+    Verified(&'a str),
+}
+
+/// A new secret awaiting its first code, for [`PENDING_SECONDS`].
+#[derive(Debug, Clone)]
+pub struct Started {
+    pub secret: TotpSecret,
+    pub expires_at: Timestamp,
+}
+
+impl Started {
+    pub fn new(now: Timestamp) -> anyhow::Result<Self> {
+        Ok(Started {
+            secret: TotpSecret::generate()?,
+            expires_at: now.plus_seconds(PENDING_SECONDS),
+        })
+    }
+}
+
+/// Recovery codes made ahead of the transaction that stores them.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub codes: Vec<RecoveryCode>,
+}
+
+impl Prepared {
+    pub fn new() -> anyhow::Result<Self> {
+        Ok(Prepared { codes: RecoveryCode::generate_set()? })
+    }
+}
+
+/// What effects may need, made before the transaction: hashing is slow, and the write
+/// lock is held only for deciding and applying.
+#[derive(Debug, Default)]
+pub struct Materials {
+    /// For [`Effect::SetPassword`].
+    pub new_password_hash: Option<String>,
+    /// For [`Effect::StartEnrolment`].
+    pub started: Option<Started>,
+    /// For [`Effect::ActivateEnrolment`] and [`Effect::ReplaceRecoveryCodes`].
+    pub recovery_codes: Option<Prepared>,
+}
+
+/// One attempt: who, proving what, for which purpose.
+#[derive(Debug)]
+pub struct Request<'a> {
+    pub purpose: Purpose,
+    pub username: &'a Username,
+    pub credential: Credential<'a>,
+    /// A code of the active authenticator, or (for the purposes that set one up) a code
+    /// of the new one.
+    pub offered: Offered,
+    pub materials: Materials,
+}
+
+/// How an attempt ended, with what the command shows.
+#[derive(Debug)]
+pub struct Attempted {
+    pub verdict: Verdict,
+    /// The account as the decision saw it (before its effects).
+    pub account: Option<Account>,
+    pub clinic: Clinic,
+    /// The stored hash the password was checked against (or the one the effects put
+    /// in its place): a later step of the same command passes it as
+    /// [`Credential::Verified`].
+    pub password_hash: Option<String>,
+    /// Recovery codes the effects issued, to be shown once.
+    pub issued_codes: Option<Vec<RecoveryCode>>,
+    /// The secret the effects started, to be shown for set-up.
+    pub started: Option<Started>,
+    /// A wrong code that a phone clock this many minutes off would have made.
+    pub clock_off_minutes: Option<i64>,
+    /// Let in within the enrolment grace: until when.
+    pub enrolment_due: Option<Timestamp>,
+}
+
+/// Who is asking, and when: what the pipeline needs of its door.
+#[derive(Debug, Clone, Copy)]
+pub struct Caller {
+    pub now: Timestamp,
+    /// A person is there to answer: a missing code is asked for, and where the rules
+    /// say so, set-up follows at once.
+    pub at_terminal: bool,
+}
+
+/// Where an attempt stands.
+#[derive(Debug)]
+pub enum Step<'a> {
+    /// A person is there and no code was given: nothing was applied; answer with
+    /// [`Awaiting::offer`].
+    NeedCode(Awaiting<'a>),
+    Done(Attempted),
+}
+
+/// An attempt waiting for its second factor, the password already proved or not.
+#[derive(Debug)]
+pub struct Awaiting<'a> {
+    request: Request<'a>,
+    proved: Proved,
+}
+
+impl<'a> Awaiting<'a> {
+    /// The same attempt again with the code the person gave.
+    pub fn offer(
+        mut self,
+        caller: &Caller,
+        store: &mut Store,
+        offered: Offered,
+    ) -> anyhow::Result<Step<'a>> {
+        self.request.offered = offered;
+        decide_and_apply(caller, store, self.request, self.proved)
+    }
+}
+
+/// What checking the password found, before any lock is taken.
+#[derive(Debug)]
+struct Proved {
+    seen: Option<Account>,
+    password_ok: bool,
+    checked_hash: Option<String>,
+    /// For [`Effect::UpgradePasswordHash`]: made when the stored hash is outdated.
+    upgraded_hash: Option<String>,
+}
+
+/// Authenticates once: the password first (outside any transaction: it is the slow
+/// part), then, inside one immediate transaction, the facts as they are now, the
+/// decision, and its effects. Where a person is there and gave no code, nothing is
+/// applied: the door asks, and offers it ([`Step::NeedCode`]).
+pub fn attempt<'a>(
+    caller: &Caller,
+    store: &mut Store,
+    request: Request<'a>,
+) -> anyhow::Result<Step<'a>> {
+    // As stored, unchecked: it only says which hash the password is checked against
+    // (slow, so outside the lock). Nothing is decided on it: the decision reads the
+    // account again, checked against its seal, inside the transaction.
+    let seen = accounts::find_unverified(&store.db(), request.username)?;
+    let mut upgraded_hash = None;
+    let (password_ok, checked_hash) = match (request.credential, &seen) {
+        (Credential::Password(p), Some(account)) => {
+            let ok = password::verify(p, &account.password_hash)?;
+            if ok && password::is_outdated(&account.password_hash) {
+                upgraded_hash = Some(password::hash(p)?);
+            }
+            (ok, Some(account.password_hash.clone()))
+        }
+        // An unknown user costs the same argon2 work, so timing tells nothing.
+        (Credential::Password(p), None) => (password::verify_dummy(p)?, None),
+        (Credential::Verified(hash), _) => (true, Some(hash.to_owned())),
+    };
+    let proved = Proved { seen, password_ok, checked_hash, upgraded_hash };
+    decide_and_apply(caller, store, request, proved)
+}
+
+fn decide_and_apply<'a>(
+    caller: &Caller,
+    store: &mut Store,
+    mut request: Request<'a>,
+    proved: Proved,
+) -> anyhow::Result<Step<'a>> {
+    let mut materials = std::mem::take(&mut request.materials);
+    let (purpose, username, offered) = (request.purpose, request.username, &request.offered);
+    let Proved { seen, password_ok, checked_hash, upgraded_hash } = &proved;
+    let ahead = look_ahead(caller, store, purpose, seen.as_ref(), offered)?;
+    if ahead.new_code_matches && materials.recovery_codes.is_none() {
+        materials.recovery_codes = Some(Prepared::new()?);
+    }
+    let step = store.write(|tx| {
+        // Decided on the account as it is now, inside the write lock: a concurrent
+        // attempt may have used a code, counted a failure or locked it meanwhile.
+        let account = accounts::find(tx, username)?;
+        let unchanged = account
+            .as_ref()
+            .zip(checked_hash.as_ref())
+            .is_some_and(|(a, checked)| &a.password_hash == checked);
+        let clinic = store::clinic::get(tx)?;
+        let proof = match &account {
+            Some(a) => proof(caller, tx, purpose, a, offered, ahead.recovery_code, &clinic)?,
+            None => Proof::Nothing,
+        };
+        let facts = Facts {
+            purpose,
+            account: account.as_ref(),
+            password_ok: *password_ok && unchanged,
+            password_outdated: upgraded_hash.is_some(),
+            proof,
+            at_terminal: caller.at_terminal,
+            clinic: &clinic,
+            now: caller.now,
+        };
+        let outcome = signin::decide(&facts);
+        if outcome.verdict == Verdict::Denied(DenyReason::CodeRequired) && caller.at_terminal {
+            return Ok(None); // nothing applied: ask, then decide again
+        }
+        let applied = match &account {
+            Some(a) => {
+                apply(caller, tx, a, &outcome.effects, &materials, upgraded_hash.as_deref())?
+            }
+            None => apply_unknown(caller, tx, username, &outcome.effects)?,
+        };
+        Ok(Some(Attempted {
+            verdict: outcome.verdict,
+            account,
+            clinic,
+            password_hash: applied.password_hash.or_else(|| checked_hash.clone()),
+            issued_codes: applied.issued_codes,
+            started: applied.started.then(|| materials.started.clone()).flatten(),
+            clock_off_minutes: outcome.clock_off_minutes,
+            enrolment_due: outcome.enrolment_due,
+        }))
+    })?;
+    Ok(match step {
+        Some(attempted) => Step::Done(attempted),
+        None => {
+            request.materials = materials;
+            Step::NeedCode(Awaiting { request, proved })
+        }
+    })
+}
+
+/// What is worth knowing before taking the write lock, because finding it out is slow.
+#[derive(Debug, Default)]
+struct Ahead {
+    /// The unused recovery code, of those issued before look-up values (argon2
+    /// hashes), that the offered one matches.
+    recovery_code: Option<i64>,
+    /// The offered code will confirm the pending secret: hash recovery codes now.
+    new_code_matches: bool,
+}
+
+fn look_ahead(
+    caller: &Caller,
+    store: &Store,
+    purpose: Purpose,
+    seen: Option<&Account>,
+    offered: &Offered,
+) -> anyhow::Result<Ahead> {
+    let Some(account) = seen else { return Ok(Ahead::default()) };
+    let db = store.db();
+    match offered {
+        // Codes issued before look-up values are argon2 hashes: each is tried, every
+        // one of them, whether or not the password was right and whatever the
+        // account's state, so the time taken tells nothing about either.
+        Offered::RecoveryCode(code) if !purpose.proves_new_authenticator() => {
+            let mut found = None;
+            for legacy in recovery_codes::unused_legacy(&db, account)? {
+                if code.matches(&legacy.hash)? && found.is_none() {
+                    found = Some(legacy.id);
+                }
+            }
+            Ok(Ahead { recovery_code: found, new_code_matches: false })
+        }
+        Offered::Totp(code) if purpose.proves_new_authenticator() => {
+            let window = store::clinic::get(&db)?.totp_window;
+            let matches = authenticators::pending(&db, account)?.is_some_and(|p| {
+                p.expires_at > caller.now
+                    && totp::matching_step(&p.secret, code, caller.now, window, None).is_some()
+            });
+            Ok(Ahead { recovery_code: None, new_code_matches: matches })
+        }
+        _ => Ok(Ahead::default()),
+    }
+}
+
+/// The offered second factor, checked against the account inside the transaction.
+fn proof(
+    caller: &Caller,
+    tx: &Db<'_>,
+    purpose: Purpose,
+    account: &Account,
+    offered: &Offered,
+    recovery_match: Option<i64>,
+    clinic: &Clinic,
+) -> anyhow::Result<Proof> {
+    if purpose.proves_new_authenticator() {
+        let Offered::Totp(code) = offered else { return Ok(Proof::Nothing) };
+        let window = clinic.totp_window;
+        let checked = match authenticators::pending(tx, account)? {
+            None => NewCode::NoPending,
+            Some(p) if p.expires_at <= caller.now => NewCode::Expired(p.expires_at),
+            Some(p) => match totp::matching_step(&p.secret, code, caller.now, window, None) {
+                Some(step) => NewCode::Matches(step),
+                None => totp::clock_offset(&p.secret, code, caller.now, window, None)
+                    .map_or(NewCode::Wrong, NewCode::ClockOff),
+            },
+        };
+        return Ok(Proof::NewCode(checked));
+    }
+    Ok(match offered {
+        Offered::Nothing => Proof::Nothing,
+        Offered::Totp(code) => match authenticators::active(tx, account)? {
+            None => Proof::Totp(None),
+            Some(a) => {
+                let (window, used) = (clinic.totp_window, Some(a.last_used_step));
+                match totp::matching_step(&a.secret, code, caller.now, window, used) {
+                    Some(step) => Proof::Totp(Some(step)),
+                    None => totp::clock_offset(&a.secret, code, caller.now, window, used)
+                        .map_or(Proof::Totp(None), Proof::ClockOff),
+                }
+            }
+        },
+        // One keyed look-up, checked whatever the password and the account's state;
+        // a code issued before look-up values was matched before the write lock:
+        // still unused now? A concurrent sign-in may have spent it.
+        Offered::RecoveryCode(code) => Proof::RecoveryCode(
+            match (recovery_codes::find_unused(tx, account, code)?, recovery_match) {
+                (Some(id), _) => Some(id),
+                (None, Some(id)) if recovery_codes::is_unused(tx, account, id)? => Some(id),
+                _ => None,
+            },
+        ),
+    })
+}
+
+/// What applying the effects produced, for the command to show.
+#[derive(Debug, Default)]
+struct Applied {
+    issued_codes: Option<Vec<RecoveryCode>>,
+    started: bool,
+    /// The stored hash, when the effects replaced it.
+    password_hash: Option<String>,
+}
+
+/// Applies a decision's effects, in order, inside the caller's transaction: the one
+/// place a sign-in's bookkeeping is written.
+fn apply(
+    caller: &Caller,
+    tx: &Db<'_>,
+    account: &Account,
+    effects: &[Effect],
+    materials: &Materials,
+    upgraded_hash: Option<&str>,
+) -> anyhow::Result<Applied> {
+    let username = &account.username;
+    let mut applied = Applied::default();
+    // Inside the immediate transaction a decided spend cannot lose a race, but the
+    // guarded updates make "exactly once" hold even if that changes.
+    let raced = || {
+        anyhow::Error::from(Error::Conflict(format!(
+            "another sign-in of {username} used the same code or bypass at the same moment: sign in again"
+        )))
+    };
+    let missing = |what: &str| anyhow::anyhow!("internal error: {what} was not prepared");
+    for effect in effects {
+        match effect {
+            Effect::CountFailure => {
+                accounts::count_failure(tx, account)?;
+            }
+            Effect::Lock { until } => accounts::lock(tx, account, *until)?,
+            Effect::ResetFailures => accounts::reset_failures(tx, account)?,
+            Effect::SpendTotpStep(step) => {
+                if !authenticators::use_step(tx, account, *step)? {
+                    return Err(raced());
+                }
+            }
+            Effect::SpendRecoveryCode(id) => {
+                if !recovery_codes::spend(tx, account, *id, caller.now)? {
+                    return Err(raced());
+                }
+            }
+            Effect::SpendBypass => {
+                if !accounts::spend_bypass(tx, account, caller.now)? {
+                    return Err(raced());
+                }
+            }
+            Effect::RemoveAuthenticator => {
+                authenticators::remove(tx, account)?;
+                recovery_codes::remove_all(tx, account)?;
+            }
+            Effect::SetPassword => {
+                let phc = materials
+                    .new_password_hash
+                    .as_ref()
+                    .ok_or_else(|| missing("the new password"))?;
+                accounts::set_password_hash(tx, account, phc, false)?;
+                applied.password_hash = Some(phc.clone());
+            }
+            Effect::UpgradePasswordHash => {
+                let phc = upgraded_hash.ok_or_else(|| missing("the new hash"))?;
+                accounts::set_password_hash(tx, account, phc, account.must_change_password)?;
+                applied.password_hash = Some(phc.to_owned());
+            }
+            Effect::StartEnrolment => {
+                let started = materials.started.as_ref().ok_or_else(|| missing("a new secret"))?;
+                authenticators::set_pending(tx, account, &started.secret, started.expires_at)?;
+                applied.started = true;
+            }
+            Effect::ActivateEnrolment { step } => {
+                let pending = authenticators::pending(tx, account)?.ok_or_else(raced)?;
+                authenticators::activate(tx, account, &pending.secret, *step, caller.now)?;
+                let prepared = match &materials.recovery_codes {
+                    Some(prepared) => prepared.clone(),
+                    None => Prepared::new()?,
+                };
+                recovery_codes::replace(tx, account, &prepared.codes)?;
+                applied.issued_codes = Some(prepared.codes);
+            }
+            Effect::ReplaceRecoveryCodes => {
+                let prepared =
+                    materials.recovery_codes.as_ref().ok_or_else(|| missing("recovery codes"))?;
+                recovery_codes::replace(tx, account, &prepared.codes)?;
+                applied.issued_codes = Some(prepared.codes.clone());
+            }
+            Effect::RecordLogin => accounts::record_login(tx, account, caller.now)?,
+            Effect::Audit(note) => record(caller, tx, username, note)?,
+        }
+    }
+    Ok(applied)
+}
+
+/// An attempt on a username nobody has: only its audit entry can apply.
+fn apply_unknown(
+    caller: &Caller,
+    tx: &Db<'_>,
+    username: &Username,
+    effects: &[Effect],
+) -> anyhow::Result<Applied> {
+    for effect in effects {
+        match effect {
+            Effect::Audit(note) => record(caller, tx, username, note)?,
+            other => anyhow::bail!("internal error: {other:?} decided for an unknown user"),
+        }
+    }
+    Ok(Applied::default())
+}
+
+fn record(
+    caller: &Caller,
+    tx: &Db<'_>,
+    username: &Username,
+    note: &signin::Note,
+) -> anyhow::Result<()> {
+    audit::record(
+        tx,
+        &audit::Entry {
+            at: caller.now,
+            actor: username.as_str(),
+            action: note.action,
+            subject: Some(username.as_str()),
+            outcome: note.outcome,
+            detail: note.detail.as_deref(),
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::account::Role;
+    use crate::domain::policy::Policy;
+    use crate::store::Location;
+
+    const NOW: Timestamp = Timestamp::from_unix_const(1_795_798_800);
+
+    /// A clinic in a temp dir with alice, enrolled at NOW; her secret.
+    fn enrolled_clinic(dir: &std::path::Path) -> (Store, TotpSecret) {
+        let (db, key) = (dir.join("c.db"), dir.join("c.db.key"));
+        let here = Location::File(db);
+        store::create(&here, &key, false, |_| Ok(())).unwrap();
+        let mut store = Store::open(&here, &key).unwrap();
+        let alice = Username::parse("alice").unwrap();
+        let phc = password::hash("correct horse battery").unwrap();
+        store
+            .write(|tx| {
+                let new = accounts::NewAccount {
+                    username: &alice,
+                    name: None,
+                    role: Role::Staff,
+                    policy: Policy::Required,
+                    password_hash: &phc,
+                    temporary_password: false,
+                    created_at: NOW,
+                };
+                accounts::insert(tx, &new).map(drop)
+            })
+            .unwrap();
+        let caller = Caller { now: NOW, at_terminal: false };
+        let password = Zeroizing::new("correct horse battery".to_owned());
+        let started = Started::new(NOW).unwrap();
+        let secret = started.secret.clone();
+        let request = |purpose, offered, materials| Request {
+            purpose,
+            username: &alice,
+            credential: Credential::Password(&password),
+            offered,
+            materials,
+        };
+        let start = Materials { started: Some(started), ..Materials::default() };
+        let Step::Done(_) =
+            attempt(&caller, &mut store, request(Purpose::Enrol, Offered::Nothing, start)).unwrap()
+        else {
+            panic!("enrol start asks nothing")
+        };
+        let code = Code::parse(&secret.code_at_step(totp::step_at(NOW))).unwrap();
+        let confirm = request(Purpose::EnrolConfirm, Offered::Totp(code), Materials::default());
+        let Step::Done(done) = attempt(&caller, &mut store, confirm).unwrap() else { panic!() };
+        assert!(matches!(done.verdict, Verdict::Allowed { .. }), "{:?}", done.verdict);
+        (store, secret)
+    }
+
+    /// The pipeline never prompts: with a person there and no code, it applies nothing
+    /// and says it needs one; the door asks and offers the answer, and the password is
+    /// not checked twice.
+    #[test]
+    fn a_missing_code_at_a_terminal_is_asked_for_by_the_door_and_nothing_is_applied() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut store, secret) = enrolled_clinic(dir.path());
+        let alice = Username::parse("alice").unwrap();
+        let password = Zeroizing::new("correct horse battery".to_owned());
+        let later = NOW.plus_seconds(60);
+        let caller = Caller { now: later, at_terminal: true };
+        let head = audit::head(&store.db()).unwrap().seq;
+        let request = Request {
+            purpose: Purpose::Login,
+            username: &alice,
+            credential: Credential::Password(&password),
+            offered: Offered::Nothing,
+            materials: Materials::default(),
+        };
+        let Step::NeedCode(awaiting) = attempt(&caller, &mut store, request).unwrap() else {
+            panic!("a person is there: the code is asked for")
+        };
+        assert_eq!(audit::head(&store.db()).unwrap().seq, head, "nothing written");
+        let code = Code::parse(&secret.code_at_step(totp::step_at(later))).unwrap();
+        let Step::Done(done) = awaiting.offer(&caller, &mut store, Offered::Totp(code)).unwrap()
+        else {
+            panic!("a code was offered")
+        };
+        assert!(matches!(done.verdict, Verdict::Allowed { via: signin::Via::Totp(_), .. }));
+        // Nobody there: the same request is a denial, applied (counted in the trail).
+        let scripted = Caller { now: later.plus_seconds(60), at_terminal: false };
+        let request = Request {
+            purpose: Purpose::Login,
+            username: &alice,
+            credential: Credential::Password(&password),
+            offered: Offered::Nothing,
+            materials: Materials::default(),
+        };
+        let Step::Done(denied) = attempt(&scripted, &mut store, request).unwrap() else {
+            panic!("nobody to ask")
+        };
+        assert_eq!(denied.verdict, Verdict::Denied(DenyReason::CodeRequired));
+    }
+}
