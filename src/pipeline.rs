@@ -564,14 +564,14 @@ mod tests {
         let later = NOW.plus_seconds(60);
         let caller = Caller { now: later, at_terminal: true };
         let head = audit::head(&store.db()).unwrap().seq;
-        let request = Request {
+        let login = || Request {
             purpose: Purpose::Login,
             username: &alice,
             credential: Credential::Password(&password),
             offered: Offered::Nothing,
             materials: Materials::default(),
         };
-        let Step::NeedCode(awaiting) = attempt(&caller, &mut store, request).unwrap() else {
+        let Step::NeedCode(awaiting) = attempt(&caller, &mut store, login()).unwrap() else {
             panic!("a person is there: the code is asked for")
         };
         assert_eq!(audit::head(&store.db()).unwrap().seq, head, "nothing written");
@@ -583,14 +583,7 @@ mod tests {
         assert!(matches!(done.verdict, Verdict::Allowed { via: signin::Via::Totp(_), .. }));
         // Nobody there: the same request is a denial, applied (counted in the trail).
         let scripted = Caller { now: later.plus_seconds(60), at_terminal: false };
-        let request = Request {
-            purpose: Purpose::Login,
-            username: &alice,
-            credential: Credential::Password(&password),
-            offered: Offered::Nothing,
-            materials: Materials::default(),
-        };
-        let Step::Done(denied) = attempt(&scripted, &mut store, request).unwrap() else {
+        let Step::Done(denied) = attempt(&scripted, &mut store, login()).unwrap() else {
             panic!("nobody to ask")
         };
         assert_eq!(denied.verdict, Verdict::Denied(DenyReason::CodeRequired));
