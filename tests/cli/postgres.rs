@@ -650,3 +650,20 @@ fn a_connection_the_server_ends_mid_change_is_one_line_and_changes_nothing() {
     assert_eq!(clinic.user("alice")["role"], "staff", "the change was not half made");
     assert_eq!(clinic.json(&["audit", "verify"], None)["intact"], true);
 }
+
+/// The review's case: a schema set back by an insider, and a second machine (another
+/// host alias, so another default key file) that has no key file yet. Before, it made
+/// a new key file before the migration failed. Only `init` and `key rotate` make one.
+#[test]
+fn a_schema_set_back_makes_no_key_file_on_another_machine() {
+    let Some(server) = server() else { return };
+    let (clinic, db) = clinic_on(&server);
+    clinic.add_user("alice", &[]);
+    db.execute("UPDATE clinic2fa_schema SET version = 2");
+    let other_machine = clinic.dir().join("other-machine.key");
+    let mut cmd = clinic.command();
+    cmd.env("CLINIC2FA_KEY_FILE", &other_machine).args(["user", "list"]);
+    let out = crate::harness::Run(cmd.output().unwrap());
+    assert_ne!(out.0.status.code(), Some(0), "{}", out.stderr());
+    assert!(!other_machine.exists(), "no key file is made for a server's database");
+}
