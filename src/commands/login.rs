@@ -1,22 +1,18 @@
-//! `login USERNAME`: one sign-in, by the rules of `domain::signin::decide`.
+//! `login USERNAME`: one sign-in conversation (`crate::pipeline`), shown.
 //!
-//! At a terminal the sign-in goes on where the rules say so: a temporary password is
-//! replaced at once, and a person who must set up an authenticator (2FA required and
-//! none set up, or a bypass just spent) does so before the command ends.
+//! At a terminal the conversation goes on where the rules say so (a temporary password
+//! replaced, a mistyped code asked again, an authenticator set up before the person is
+//! through); with nobody there its first attempt is its answer.
 
 use crate::cli::LoginArgs;
-use crate::commands::enrol::{self, SetUp};
-use crate::commands::signin::{self, Attempted, Credential, Materials, Request, Started};
+use crate::commands::signin::{self, Begin, Finished, SetUp};
 use crate::commands::{Context, input};
-use crate::domain::password;
 use crate::domain::recovery::RecoveryCode;
 use crate::domain::signin::{DenyReason, Purpose, SecondFactor, Verdict, Via};
-use crate::domain::time::Timestamp;
 use crate::domain::username::Username;
 use crate::error::exit;
-use crate::store::Store;
 use crate::ui::output::note;
-use crate::ui::{enrolment, prompt, signin as shown};
+use crate::ui::{enrolment, signin as shown};
 
 pub fn run(ctx: &Context, args: &LoginArgs) -> anyhow::Result<u8> {
     let username = Username::parse(&args.username)?;
@@ -24,190 +20,59 @@ pub fn run(ctx: &Context, args: &LoginArgs) -> anyhow::Result<u8> {
     let password = input::current_password(ctx, &args.password)?;
     let offered = input::offered(ctx, offered)?;
     let mut store = ctx.open_store()?;
-    // At a terminal, set-up may follow at once: its secret is made ahead.
-    let started = || ctx.interactive.then(|| Started::new(ctx.now)).transpose();
-    let mut attempted = signin::attempt(
-        ctx,
-        &mut store,
-        Request {
-            purpose: Purpose::Login,
-            username: &username,
-            credential: Credential::Password(&password),
-            offered: offered.clone(),
-            materials: Materials { started: started()?, ..Materials::default() },
-        },
-    )?;
-    // A temporary password: at a terminal, choose one now and carry on signing in.
-    let mut purpose = Purpose::Login;
-    let mut new_password_hash = None;
-    if attempted.verdict == Verdict::Denied(DenyReason::PasswordChangeRequired) && ctx.interactive {
-        note(&format!("The password of {username} was set for them: choose your own now."))?;
-        let new = input::changed_password(ctx, &args.password, &username, Some(&password))?;
-        purpose = Purpose::LoginReplacingPassword;
-        new_password_hash = Some(password::hash(&new)?);
-        attempted = again(
-            ctx,
-            &mut store,
-            &username,
-            &attempted,
-            purpose,
-            offered.clone(),
-            &new_password_hash,
-        )?;
-    }
-    // At a terminal a mistyped code is asked again, as enrolment does: three tries in
-    // all, each wrong one counted toward the lockout like any other.
-    let mut tries = 1;
-    while attempted.verdict == Verdict::Denied(DenyReason::InvalidCode)
-        && ctx.interactive
-        && tries < CODE_TRIES
-    {
-        match attempted.clock_off_minutes {
-            Some(minutes) => note(&shown::clock_off_message(minutes))?,
-            None => {
-                note("That code does not match, or was already used. Type the app's newest code.")?
-            }
-        }
-        tries += 1;
-        let offered = signin::Offered::Nothing; // asked for at the prompt
-        attempted =
-            again(ctx, &mut store, &username, &attempted, purpose, offered, &new_password_hash)?;
-    }
-    finish(ctx, &mut store, &username, attempted)
+    let begin = Begin {
+        purpose: Purpose::Login,
+        username: username.clone(),
+        password,
+        offered,
+        new_password: None,
+    };
+    let finished = signin::converse(ctx, &mut store, begin)?;
+    show(ctx, &username, finished)
 }
 
-/// Tries at a code at a terminal before the login is refused.
-const CODE_TRIES: u32 = 3;
-
-/// The same sign-in again, in the same command: the password was proved against the
-/// hash the last attempt checked.
-fn again(
-    ctx: &Context,
-    store: &mut Store,
-    username: &Username,
-    last: &Attempted,
-    purpose: Purpose,
-    offered: signin::Offered,
-    new_password_hash: &Option<String>,
-) -> anyhow::Result<Attempted> {
-    let checked = last.password_hash.clone().unwrap_or_default();
-    signin::attempt(
-        ctx,
-        store,
-        Request {
-            purpose,
-            username,
-            credential: Credential::Verified(&checked),
-            offered,
-            materials: Materials {
-                new_password_hash: new_password_hash.clone(),
-                started: Some(Started::new(ctx.now)?),
-                ..Materials::default()
-            },
-        },
-    )
-}
-
-/// Shows the sign-in's result, going through set-up first where it was started.
-fn finish(
-    ctx: &Context,
-    store: &mut Store,
-    username: &Username,
-    attempted: Attempted,
-) -> anyhow::Result<u8> {
-    match attempted.verdict {
+/// The sign-in's result, with the set-up that followed it.
+fn show(ctx: &Context, username: &Username, finished: Finished) -> anyhow::Result<u8> {
+    let Finished { decided, set_up } = finished;
+    let codes = match &set_up {
+        Some(SetUp::Done(codes)) => Some(codes.as_slice()),
+        _ => None,
+    };
+    match decided.verdict {
         Verdict::Allowed { via, enrolment_required } => {
-            if let (Via::RecoveryCode(_), Some(account)) = (via, &attempted.account) {
+            if let (Via::RecoveryCode(_), Some(account)) = (via, &decided.account) {
                 warn_about_recovery_codes(username, account.recovery_codes_left.saturating_sub(1))?;
             }
-            if let Some(due) = attempted.enrolment_due {
-                return in_grace(ctx, store, username, &attempted, due);
+            if let (Some(due), None) = (decided.enrolment_due, codes) {
+                let json = shown::signed_in_json(username, SecondFactor::None, false, Some(due));
+                ctx.out.result(&json, || {
+                    format!(
+                        "Signed in as {username}.\n{}",
+                        shown::enrolment_due_text(username, due)
+                    )
+                })?;
+                return Ok(exit::SUCCESS);
             }
-            // A bypass spent where 2FA applies: set up the new phone now, at a terminal.
-            let (still_required, codes) = match set_up(ctx, store, username, &attempted)? {
-                Some(SetUp::Done(codes)) => (false, Some(codes)),
-                _ => (enrolment_required, None),
-            };
-            signed_in(ctx, username, via.second_factor(), still_required, codes.as_deref())
+            let still_required = enrolment_required && codes.is_none();
+            signed_in(ctx, username, via.second_factor(), still_required, codes)
         }
-        Verdict::Denied(DenyReason::EnrolmentRequired) => {
-            match set_up(ctx, store, username, &attempted)? {
-                Some(SetUp::Done(codes)) => {
-                    signed_in(ctx, username, SecondFactor::Totp, false, Some(&codes))
-                }
-                Some(SetUp::Failed(Some(reason))) => {
-                    Ok(signin::report_denied(ctx, username, reason, attempted.account.as_ref()))
-                }
-                Some(SetUp::Failed(None)) | None => Ok(signin::report_denied(
-                    ctx,
-                    username,
-                    DenyReason::EnrolmentRequired,
-                    attempted.account.as_ref(),
-                )),
+        Verdict::Denied(DenyReason::EnrolmentRequired) => match set_up {
+            Some(SetUp::Done(codes)) => {
+                signed_in(ctx, username, SecondFactor::Totp, false, Some(&codes))
             }
-        }
-        Verdict::Denied(_) => Ok(signin::report_attempt(&attempted, ctx, username)),
+            Some(SetUp::Failed(Some(reason))) => {
+                Ok(signin::report_denied(ctx, username, reason, decided.account.as_ref()))
+            }
+            Some(SetUp::Failed(None)) | None => Ok(signin::report_denied(
+                ctx,
+                username,
+                DenyReason::EnrolmentRequired,
+                decided.account.as_ref(),
+            )),
+        },
+        Verdict::Denied(_) => Ok(signin::report_attempt(&decided, ctx, username)),
         Verdict::Refused(refusal) => Err(signin::refused(username, refusal)),
     }
-}
-
-/// The set-up the decision started (at a terminal only), shown and confirmed.
-fn set_up(
-    ctx: &Context,
-    store: &mut Store,
-    username: &Username,
-    attempted: &Attempted,
-) -> anyhow::Result<Option<SetUp>> {
-    let (Some(started), Some(checked)) = (&attempted.started, &attempted.password_hash) else {
-        return Ok(None);
-    };
-    // Not shown is not signed in: a closed output here is a failure, never the quiet
-    // exit 0 that a success's closed pipe gets.
-    let shown = ctx
-        .out
-        .text(&format!(
-            "Two-factor authentication is required for {username}. Set up your authenticator app now.\n"
-        ))
-        .map_err(anyhow::Error::from)
-        .and_then(|()| enrol::show_started(ctx, &attempted.clinic.name, username, started));
-    if let Err(e) = shown {
-        anyhow::bail!("could not show the authenticator set-up: {e}");
-    }
-    enrol::confirm_at_terminal(
-        ctx,
-        store,
-        Purpose::EnrolAtLogin,
-        username,
-        checked,
-        &attempted.clinic.name,
-    )
-    .map(Some)
-}
-
-/// Signed in with the password alone, within the enrolment grace: at a terminal, the
-/// offer to set up the app now, which the person may put off.
-fn in_grace(
-    ctx: &Context,
-    store: &mut Store,
-    username: &Username,
-    attempted: &Attempted,
-    due: Timestamp,
-) -> anyhow::Result<u8> {
-    let mut codes = None;
-    if ctx.interactive {
-        note(&shown::enrolment_due_text(username, due))?;
-        if prompt::confirm("Set up your authenticator app now?")? {
-            codes = enrol::set_up_now(ctx, store, username, attempted)?;
-        }
-    }
-    if codes.is_some() {
-        return signed_in(ctx, username, SecondFactor::None, false, codes.as_deref());
-    }
-    let json = shown::signed_in_json(username, SecondFactor::None, false, Some(due));
-    ctx.out.result(&json, || {
-        format!("Signed in as {username}.\n{}", shown::enrolment_due_text(username, due))
-    })?;
-    Ok(exit::SUCCESS)
 }
 
 fn signed_in(

@@ -1,10 +1,10 @@
 //! `passwd USERNAME`: the current password (and a code if enrolled), then the new one,
-//! saved by the sign-in pipeline's `SetPassword` effect once the person is proved.
+//! saved by the sign-in pipeline's `SetPassword` effect once the person is proved
+//! (hashed there before the write lock is taken: it is the slow part).
 
 use crate::cli::OwnAccountArgs;
-use crate::commands::signin::{self, Credential, Materials, Request};
+use crate::commands::signin::{self, Begin};
 use crate::commands::{Context, input};
-use crate::domain::password;
 use crate::domain::signin::Purpose;
 use crate::domain::username::Username;
 use crate::error::exit;
@@ -16,20 +16,16 @@ pub fn run(ctx: &Context, args: &OwnAccountArgs) -> anyhow::Result<u8> {
     let current = input::current_password(ctx, &args.password)?;
     let new = input::changed_password(ctx, &args.password, &username, Some(&current))?;
     let offered = input::offered(ctx, offered)?;
-    // Hashed before the write lock is taken: it is the slow part.
-    let new_password_hash = Some(password::hash(&new)?);
-    drop(new);
     let mut store = ctx.open_store()?;
-    let request = Request {
+    let begin = Begin {
         purpose: Purpose::Passwd,
-        username: &username,
-        credential: Credential::Password(&current),
+        username: username.clone(),
+        password: current,
         offered,
-        materials: Materials { new_password_hash, ..Materials::default() },
+        new_password: Some(new),
     };
-    if let Err(refused) =
-        signin::allowed(signin::attempt(ctx, &mut store, request)?, ctx, &username)?
-    {
+    let finished = signin::converse(ctx, &mut store, begin)?;
+    if let Err(refused) = signin::allowed(finished.decided, ctx, &username)? {
         return Ok(refused);
     }
     let json = ui::signin::password_changed_json(&username);

@@ -1,18 +1,21 @@
 //! The command line's door to the sign-in pipeline (`crate::pipeline`): the arguments
-//! it takes a code from, the prompt it asks one at, and how a denial is shown.
+//! it takes a code from, the prompts it answers the conversation's questions at, and
+//! how a denial is shown.
 
 use crate::cli::CodeInput;
 use crate::commands::Context;
 use crate::domain::account::Account;
 use crate::domain::recovery::RecoveryCode;
 use crate::domain::signin::{self, DenyReason, Verdict};
+use crate::domain::totp;
 use crate::domain::totp::Code;
 use crate::domain::username::Username;
 use crate::error::Error;
-use crate::pipeline::{self, Step};
-pub use crate::pipeline::{Attempted, Credential, Materials, Offered, Prepared, Request, Started};
+use crate::pipeline::{self, Answer, Ask, Conversation, SetUpWhy, Turn, Wrong};
+pub use crate::pipeline::{Attempted, Begin, Finished, Offered, SetUp, Started};
 use crate::store::Store;
-use crate::ui::{self, prompt};
+use crate::ui::output::note;
+use crate::ui::{self, enrolment, prompt};
 
 /// From `--code` / `--recovery-code`, checked for form before anything else runs.
 /// `None`: `--recovery-code -`, to be read from stdin once the passwords are.
@@ -25,23 +28,111 @@ pub fn offered_from_args(input: &CodeInput) -> Result<Option<Offered>, Error> {
     }
 }
 
-/// One attempt through the pipeline; at a terminal, a missing code is asked for and
-/// offered, as often as the person leaves it out.
-pub fn attempt(
-    ctx: &Context,
-    store: &mut Store,
-    request: Request<'_>,
-) -> anyhow::Result<Attempted> {
+/// Runs a sign-in conversation to its end, asking at the terminal what it asks (only
+/// ever with a person there: without one, its first answer is its last).
+pub fn converse(ctx: &Context, store: &mut Store, begin: Begin) -> anyhow::Result<Finished> {
     let caller = pipeline::Caller { now: ctx.now, at_terminal: ctx.interactive };
-    let mut step = pipeline::attempt(&caller, store, request)?;
+    let username = begin.username.clone();
+    let (mut conversation, mut turn) = Conversation::begin(&caller, store, begin)?;
+    let mut issuer = String::new();
     loop {
-        match step {
-            Step::Done(attempted) => return Ok(attempted),
-            Step::NeedCode(awaiting) => {
-                step = awaiting.offer(&caller, store, ask_for_second_factor()?)?;
+        let answer = match turn {
+            Turn::Done(finished) => {
+                if let Some(SetUp::Failed(_)) = finished.set_up {
+                    note(&format!(
+                        "clinic2fa: enrolment not confirmed; nothing changed for sign-in. Run `clinic2fa enrol {username}` to start again."
+                    ))?;
+                }
+                return Ok(*finished);
             }
-        }
+            Turn::Ask(Ask::Code { wrong }) => {
+                if let Some(wrong) = wrong {
+                    note(&wrong_code(wrong, || {
+                        "That code does not match, or was already used. Type the app's newest code."
+                            .into()
+                    }))?;
+                }
+                Answer::Code(ask_for_second_factor()?)
+            }
+            Turn::Ask(Ask::NewPassword { refused }) => {
+                match refused {
+                    Some(why) => note(&format!("clinic2fa: {why}"))?,
+                    None => note(&format!(
+                        "The password of {username} was set for them: choose your own now."
+                    ))?,
+                }
+                let prompt = format!("New password for {username}");
+                Answer::NewPassword(prompt::new_password(&prompt, |candidate| {
+                    conversation.check_new_password(candidate).map_err(|e| e.to_string())
+                })?)
+            }
+            Turn::Ask(Ask::SetUp { started, issuer: named, why }) => {
+                // Not shown is not signed in: a closed output here is a failure, never
+                // the quiet exit 0 that a success's closed pipe gets.
+                let heading = (why == SetUpWhy::Required).then(|| {
+                    format!(
+                        "Two-factor authentication is required for {username}. Set up your authenticator app now.\n"
+                    )
+                });
+                let shown = heading
+                    .map_or(Ok(()), |text| ctx.out.text(&text).map_err(anyhow::Error::from))
+                    .and_then(|()| show_started(ctx, &named, &username, &started));
+                if let Err(e) = shown {
+                    anyhow::bail!("could not show the authenticator set-up: {e}");
+                }
+                issuer = named;
+                Answer::Code(ask_for_new_code()?)
+            }
+            Turn::Ask(Ask::NewCode { wrong }) => {
+                note(&wrong_code(wrong, || {
+                    format!(
+                        "That code does not match. Check the app shows {issuer} ({username}) and type its newest code."
+                    )
+                }))?;
+                Answer::Code(ask_for_new_code()?)
+            }
+            Turn::Ask(Ask::SetUpNow { due }) => {
+                note(&ui::signin::enrolment_due_text(&username, due))?;
+                Answer::SetUpNow(prompt::confirm("Set up your authenticator app now?")?)
+            }
+        };
+        turn = conversation.answer(&caller, store, answer)?;
     }
+}
+
+/// What a wrong code is told: a phone clock that is off, or `otherwise`.
+fn wrong_code(wrong: Wrong, otherwise: impl FnOnce() -> String) -> String {
+    match wrong.clock_off_minutes {
+        Some(minutes) => ui::signin::clock_off_message(minutes),
+        None => otherwise(),
+    }
+}
+
+fn ask_for_new_code() -> anyhow::Result<Offered> {
+    let typed = prompt::code("Code shown in the app", |t| {
+        Code::parse(t).map(|_| ()).map_err(|e| e.to_string())
+    })?;
+    Ok(Offered::Totp(Code::parse(&typed)?))
+}
+
+/// QR code, setup key and link, for a person.
+pub fn show_started(
+    ctx: &Context,
+    issuer: &str,
+    username: &Username,
+    started: &Started,
+) -> anyhow::Result<()> {
+    let uri = totp::otpauth_uri(issuer, username, &started.secret);
+    let pending = enrolment::Pending {
+        issuer,
+        username,
+        secret: &started.secret,
+        uri: &uri,
+        expires_at: started.expires_at,
+    };
+    let text = enrolment::pending_text(&pending, ctx.out.color, ctx.out.screen())?;
+    ctx.out.text(&text)?;
+    Ok(())
 }
 
 /// For commands with nothing more to do on a refusal: allowed, `Ok(attempted)`; denied,

@@ -1,16 +1,12 @@
-//! The sign-in pipeline, one for every door (the command line now; the sign-in
-//! service, its PAM module and the enrolment page next): gather the facts for
-//! [`signin::decide`] inside one transaction and apply the effects it returns there.
-//! No door counts a failure, resets the count, spends a code or writes a sign-in's
-//! audit entry itself: [`attempt`] is the only place that does, and only what
-//! `decide` listed. It takes the clock and the caller ([`Caller`]) and the store; it
-//! never prompts: where a person must be asked for a code it says so
-//! ([`Step::NeedCode`]), and the door asks.
-
-use zeroize::Zeroizing;
+//! One attempt: gather the facts for [`signin::decide`] inside one transaction and
+//! apply the effects it returns there. No door counts a failure, resets the count,
+//! spends a code or writes a sign-in's audit entry itself: [`attempt`] is the only
+//! place that does, and only what `decide` listed. It never prompts: where a person
+//! must be asked for a code it says so ([`Step::NeedCode`]), and the conversation
+//! (`super::conversation`) asks its door.
 
 use crate::domain::account::Account;
-use crate::domain::password;
+use crate::domain::password::{self, Password};
 use crate::domain::recovery::RecoveryCode;
 use crate::domain::settings::Clinic;
 use crate::domain::signin::{self, DenyReason, Effect, Facts, NewCode, Proof, Purpose, Verdict};
@@ -46,13 +42,13 @@ impl Offered {
 }
 
 /// How the person proves their password.
-#[derive(Debug, Clone, Copy)]
-pub enum Credential<'a> {
+#[derive(Debug, Clone)]
+pub enum Credential {
     /// Typed for this attempt: checked against the stored hash.
-    Password(&'a Zeroizing<String>),
-    /// Checked earlier in this command against this stored hash (the steps a sign-in at
-    /// a terminal goes on to). Still good only while the stored hash is the same.
-    Verified(&'a str),
+    Password(Password),
+    /// Checked earlier in the same conversation against this stored hash (the steps a
+    /// sign-in goes on to). Still good only while the stored hash is the same.
+    Verified(String),
 }
 
 /// A new secret awaiting its first code, for [`PENDING_SECONDS`].
@@ -97,10 +93,10 @@ pub struct Materials {
 
 /// One attempt: who, proving what, for which purpose.
 #[derive(Debug)]
-pub struct Request<'a> {
+pub struct Request {
     pub purpose: Purpose,
-    pub username: &'a Username,
-    pub credential: Credential<'a>,
+    pub username: Username,
+    pub credential: Credential,
     /// A code of the active authenticator, or (for the purposes that set one up) a code
     /// of the new one.
     pub offered: Offered,
@@ -139,28 +135,28 @@ pub struct Caller {
 
 /// Where an attempt stands.
 #[derive(Debug)]
-pub enum Step<'a> {
+pub enum Step {
     /// A person is there and no code was given: nothing was applied; answer with
     /// [`Awaiting::offer`].
-    NeedCode(Awaiting<'a>),
+    NeedCode(Awaiting),
     Done(Attempted),
 }
 
 /// An attempt waiting for its second factor, the password already proved or not.
 #[derive(Debug)]
-pub struct Awaiting<'a> {
-    request: Request<'a>,
+pub struct Awaiting {
+    request: Request,
     proved: Proved,
 }
 
-impl<'a> Awaiting<'a> {
+impl Awaiting {
     /// The same attempt again with the code the person gave.
     pub fn offer(
         mut self,
         caller: &Caller,
         store: &mut Store,
         offered: Offered,
-    ) -> anyhow::Result<Step<'a>> {
+    ) -> anyhow::Result<Step> {
         self.request.offered = offered;
         decide_and_apply(caller, store, self.request, self.proved)
     }
@@ -180,17 +176,13 @@ struct Proved {
 /// part), then, inside one immediate transaction, the facts as they are now, the
 /// decision, and its effects. Where a person is there and gave no code, nothing is
 /// applied: the door asks, and offers it ([`Step::NeedCode`]).
-pub fn attempt<'a>(
-    caller: &Caller,
-    store: &mut Store,
-    request: Request<'a>,
-) -> anyhow::Result<Step<'a>> {
+pub fn attempt(caller: &Caller, store: &mut Store, request: Request) -> anyhow::Result<Step> {
     // As stored, unchecked: it only says which hash the password is checked against
     // (slow, so outside the lock). Nothing is decided on it: the decision reads the
     // account again, checked against its seal, inside the transaction.
-    let seen = accounts::find_unverified(&store.db(), request.username)?;
+    let seen = accounts::find_unverified(&store.db(), &request.username)?;
     let mut upgraded_hash = None;
-    let (password_ok, checked_hash) = match (request.credential, &seen) {
+    let (password_ok, checked_hash) = match (&request.credential, &seen) {
         (Credential::Password(p), Some(account)) => {
             let ok = password::verify(p, &account.password_hash)?;
             if ok && password::is_outdated(&account.password_hash) {
@@ -206,14 +198,14 @@ pub fn attempt<'a>(
     decide_and_apply(caller, store, request, proved)
 }
 
-fn decide_and_apply<'a>(
+fn decide_and_apply(
     caller: &Caller,
     store: &mut Store,
-    mut request: Request<'a>,
+    mut request: Request,
     proved: Proved,
-) -> anyhow::Result<Step<'a>> {
+) -> anyhow::Result<Step> {
     let mut materials = std::mem::take(&mut request.materials);
-    let (purpose, username, offered) = (request.purpose, request.username, &request.offered);
+    let (purpose, username, offered) = (request.purpose, &request.username, &request.offered);
     let Proved { seen, password_ok, checked_hash, upgraded_hash } = &proved;
     let ahead = look_ahead(caller, store, purpose, seen.as_ref(), offered)?;
     if ahead.new_code_matches && materials.recovery_codes.is_none() {
@@ -495,97 +487,4 @@ fn record(
             detail: note.detail.as_deref(),
         },
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::account::Role;
-    use crate::domain::policy::Policy;
-    use crate::store::Location;
-
-    const NOW: Timestamp = Timestamp::from_unix_const(1_795_798_800);
-
-    /// A clinic in a temp dir with alice, enrolled at NOW; her secret.
-    fn enrolled_clinic(dir: &std::path::Path) -> (Store, TotpSecret) {
-        let (db, key) = (dir.join("c.db"), dir.join("c.db.key"));
-        let here = Location::File(db);
-        store::create(&here, &key, false, |_| Ok(())).unwrap();
-        let mut store = Store::open(&here, &key).unwrap();
-        let alice = Username::parse("alice").unwrap();
-        let phc = password::hash("correct horse battery").unwrap();
-        store
-            .write(|tx| {
-                let new = accounts::NewAccount {
-                    username: &alice,
-                    name: None,
-                    role: Role::Staff,
-                    policy: Policy::Required,
-                    password_hash: &phc,
-                    temporary_password: false,
-                    created_at: NOW,
-                };
-                accounts::insert(tx, &new).map(drop)
-            })
-            .unwrap();
-        let caller = Caller { now: NOW, at_terminal: false };
-        let password = Zeroizing::new("correct horse battery".to_owned());
-        let started = Started::new(NOW).unwrap();
-        let secret = started.secret.clone();
-        let request = |purpose, offered, materials| Request {
-            purpose,
-            username: &alice,
-            credential: Credential::Password(&password),
-            offered,
-            materials,
-        };
-        let start = Materials { started: Some(started), ..Materials::default() };
-        let Step::Done(_) =
-            attempt(&caller, &mut store, request(Purpose::Enrol, Offered::Nothing, start)).unwrap()
-        else {
-            panic!("enrol start asks nothing")
-        };
-        let code = Code::parse(&secret.code_at_step(totp::step_at(NOW))).unwrap();
-        let confirm = request(Purpose::EnrolConfirm, Offered::Totp(code), Materials::default());
-        let Step::Done(done) = attempt(&caller, &mut store, confirm).unwrap() else { panic!() };
-        assert!(matches!(done.verdict, Verdict::Allowed { .. }), "{:?}", done.verdict);
-        (store, secret)
-    }
-
-    /// The pipeline never prompts: with a person there and no code, it applies nothing
-    /// and says it needs one; the door asks and offers the answer, and the password is
-    /// not checked twice.
-    #[test]
-    fn a_missing_code_at_a_terminal_is_asked_for_by_the_door_and_nothing_is_applied() {
-        let dir = tempfile::tempdir().unwrap();
-        let (mut store, secret) = enrolled_clinic(dir.path());
-        let alice = Username::parse("alice").unwrap();
-        let password = Zeroizing::new("correct horse battery".to_owned());
-        let later = NOW.plus_seconds(60);
-        let caller = Caller { now: later, at_terminal: true };
-        let head = audit::head(&store.db()).unwrap().seq;
-        let login = || Request {
-            purpose: Purpose::Login,
-            username: &alice,
-            credential: Credential::Password(&password),
-            offered: Offered::Nothing,
-            materials: Materials::default(),
-        };
-        let Step::NeedCode(awaiting) = attempt(&caller, &mut store, login()).unwrap() else {
-            panic!("a person is there: the code is asked for")
-        };
-        assert_eq!(audit::head(&store.db()).unwrap().seq, head, "nothing written");
-        let code = Code::parse(&secret.code_at_step(totp::step_at(later))).unwrap();
-        let Step::Done(done) = awaiting.offer(&caller, &mut store, Offered::Totp(code)).unwrap()
-        else {
-            panic!("a code was offered")
-        };
-        assert!(matches!(done.verdict, Verdict::Allowed { via: signin::Via::Totp(_), .. }));
-        // Nobody there: the same request is a denial, applied (counted in the trail).
-        let scripted = Caller { now: later.plus_seconds(60), at_terminal: false };
-        let Step::Done(denied) = attempt(&scripted, &mut store, login()).unwrap() else {
-            panic!("nobody to ask")
-        };
-        assert_eq!(denied.verdict, Verdict::Denied(DenyReason::CodeRequired));
-    }
 }
