@@ -67,7 +67,7 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the clinic''s name, whether 2FA is required clinic-wide, and all settings')
             [CompletionResult]::new('set-name', 'set-name', [CompletionResultType]::ParameterValue, 'Set the clinic''s name: the issuer shown in authenticator apps (no '':'')')
             [CompletionResult]::new('require-2fa', 'require-2fa', [CompletionResultType]::ParameterValue, 'Require two-factor authentication clinic-wide: of everyone, only of admins, or of nobody')
-            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change a setting (lockout-threshold, lockout-minutes, totp-window, bypass-hours)')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change one of the clinic''s settings (each is described in `clinic set --help`)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -112,7 +112,7 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the clinic''s name, whether 2FA is required clinic-wide, and all settings')
             [CompletionResult]::new('set-name', 'set-name', [CompletionResultType]::ParameterValue, 'Set the clinic''s name: the issuer shown in authenticator apps (no '':'')')
             [CompletionResult]::new('require-2fa', 'require-2fa', [CompletionResultType]::ParameterValue, 'Require two-factor authentication clinic-wide: of everyone, only of admins, or of nobody')
-            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change a setting (lockout-threshold, lockout-minutes, totp-window, bypass-hours)')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change one of the clinic''s settings (each is described in `clinic set --help`)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -624,7 +624,7 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the clinic''s name, whether 2FA is required clinic-wide, and all settings')
             [CompletionResult]::new('set-name', 'set-name', [CompletionResultType]::ParameterValue, 'Set the clinic''s name: the issuer shown in authenticator apps (no '':'')')
             [CompletionResult]::new('require-2fa', 'require-2fa', [CompletionResultType]::ParameterValue, 'Require two-factor authentication clinic-wide: of everyone, only of admins, or of nobody')
-            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change a setting (lockout-threshold, lockout-minutes, totp-window, bypass-hours)')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change one of the clinic''s settings (each is described in `clinic set --help`)')
             break
         }
         'clinic2fa;help;clinic;show' {

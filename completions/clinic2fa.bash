@@ -675,7 +675,7 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__clinic__subcmd__set)
-            opts="-h --db --json --no-input --color --help lockout-threshold lockout-minutes totp-window bypass-hours inactive-days enrol-grace-days audit-syslog"
+            opts="-h --db --json --no-input --color --help lockout-threshold lockout-minutes totp-window bypass-hours enrol-grace-days inactive-days audit-syslog"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

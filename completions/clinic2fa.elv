@@ -62,7 +62,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand show 'Show the clinic''s name, whether 2FA is required clinic-wide, and all settings'
             cand set-name 'Set the clinic''s name: the issuer shown in authenticator apps (no '':'')'
             cand require-2fa 'Require two-factor authentication clinic-wide: of everyone, only of admins, or of nobody'
-            cand set 'Change a setting (lockout-threshold, lockout-minutes, totp-window, bypass-hours)'
+            cand set 'Change one of the clinic''s settings (each is described in `clinic set --help`)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'clinic2fa;clinic;show'= {
@@ -102,7 +102,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand show 'Show the clinic''s name, whether 2FA is required clinic-wide, and all settings'
             cand set-name 'Set the clinic''s name: the issuer shown in authenticator apps (no '':'')'
             cand require-2fa 'Require two-factor authentication clinic-wide: of everyone, only of admins, or of nobody'
-            cand set 'Change a setting (lockout-threshold, lockout-minutes, totp-window, bypass-hours)'
+            cand set 'Change one of the clinic''s settings (each is described in `clinic set --help`)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'clinic2fa;clinic;help;show'= {
@@ -544,7 +544,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand show 'Show the clinic''s name, whether 2FA is required clinic-wide, and all settings'
             cand set-name 'Set the clinic''s name: the issuer shown in authenticator apps (no '':'')'
             cand require-2fa 'Require two-factor authentication clinic-wide: of everyone, only of admins, or of nobody'
-            cand set 'Change a setting (lockout-threshold, lockout-minutes, totp-window, bypass-hours)'
+            cand set 'Change one of the clinic''s settings (each is described in `clinic set --help`)'
         }
         &'clinic2fa;help;clinic;show'= {
         }

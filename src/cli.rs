@@ -4,11 +4,12 @@
 
 use std::path::PathBuf;
 
-use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::domain::account::Role;
 use crate::domain::policy::Policy;
+use crate::domain::settings::Setting;
 
 /// Staff accounts and two-factor authentication (TOTP) for a clinic, in one SQLite file
 /// or a shared PostgreSQL database.
@@ -244,11 +245,11 @@ pub enum ClinicCommand {
         dry_run: bool,
     },
 
-    /// Change a setting (lockout-threshold, lockout-minutes, totp-window, bypass-hours)
+    /// Change one of the clinic's settings (each is described in `clinic set --help`)
     Set {
-        #[arg(value_enum)]
-        setting: SettingName,
-        /// The new value: a whole number in the setting's range
+        #[arg(value_parser = setting_parser())]
+        setting: Setting,
+        /// The new value: a whole number in the setting's range (on or off for a switch)
         #[arg(allow_hyphen_values = true)]
         value: String,
     },
@@ -262,25 +263,6 @@ pub enum RequireFor {
     Admins,
     /// Nobody (per-user "required" still applies)
     Off,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SettingName {
-    /// Consecutive failed sign-ins that lock an account (1-100, default 5)
-    LockoutThreshold,
-    /// How long a lockout lasts (1-1440, default 15)
-    LockoutMinutes,
-    /// Time steps of 30 s accepted either side of now (0-2, default 1)
-    TotpWindow,
-    /// How long a granted one-time bypass stays usable (1-168, default 24)
-    BypassHours,
-    /// Days without a sign-in after which `report` lists an account (7-3650, default 90)
-    InactiveDays,
-    /// Days someone may still sign in with the password alone once 2FA applies to them
-    /// (0-90, default 0)
-    EnrolGraceDays,
-    /// Send every new audit entry to the system log too (on or off, default off)
-    AuditSyslog,
 }
 
 #[derive(Debug, Subcommand)]
@@ -488,6 +470,12 @@ fn role_parser() -> impl TypedValueParser<Value = Role> {
     PossibleValuesParser::new(["staff", "admin"]).map(|s| s.parse().expect("listed role"))
 }
 
+/// The settings as the domain names and describes them: one list, shown in `--help`.
+fn setting_parser() -> impl TypedValueParser<Value = Setting> {
+    let values = Setting::ALL.map(|s| PossibleValue::new(s.key()).help(s.help()));
+    PossibleValuesParser::new(values).map(|key| Setting::from_key(&key).expect("listed setting"))
+}
+
 fn policy_parser() -> impl TypedValueParser<Value = Policy> {
     PossibleValuesParser::new(Policy::ALL.map(Policy::as_str))
         .map(|s| s.parse().expect("listed policy"))
@@ -502,5 +490,32 @@ mod tests {
     #[test]
     fn clap_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    /// `clinic set` takes the domain's settings themselves: one added there is
+    /// settable, and described in `--help`, with nothing to map by hand.
+    #[test]
+    fn clinic_set_takes_every_domain_setting_by_its_key() {
+        use clap::Parser;
+
+        use super::{ClinicCommand, Command, Setting};
+        for setting in Setting::ALL {
+            let cli = Cli::try_parse_from(["clinic2fa", "clinic", "set", setting.key(), "1"])
+                .unwrap_or_else(|e| panic!("{setting}: {e}"));
+            let Command::Clinic(ClinicCommand::Set { setting: parsed, .. }) = cli.command else {
+                panic!("{setting}: parsed as another command")
+            };
+            assert_eq!(parsed, setting);
+        }
+        let help = Cli::command()
+            .find_subcommand_mut("clinic")
+            .and_then(|c| c.find_subcommand_mut("set"))
+            .map(|c| c.render_long_help().to_string())
+            .unwrap();
+        // Long lines wrap: compared word by word.
+        let words = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+        for setting in Setting::ALL {
+            assert!(words(&help).contains(&words(&setting.help())), "{setting}:\n{help}");
+        }
     }
 }

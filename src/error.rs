@@ -18,6 +18,15 @@ pub enum Error {
     /// The database cannot be used as it is (exit 1); it is left untouched.
     #[error("{0}")]
     Database(String),
+    /// The database cannot be reached: its server is down or the connection was lost
+    /// (exit 1). Nothing unconfirmed was saved; the same request may succeed once it
+    /// is back (a sign-in service answers "unavailable", not "denied").
+    #[error("{0}")]
+    Unavailable(String),
+    /// The database stayed locked, or too busy to take the change, for as long as
+    /// clinic2fa waits (exit 1). Nothing was changed; try again.
+    #[error("{0}")]
+    Busy(String),
     /// A row that decides a sign-in does not carry clinic2fa's seal: it was written,
     /// copied or set back by someone without the key file (exit 1). Nothing is decided
     /// on it.
@@ -39,9 +48,12 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Usage(_) => exit::USAGE,
-            Error::NotFound(_) | Error::Conflict(_) | Error::Database(_) | Error::Damaged(_) => {
-                exit::FAILURE
-            }
+            Error::NotFound(_)
+            | Error::Conflict(_)
+            | Error::Database(_)
+            | Error::Unavailable(_)
+            | Error::Busy(_)
+            | Error::Damaged(_) => exit::FAILURE,
         }
     }
 }

@@ -2,10 +2,10 @@
 
 use serde_json::json;
 
-use crate::cli::{ClinicCommand, RequireFor, SettingName};
+use crate::cli::{ClinicCommand, RequireFor};
 use crate::commands::{Context, audit_admin};
 use crate::domain::audit::Action;
-use crate::domain::settings::{self, Clinic, Requirement, Setting};
+use crate::domain::settings::{self, Clinic, Requirement};
 use crate::error::exit;
 use crate::store::{self, Db, Store};
 use crate::ui::output::JsonObject;
@@ -35,7 +35,6 @@ pub fn run(ctx: &Context, cmd: ClinicCommand) -> anyhow::Result<u8> {
             })?;
         }
         ClinicCommand::Set { setting, value } => {
-            let setting = domain_setting(setting);
             let value = setting.parse_value(&value)?;
             let detail = format!("{setting}={}", setting.shown_text(value));
             change(ctx, &mut store, Action::ClinicSet, &detail, |tx| {
@@ -110,16 +109,4 @@ fn require_2fa_dry_run(ctx: &Context, store: &Store, who: Requirement) -> anyhow
         "Dry run, nothing changed. With the clinic-wide requirement {state}, {who}."
     ))?;
     Ok(exit::SUCCESS)
-}
-
-fn domain_setting(name: SettingName) -> Setting {
-    match name {
-        SettingName::LockoutThreshold => Setting::LockoutThreshold,
-        SettingName::LockoutMinutes => Setting::LockoutMinutes,
-        SettingName::TotpWindow => Setting::TotpWindow,
-        SettingName::BypassHours => Setting::BypassHours,
-        SettingName::InactiveDays => Setting::InactiveDays,
-        SettingName::EnrolGraceDays => Setting::EnrolGraceDays,
-        SettingName::AuditSyslog => Setting::AuditSyslog,
-    }
 }

@@ -26,6 +26,9 @@ pub fn run(ctx: &Context, name: Option<&str>) -> anyhow::Result<u8> {
             name.as_deref().map(|n| format!("name={n}")).as_deref(),
         )
     })?;
+    for warning in created.warnings.take() {
+        ctx.warnings.push(warning);
+    }
     // Opened as every later command will open it: the proof that it works.
     let store = ctx.open_store()?;
     let name = clinic::get(&store.db())?.name;

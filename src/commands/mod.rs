@@ -44,6 +44,8 @@ pub struct Context {
     pub pinned_clock: bool,
     /// Who runs admin commands, for the audit trail: the operating-system user.
     pub operator: String,
+    /// What the stores this command opens leave to tell at its end.
+    pub warnings: crate::store::Warnings,
 }
 
 impl Context {
@@ -59,12 +61,15 @@ impl Context {
             now,
             pinned_clock: std::env::var_os("CLINIC2FA_NOW").is_some(),
             operator: operator(),
+            warnings: crate::store::Warnings::default(),
         })
     }
 
     /// Opens the database, and tells the person what opening it found.
     pub fn open_store(&self) -> anyhow::Result<Store> {
-        let mut store = Store::open(&self.location, &self.key_path)?.pin_clock(self.pinned_clock);
+        let mut store = Store::open(&self.location, &self.key_path)?
+            .pin_clock(self.pinned_clock)
+            .warn_into(self.warnings.clone());
         self.record_ended_overrides(&mut store);
         for warning in &store.notices.warnings {
             note(warning)?;
@@ -151,7 +156,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
     }
     let ctx = Context::new(&cli.global)?;
     let result = dispatch(&ctx, cli.command).map_err(|e| ctx.location.explain(e));
-    for warning in crate::store::syslog::take_warnings() {
+    for warning in ctx.warnings.take() {
         let _ = note(&warning);
     }
     result

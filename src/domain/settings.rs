@@ -48,6 +48,33 @@ impl Setting {
         }
     }
 
+    /// The setting named `key` (as `clinic set` and the JSON name it).
+    pub fn from_key(key: &str) -> Option<Setting> {
+        Setting::ALL.into_iter().find(|s| s.key() == key)
+    }
+
+    /// What it does, its range and default, for `--help`.
+    pub fn help(self) -> String {
+        let what = match self {
+            Setting::LockoutThreshold => "Consecutive failed sign-ins that lock an account",
+            Setting::LockoutMinutes => "How long a lockout lasts",
+            Setting::TotpWindow => "Time steps of 30 s accepted either side of now",
+            Setting::BypassHours => "How long a granted one-time bypass stays usable",
+            Setting::InactiveDays => "Days without a sign-in after which `report` lists an account",
+            Setting::EnrolGraceDays => {
+                "Days someone may still sign in with the password alone once 2FA applies to them"
+            }
+            Setting::AuditSyslog => "Send every new audit entry to the system log too",
+        };
+        let default = self.shown_text(self.default_value());
+        if self.is_switch() {
+            format!("{what} (on or off, default {default})")
+        } else {
+            let range = self.range();
+            format!("{what} ({}-{}, default {default})", range.start(), range.end())
+        }
+    }
+
     pub fn range(self) -> RangeInclusive<u32> {
         match self {
             Setting::LockoutThreshold => 1..=100,
@@ -72,7 +99,6 @@ impl Setting {
         }
     }
 
-    /// Parses a value from the command line and checks it is in range.
     /// Whether the setting is on or off rather than a number.
     pub fn is_switch(self) -> bool {
         self == Setting::AuditSyslog
@@ -92,6 +118,7 @@ impl Setting {
         }
     }
 
+    /// Parses a value from the command line and checks it is in range.
     pub fn parse_value(self, input: &str) -> Result<u32, Error> {
         if self.is_switch() {
             return match input.trim() {

@@ -253,3 +253,13 @@ fn within_the_grace_the_set_up_is_offered_and_may_be_put_off() {
         assert_eq!(accounts::find(&store.db(), &alice()).unwrap().unwrap().enrolled, yes);
     }
 }
+
+/// A door that serves many people keeps its stores in a pool and a conversation per
+/// person between requests, on whichever thread: both own everything they hold.
+#[test]
+fn a_store_and_a_conversation_may_move_between_threads() {
+    fn movable<T: Send + 'static>() {}
+    movable::<Store>();
+    movable::<Conversation>();
+    movable::<Finished>();
+}

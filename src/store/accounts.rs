@@ -124,6 +124,11 @@ pub(super) fn page_after(
 /// The account, checked against its seal with its credentials as they are now: a row
 /// written, copied or set back without the key is an error naming it, never an account.
 pub fn find(db: &Db<'_>, username: &Username) -> anyhow::Result<Option<Account>> {
+    // The row and its credentials, as of one moment.
+    db.consistently(|db| find_checked(db, username))
+}
+
+fn find_checked(db: &Db<'_>, username: &Username) -> anyhow::Result<Option<Account>> {
     let row = db
         .query_opt(&format!("{} WHERE username = ?1", select()), args![username.as_str()])
         .with_context(|| format!("could not read the account {username}"))?;

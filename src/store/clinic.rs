@@ -30,6 +30,11 @@ const COLUMNS: &[&str] = &[
 /// The settings, checked against their seal and the contract's ranges: a row someone
 /// changed without the key is never honoured.
 pub fn get(db: &Db<'_>) -> anyhow::Result<Clinic> {
+    // The row and the trail's latest settings entry, as of one moment.
+    db.consistently(get_checked)
+}
+
+fn get_checked(db: &Db<'_>) -> anyhow::Result<Clinic> {
     let row = read(db)?;
     let (clinic, lookup_key) = from_row(&row)?;
     seals::check_settings(

@@ -125,6 +125,31 @@ pub struct Store {
     /// What opening found worth telling the person (files others can read, a key
     /// file made): the store never prints; the command shows these.
     pub notices: Notices,
+    /// What writing found worth telling without failing (the system log took nothing).
+    warnings: Warnings,
+    /// The system log's socket, for `audit-syslog`.
+    syslog: PathBuf,
+}
+
+/// Warnings a store leaves for whoever runs it, at its end: the system log took
+/// nothing, say. Clones share one list, so the stores one command (or one service)
+/// opens can all leave theirs in the same place.
+#[derive(Debug, Clone, Default)]
+pub struct Warnings(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+
+impl Warnings {
+    /// Keeps `warning`, once however often it happens.
+    pub fn push(&self, warning: String) {
+        let mut kept = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if !kept.contains(&warning) {
+            kept.push(warning);
+        }
+    }
+
+    /// The warnings kept so far, emptied.
+    pub fn take(&self) -> Vec<String> {
+        std::mem::take(&mut *self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+    }
 }
 
 /// What [`Store::open`] has to tell.
@@ -146,12 +171,34 @@ pub struct Db<'a> {
     changes: Option<&'a RefCell<seals::Changes>>,
     /// The entries it writes are marked as written under a pinned clock.
     pub(crate) pinned_clock: bool,
+    /// Outside any transaction ([`Store::db`]): each statement sees the database as it
+    /// is at that moment, so two statements may see a write land between them.
+    autocommit: bool,
 }
 
 impl<'a> Db<'a> {
-    /// Outside a write transaction (reads, snapshots, a schema's making).
+    /// Inside a transaction the caller holds, or on a connection of its own (a
+    /// snapshot, a schema's making, a test).
     pub fn new(sql: Sql<'a>, keys: &'a Keys) -> Db<'a> {
-        Db { sql, keys, changes: None, pinned_clock: false }
+        Db { sql, keys, changes: None, pinned_clock: false, autocommit: false }
+    }
+
+    /// Runs `read` so that all its statements see one state of the database: the
+    /// transaction's, or outside one a snapshot of its own. A check that reads a row
+    /// and then what its seal covers (its credentials, the trail's latest entry about
+    /// it) would otherwise see a concurrent write land between the two, and call an
+    /// intact row damaged.
+    pub(crate) fn consistently<T>(
+        &self,
+        mut read: impl FnMut(&Db<'_>) -> anyhow::Result<T>,
+    ) -> anyhow::Result<T> {
+        if !self.autocommit {
+            return read(self);
+        }
+        let (keys, pinned_clock) = (self.keys, self.pinned_clock);
+        in_transaction(self.sql, TransactionKind::Snapshot, |sql| {
+            read(&Db { sql, keys, changes: None, pinned_clock, autocommit: false })
+        })
     }
 }
 
@@ -165,7 +212,7 @@ fn tracked<T>(
     change: impl FnOnce(&Db<'_>) -> anyhow::Result<T>,
 ) -> anyhow::Result<(T, Vec<String>)> {
     let changes = RefCell::new(seals::Changes::default());
-    let db = Db { sql, keys, changes: Some(&changes), pinned_clock };
+    let db = Db { sql, keys, changes: Some(&changes), pinned_clock, autocommit: false };
     seals::check_key(&db)?;
     let value = change(&db)?;
     seals::finish(&db)?;
@@ -225,8 +272,15 @@ impl Store {
             sqlite::set_pragmas(c)
                 .with_context(|| format!("could not set up the database {location}"))?;
         }
-        let mut store =
-            Store { conn, location: location.clone(), keys, pinned_clock: false, notices };
+        let mut store = Store {
+            conn,
+            location: location.clone(),
+            keys,
+            pinned_clock: false,
+            notices,
+            warnings: Warnings::default(),
+            syslog: syslog::socket(),
+        };
         // The version was read above: a database already up to date is not asked again.
         if version < migrations::latest() {
             migrations::apply(store.conn.sql(), &store.keys)
@@ -266,13 +320,30 @@ impl Store {
         self
     }
 
+    /// Sends the entries it writes (with `audit-syslog` on) to the system log at `socket`.
+    pub fn log_to(mut self, socket: PathBuf) -> Store {
+        self.syslog = socket;
+        self
+    }
+
+    /// See [`after_transaction`].
+    fn after_transaction<T>(&self, done: anyhow::Result<(T, Vec<String>)>) -> anyhow::Result<T> {
+        after_transaction(done, &self.syslog, &self.warnings)
+    }
+
+    /// Leaves this store's warnings in `warnings` (shared with whoever shows them).
+    pub fn warn_into(mut self, warnings: Warnings) -> Store {
+        self.warnings = warnings;
+        self
+    }
+
     pub fn location(&self) -> &Location {
         &self.location
     }
 
     /// For reading, outside any transaction (each statement sees what is committed).
     pub fn db(&self) -> Db<'_> {
-        Db::new(self.conn.sql(), &self.keys)
+        Db { autocommit: true, ..Db::new(self.conn.sql(), &self.keys) }
     }
 
     /// Runs `change` in one write transaction; commits only if it returns `Ok`. On
@@ -286,7 +357,7 @@ impl Store {
         let done = in_transaction(self.conn.sql(), TransactionKind::Write, |sql| {
             tracked(sql, keys, pinned_clock, &mut change)
         });
-        after_transaction(done.map_err(|e| self.location.explain(e)))
+        self.after_transaction(done.map_err(|e| self.location.explain(e)))
     }
 
     /// Runs `read` on one consistent snapshot of the database, while others may write.
@@ -339,7 +410,7 @@ impl Store {
                 audit::record(db, &audit::Entry { detail: Some(&detail), ..*entry })
             })
         });
-        after_transaction(done.map_err(|e| self.location.explain(e)))
+        self.after_transaction(done.map_err(|e| self.location.explain(e)))
     }
 
     /// Writes a consistent copy of the whole database to `target`, a new SQLite file
@@ -396,11 +467,17 @@ fn in_transaction<T>(
     }
 }
 
-/// The audit entries a transaction wrote go to the system log once it has committed,
-/// and nowhere if it rolled back.
-fn after_transaction<T>(done: anyhow::Result<(T, Vec<String>)>) -> anyhow::Result<T> {
+/// The audit entries a transaction wrote go to the system log at `socket` once it has
+/// committed, and nowhere if it rolled back.
+fn after_transaction<T>(
+    done: anyhow::Result<(T, Vec<String>)>,
+    socket: &Path,
+    warnings: &Warnings,
+) -> anyhow::Result<T> {
     let (value, outbox) = done?;
-    syslog::send(&outbox);
+    if let Some(warning) = syslog::send(socket, &outbox) {
+        warnings.push(warning);
+    }
     Ok(value)
 }
 
@@ -439,6 +516,8 @@ fn wrong_key(sql: Sql<'_>, key_path: &Path, error: Error) -> Error {
 pub struct Created {
     pub database: String,
     pub key_file: PathBuf,
+    /// What writing the first entries found worth telling (see [`Warnings`]).
+    pub warnings: Warnings,
 }
 
 /// Creates a new database at `location` and its key file at `key_path` (`clinic2fa
@@ -470,6 +549,7 @@ pub fn create(
         make_folder(file)?;
     }
     let temp_key = temporary_name(key_path);
+    let warnings = Warnings::default();
     let built = keyfile::create(&temp_key).and_then(|master| {
         let keys = master.derive();
         drop(master);
@@ -511,11 +591,11 @@ pub fn create(
                     })
             }
         };
-        after_transaction(made.map(|()| ((), outbox)))
+        after_transaction(made.map(|()| ((), outbox)), &syslog::socket(), &warnings)
     });
     let _ = fs::remove_file(&temp_key);
     built?;
-    Ok(Created { database: location.to_string(), key_file: key_path.to_owned() })
+    Ok(Created { database: location.to_string(), key_file: key_path.to_owned(), warnings })
 }
 
 /// The folder `file` goes in, made (0700) if missing.
@@ -628,5 +708,48 @@ mod tests {
         let key_before = std::fs::read(&key_path).unwrap();
         Store::open(&here, &key_path).unwrap();
         assert_eq!(std::fs::read(&key_path).unwrap(), key_before);
+    }
+
+    /// What the system log did not take stays with the store that wrote it: two stores
+    /// on one thread (a service's pooled connections) do not see each other's.
+    #[test]
+    fn each_store_keeps_its_own_system_log_warnings() {
+        use std::os::unix::net::UnixDatagram;
+
+        let dir = tempfile::tempdir().unwrap();
+        let (db, key) = (dir.path().join("c.db"), dir.path().join("c.db.key"));
+        let here = Location::File(db);
+        create(&here, &key, false, |tx| {
+            clinic::set(tx, crate::domain::settings::Setting::AuditSyslog, 1)
+        })
+        .unwrap();
+        let listening = dir.path().join("log.sock");
+        let log = UnixDatagram::bind(&listening).unwrap();
+        log.set_nonblocking(true).unwrap();
+        let (absent, present) = (Warnings::default(), Warnings::default());
+        let mut to_nowhere = Store::open(&here, &key)
+            .unwrap()
+            .log_to(dir.path().join("no-such.sock"))
+            .warn_into(absent.clone());
+        let mut to_log =
+            Store::open(&here, &key).unwrap().log_to(listening).warn_into(present.clone());
+        let entry = |outcome| audit::Entry {
+            at: crate::domain::time::Timestamp::from_unix_const(1_795_798_800),
+            actor: "it",
+            action: crate::domain::audit::Action::ClinicSetName,
+            subject: None,
+            outcome,
+            detail: None,
+        };
+        to_nowhere.write(|tx| audit::record(tx, &entry("one"))).unwrap();
+        to_log.write(|tx| audit::record(tx, &entry("two"))).unwrap();
+        let mut got = [0u8; 4096];
+        let n = log.recv(&mut got).unwrap();
+        assert!(String::from_utf8_lossy(&got[..n]).contains("two"));
+        let warned = absent.take();
+        assert_eq!(warned.len(), 1, "{warned:?}");
+        assert!(warned[0].contains("no-such.sock"), "{warned:?}");
+        assert!(present.take().is_empty());
+        assert!(absent.take().is_empty(), "taken once");
     }
 }

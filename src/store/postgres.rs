@@ -402,13 +402,26 @@ fn connect_error(target: &Target, e: &postgres::Error) -> Error {
             target.database(),
             target.database()
         ),
+        // The server is starting up or shutting down: it may take us shortly.
+        Some(c) if *c == SqlState::CANNOT_CONNECT_NOW => {
+            return Error::Unavailable(format!(
+                "could not connect to the PostgreSQL database {target}: {}; try again once the server is up",
+                db.map_or("", |d| d.message())
+            ));
+        }
         _ => match db {
             Some(d) => d.message().to_owned(),
             None if source_text(e) == "password missing" => format!(
                 "the server wants a password for user {:?} and none was found: give it in the URL, PGPASSWORD or ~/.pgpass (which only its owner may read)",
                 target.config.get_user().unwrap_or("")
             ),
-            None => source_text(e),
+            // No answer from a server at all (refused, unreachable, timed out).
+            None => {
+                return Error::Unavailable(format!(
+                    "could not connect to the PostgreSQL database {target}: {}",
+                    source_text(e)
+                ));
+            }
         },
     };
     Error::Database(format!("could not connect to the PostgreSQL database {target}: {why}"))
@@ -462,19 +475,26 @@ pub fn storage_error(target: &Target, err: anyhow::Error) -> anyhow::Error {
                 || *c == SqlState::CRASH_SHUTDOWN
                 || *c == SqlState::CANNOT_CONNECT_NOW =>
         {
-            format!(
+            return Error::Unavailable(format!(
                 "the PostgreSQL server of {target} ended the connection ({}): check the server; what was not confirmed was not saved",
                 pg.as_db_error().map_or("", |d| d.message())
-            )
+            ))
+            .into();
         }
-        None if pg.is_closed() || pg.as_db_error().is_none() => format!(
-            "the connection to the PostgreSQL database {target} was lost ({}): check the server; what was not confirmed was not saved",
-            source_text(pg)
-        ),
-        _ if is_retryable(&err) => format!(
-            "the PostgreSQL database {target} stayed too busy: the change was tried {} times and each time the server asked to try again; nothing was changed, try again later",
-            super::RETRIES
-        ),
+        None if pg.is_closed() || pg.as_db_error().is_none() => {
+            return Error::Unavailable(format!(
+                "the connection to the PostgreSQL database {target} was lost ({}): check the server; what was not confirmed was not saved",
+                source_text(pg)
+            ))
+            .into();
+        }
+        _ if is_retryable(&err) => {
+            return Error::Busy(format!(
+                "the PostgreSQL database {target} stayed too busy: the change was tried {} times and each time the server asked to try again; nothing was changed, try again later",
+                super::RETRIES
+            ))
+            .into();
+        }
         // Anything else the server said, on one line, with its SQLSTATE to look up.
         _ => match pg.as_db_error() {
             Some(d) => format!(
@@ -501,6 +521,17 @@ mod tests {
         assert_eq!(t.to_string(), "postgres://clinic@db.example:6543/chain");
         assert_eq!(t.config.get_password(), Some(&b"s3cret"[..]));
         assert_eq!(t.key_file_name(), "postgres-db.example-6543-chain.key");
+    }
+
+    /// Nothing answers at the address: unavailable (a service says "try later"), not a
+    /// refusal of the request, nor a database to repair.
+    #[test]
+    fn a_server_that_does_not_answer_is_unavailable() {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let target = Target::parse(&format!("postgres://nobody@127.0.0.1:{port}/x")).unwrap();
+        let Err(err) = target.connect() else { panic!("nothing listens on {port}") };
+        let typed = err.chain().find_map(|c| c.downcast_ref::<Error>());
+        assert!(matches!(typed, Some(Error::Unavailable(m)) if m.contains("refused")), "{err:#}");
     }
 
     #[test]

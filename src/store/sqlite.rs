@@ -162,10 +162,13 @@ pub fn storage_error(path: &Path, err: anyhow::Error) -> anyhow::Error {
         Some(SystemIoFailure) => format!(
             "writing to {shown} failed (the disk may be full or failing): nothing was changed; check the disk and try again"
         ),
-        Some(DatabaseBusy) | Some(DatabaseLocked) => format!(
-            "the database {shown} stayed busy for {} s: another program has it locked (another clinic2fa, or a tool such as sqlite3 with it open); try again once it is done",
-            BUSY_TIMEOUT.as_secs()
-        ),
+        Some(DatabaseBusy) | Some(DatabaseLocked) => {
+            return Error::Busy(format!(
+                "the database {shown} stayed busy for {} s: another program has it locked (another clinic2fa, or a tool such as sqlite3 with it open); try again once it is done",
+                BUSY_TIMEOUT.as_secs()
+            ))
+            .into();
+        }
         _ => return err,
     };
     Error::Database(message).into()
@@ -236,4 +239,27 @@ pub fn build(
     conn.close().map_err(|(_, e)| e)?;
     fs::File::open(temp)?.sync_all()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failure(code: std::ffi::c_int) -> anyhow::Error {
+        rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), None).into()
+    }
+
+    /// A lock held past the wait is "busy" (try again), told apart from a damaged file.
+    #[test]
+    fn a_lock_held_too_long_is_busy_and_a_malformed_file_is_damaged() {
+        let path = Path::new("/clinic/c.db");
+        let typed = |err: anyhow::Error| {
+            let err = storage_error(path, err);
+            err.chain().find_map(|c| c.downcast_ref::<Error>()).map(|e| format!("{e:?}"))
+        };
+        let busy = typed(failure(rusqlite::ffi::SQLITE_BUSY)).unwrap();
+        assert!(busy.starts_with("Busy(") && busy.contains("/clinic/c.db"), "{busy}");
+        assert!(typed(failure(rusqlite::ffi::SQLITE_LOCKED)).unwrap().starts_with("Busy("));
+        assert!(typed(failure(rusqlite::ffi::SQLITE_CORRUPT)).unwrap().starts_with("Database("));
+    }
 }

@@ -4,44 +4,27 @@
 //! database's trail then leaves them in the log, seals and all.
 
 use std::os::unix::net::UnixDatagram;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Where the system log listens: `/dev/log`, or `CLINIC2FA_SYSLOG_SOCKET` (another
 /// logger's socket, or a test's).
-fn socket() -> PathBuf {
+pub fn socket() -> PathBuf {
     std::env::var_os("CLINIC2FA_SYSLOG_SOCKET")
         .filter(|p| !p.is_empty())
         .map_or_else(|| PathBuf::from("/dev/log"), PathBuf::from)
 }
 
-thread_local! {
-    /// Why the system log took nothing, for the command to show at its end: the log is
-    /// a second copy, so its absence never fails a command.
-    static WARNINGS: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// The warnings sending left, once (emptied).
-pub fn take_warnings() -> Vec<String> {
-    WARNINGS.with_borrow_mut(std::mem::take)
-}
-
-/// Sends `lines` as `auth.info` messages tagged `clinic2fa`; a failure is kept as a
-/// one-line warning (see [`take_warnings`]).
-pub fn send(lines: &[String]) {
+/// Sends `lines` as `auth.info` messages tagged `clinic2fa`. The log is a second copy,
+/// so its absence never fails a command: what went wrong comes back as a one-line
+/// warning, for the store to keep ([`super::Warnings`]).
+pub fn send(path: &Path, lines: &[String]) -> Option<String> {
     if lines.is_empty() {
-        return;
+        return None;
     }
-    if let Err(warning) = try_send(lines) {
-        WARNINGS.with_borrow_mut(|w| {
-            if !w.contains(&warning) {
-                w.push(warning);
-            }
-        });
-    }
+    try_send(path, lines).err()
 }
 
-fn try_send(lines: &[String]) -> Result<(), String> {
-    let path = socket();
+fn try_send(path: &Path, lines: &[String]) -> Result<(), String> {
     let failed = |e: std::io::Error| {
         format!(
             "warning: audit-syslog is on, but the system log at {} took nothing ({e}); the entries are in the database",
@@ -53,7 +36,7 @@ fn try_send(lines: &[String]) -> Result<(), String> {
     for line in lines {
         // <38>: facility auth (4) × 8 + severity info (6).
         let message = format!("<38>clinic2fa[{pid}]: {line}");
-        log.send_to(message.as_bytes(), &path).map_err(failed)?;
+        log.send_to(message.as_bytes(), path).map_err(failed)?;
     }
     Ok(())
 }

@@ -308,3 +308,45 @@ fn a_key_rotation_racing_sign_ins_never_breaks_the_trail() {
     clinic.ok(&["key", "rotate"], None);
     clinic.ok(&["audit", "verify"], None);
 }
+
+/// Readers racing writers never see an intact row as damaged: a row's seal covers what
+/// other statements read (its credentials, the trail's latest entry about it), so a
+/// check outside a transaction that saw a write land between its statements called an
+/// untouched database tampered with. Four kinds of process, in parallel, many rounds.
+#[test]
+fn readers_racing_writers_never_see_an_intact_row_as_damaged() {
+    let clinic = Clinic::new();
+    clinic.add_user("alice", &[]);
+    const ROUNDS: usize = 25;
+    let outputs: Vec<(String, std::process::Output)> = std::thread::scope(|scope| {
+        let jobs: [(&str, &[&str]); 4] = [
+            // A new pending set-up each time: her credential rows change.
+            ("enrol", &["--json", "enrol", "alice", "--password-stdin"]),
+            ("user show", &["user", "show", "alice"]),
+            ("clinic set", &["clinic", "set", "lockout-threshold", "7"]),
+            ("clinic show", &["clinic", "show"]),
+        ];
+        let handles: Vec<_> = jobs
+            .into_iter()
+            .map(|(what, args)| {
+                let clinic = &clinic;
+                scope.spawn(move || {
+                    (0..ROUNDS)
+                        .map(|_| {
+                            let mut cmd = clinic.command_std(args);
+                            cmd.stdin(std::process::Stdio::piped());
+                            let mut child = cmd.spawn().unwrap();
+                            crate::harness::feed(&mut child, format!("{PASSWORD}\n").as_bytes());
+                            (what.to_owned(), child.wait_with_output().unwrap())
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap()).collect()
+    });
+    for (what, out) in &outputs {
+        assert!(out.status.success(), "{what}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    clinic.ok(&["audit", "verify"], None);
+}
