@@ -110,9 +110,9 @@ pub struct Attempted {
     /// The account as the decision saw it (before its effects).
     pub account: Option<Account>,
     pub clinic: Clinic,
-    /// The stored hash the password was checked against (or the one the effects put
-    /// in its place): a later step of the same command passes it as
-    /// [`Credential::Verified`].
+    /// The stored hash the password was proved against (or the one the effects put in
+    /// its place); `None` when it was not proved. A later step of the same
+    /// conversation passes it as [`Credential::Verified`].
     pub password_hash: Option<String>,
     /// Recovery codes the effects issued, to be shown once.
     pub issued_codes: Option<Vec<RecoveryCode>>,
@@ -220,6 +220,7 @@ fn decide_and_apply(
             .zip(checked_hash.as_ref())
             .is_some_and(|(a, checked)| &a.password_hash == checked);
         let clinic = store::clinic::get(tx)?;
+        let proved = *password_ok && unchanged;
         let proof = match &account {
             Some(a) => proof(caller, tx, purpose, a, offered, ahead.recovery_code, &clinic)?,
             None => Proof::Nothing,
@@ -227,7 +228,7 @@ fn decide_and_apply(
         let facts = Facts {
             purpose,
             account: account.as_ref(),
-            password_ok: *password_ok && unchanged,
+            password_ok: proved,
             password_outdated: upgraded_hash.is_some(),
             proof,
             at_terminal: caller.at_terminal,
@@ -248,7 +249,10 @@ fn decide_and_apply(
             verdict: outcome.verdict,
             account,
             clinic,
-            password_hash: applied.password_hash.or_else(|| checked_hash.clone()),
+            // Only a password proved here may be presented again as proved.
+            password_hash: applied
+                .password_hash
+                .or_else(|| checked_hash.clone().filter(|_| proved)),
             issued_codes: applied.issued_codes,
             started: applied.started.then(|| materials.started.clone()).flatten(),
             clock_off_minutes: outcome.clock_off_minutes,

@@ -190,7 +190,7 @@ impl Conversation {
                 self.after_step(caller, step)
             }
             (Stage::Code(None), Answer::Code(offered)) => {
-                let credential = self.verified();
+                let credential = self.verified()?;
                 self.run(caller, store, credential, offered)
             }
             (Stage::NewPassword, Answer::NewPassword(new)) => {
@@ -200,7 +200,7 @@ impl Conversation {
                 }
                 self.new_password_hash = Some(password::hash(&new)?);
                 self.purpose = Purpose::LoginReplacingPassword;
-                let credential = self.verified();
+                let credential = self.verified()?;
                 self.run(caller, store, credential, self.offered.clone())
             }
             (Stage::NewCode { purpose, tries }, Answer::Code(offered)) => {
@@ -236,8 +236,12 @@ impl Conversation {
         check_replacement(candidate, &self.username, &self.password)
     }
 
-    fn verified(&self) -> Credential {
-        Credential::Verified(self.checked.clone().unwrap_or_default())
+    /// The password as proved by an earlier step: later steps follow only a proved
+    /// password (the rules deny a wrong one before anything else can be asked).
+    fn verified(&self) -> anyhow::Result<Credential> {
+        self.checked.clone().map(Credential::Verified).ok_or_else(|| {
+            anyhow::anyhow!("internal error: a sign-in step followed an unproved password")
+        })
     }
 
     /// One attempt of the purpose, with what it may need made ahead.
@@ -329,7 +333,7 @@ impl Conversation {
         let request = Request {
             purpose: Purpose::Enrol,
             username: self.username.clone(),
-            credential: self.verified(),
+            credential: self.verified()?,
             offered: Offered::Nothing,
             materials: Materials {
                 started: Some(Started::new(caller.now)?),
@@ -362,7 +366,7 @@ impl Conversation {
         let request = Request {
             purpose,
             username: self.username.clone(),
-            credential: self.verified(),
+            credential: self.verified()?,
             offered,
             materials: Materials::default(),
         };

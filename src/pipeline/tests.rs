@@ -263,3 +263,23 @@ fn a_store_and_a_conversation_may_move_between_threads() {
     movable::<Conversation>();
     movable::<Finished>();
 }
+
+/// A wrong password is denied before anything else is asked (rule 2 comes before the
+/// code), and the attempt carries no proved hash that a later step could present.
+#[test]
+fn a_wrong_password_ends_the_conversation_with_nothing_proved() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = clinic(dir.path(), Policy::Required, false);
+    let secret = enrol(&mut store, NOW);
+    let later = NOW.plus_seconds(60);
+    let caller = Caller { now: later, at_terminal: true };
+    for offered in [Offered::Nothing, code_at(&secret, later)] {
+        let wrong =
+            Begin { password: password("not her password"), ..begin(Purpose::Login, offered) };
+        let (mut talk, turn) = Conversation::begin(&caller, &mut store, wrong).unwrap();
+        let finished = done(turn);
+        assert_eq!(finished.decided.verdict, Verdict::Denied(DenyReason::InvalidCredentials));
+        assert_eq!(finished.decided.password_hash, None, "nothing proved to present later");
+        assert!(talk.answer(&caller, &mut store, Answer::Code(code_at(&secret, later))).is_err());
+    }
+}
