@@ -41,14 +41,23 @@ impl Offered {
     }
 }
 
-/// How the person proves their password.
-#[derive(Debug, Clone)]
+/// How the person proves their password. Its `Debug` never shows the password.
+#[derive(Clone)]
 pub enum Credential {
     /// Typed for this attempt: checked against the stored hash.
     Password(Password),
     /// Checked earlier in the same conversation against this stored hash (the steps a
     /// sign-in goes on to). Still good only while the stored hash is the same.
     Verified(String),
+}
+
+impl std::fmt::Debug for Credential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Credential::Password(_) => f.write_str("Password(<hidden>)"),
+            Credential::Verified(_) => f.write_str("Verified(<stored hash>)"),
+        }
+    }
 }
 
 /// A new secret awaiting its first code, for [`PENDING_SECONDS`].

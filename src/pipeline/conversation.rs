@@ -29,7 +29,6 @@ use crate::store::Store;
 pub const CODE_TRIES: u32 = 3;
 
 /// What the person gave to begin with.
-#[derive(Debug)]
 pub struct Begin {
     pub purpose: Purpose,
     pub username: Username,
@@ -39,6 +38,16 @@ pub struct Begin {
     pub offered: Offered,
     /// For `Purpose::Passwd`: the new password, checked against the rules here.
     pub new_password: Option<Password>,
+}
+
+impl std::fmt::Debug for Begin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Begin")
+            .field("purpose", &self.purpose)
+            .field("username", &self.username)
+            .field("offered", &self.offered)
+            .finish_non_exhaustive()
+    }
 }
 
 /// What the conversation needs from the person next.
@@ -78,7 +87,6 @@ pub struct Wrong {
 }
 
 /// The person's answer to an [`Ask`].
-#[derive(Debug)]
 pub enum Answer {
     /// To `Ask::Code`, `Ask::SetUp` and `Ask::NewCode`.
     Code(Offered),
@@ -86,6 +94,16 @@ pub enum Answer {
     NewPassword(Password),
     /// To `Ask::SetUpNow`.
     SetUpNow(bool),
+}
+
+impl std::fmt::Debug for Answer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Answer::Code(offered) => f.debug_tuple("Code").field(offered).finish(),
+            Answer::NewPassword(_) => f.write_str("NewPassword(<hidden>)"),
+            Answer::SetUpNow(yes) => f.debug_tuple("SetUpNow").field(yes).finish(),
+        }
+    }
 }
 
 /// Where the conversation stands.
@@ -130,8 +148,8 @@ enum Stage {
 }
 
 /// A sign-in in progress. Owns what it needs, so a door that waits on a person
-/// between requests (the service, the page) can keep it.
-#[derive(Debug)]
+/// between requests (the service, the page) can keep it. Its `Debug` shows where it
+/// stands, never the password.
 pub struct Conversation {
     purpose: Purpose,
     username: Username,
@@ -145,6 +163,17 @@ pub struct Conversation {
     /// The attempt that decided the purpose, once one has.
     decided: Option<Attempted>,
     stage: Stage,
+}
+
+impl std::fmt::Debug for Conversation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Conversation")
+            .field("purpose", &self.purpose)
+            .field("username", &self.username)
+            .field("code_tries", &self.code_tries)
+            .field("stage", &self.stage)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Conversation {

@@ -283,3 +283,20 @@ fn a_wrong_password_ends_the_conversation_with_nothing_proved() {
         assert!(talk.answer(&caller, &mut store, Answer::Code(code_at(&secret, later))).is_err());
     }
 }
+
+/// A conversation kept by a service may end up in a log line: its `Debug`, and that of
+/// what begins and answers it, never shows a password.
+#[test]
+fn no_password_shows_in_a_conversation_s_debug() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = clinic(dir.path(), Policy::Exempt, true);
+    let caller = Caller { now: NOW, at_terminal: true };
+    let begun = begin(Purpose::Login, Offered::Nothing);
+    assert!(!format!("{begun:?}").contains(PASSWORD));
+    let (talk, turn) = Conversation::begin(&caller, &mut store, begun).unwrap();
+    assert!(matches!(turn, Turn::Ask(Ask::NewPassword { .. })));
+    let answer = Answer::NewPassword(password("a password of my own"));
+    for shown in [format!("{talk:?}"), format!("{turn:?}"), format!("{answer:?}")] {
+        assert!(!shown.contains(PASSWORD) && !shown.contains("of my own"), "{shown}");
+    }
+}
