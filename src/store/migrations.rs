@@ -162,6 +162,9 @@ const MIGRATIONS: &[&str] = &[
      ALTER TABLE clinic ADD COLUMN audit_digest BLOB;
      CREATE INDEX audit_log_subject_seq ON audit_log (subject, seq);
      CREATE INDEX audit_log_action_seq ON audit_log (action, seq);",
+    // 13: PostgreSQL's look-up of an account's latest entry (nothing changes here:
+    // SQLite's usernames and subjects share one collation already).
+    "-- nothing on SQLite",
 ];
 
 /// PostgreSQL's schema: integers are BIGINT (SQLite's are 64-bit), flags 0/1 as on
@@ -270,6 +273,15 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
          ALTER TABLE clinic ADD COLUMN audit_digest BYTEA;
          CREATE INDEX audit_log_subject_seq ON audit_log (subject, seq);
          CREATE INDEX audit_log_action_seq ON audit_log (action, seq);",
+    ),
+    // An account's latest entry is looked up by `subject = accounts.username`, which
+    // compares in the usernames' collation ("C"): an index in the database's default
+    // collation cannot serve it, and every sign-in and every listed account scanned
+    // the whole trail.
+    (
+        13,
+        "CREATE INDEX audit_log_subject_c ON audit_log (subject COLLATE \"C\", seq);
+         DROP INDEX audit_log_subject_seq;",
     ),
 ];
 
