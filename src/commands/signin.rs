@@ -34,7 +34,6 @@ pub fn converse(ctx: &Context, store: &mut Store, begin: Begin) -> anyhow::Resul
     let caller = pipeline::Caller { now: ctx.now, at_terminal: ctx.interactive };
     let username = begin.username.clone();
     let (mut conversation, mut turn) = Conversation::begin(&caller, store, begin)?;
-    let mut issuer = String::new();
     loop {
         let answer = match turn {
             Turn::Done(finished) => {
@@ -66,7 +65,7 @@ pub fn converse(ctx: &Context, store: &mut Store, begin: Begin) -> anyhow::Resul
                     conversation.check_new_password(candidate).map_err(|e| e.to_string())
                 })?)
             }
-            Turn::Ask(Ask::SetUp { started, issuer: named, why }) => {
+            Turn::Ask(Ask::SetUp { started, issuer, why }) => {
                 // Not shown is not signed in: a closed output here is a failure, never
                 // the quiet exit 0 that a success's closed pipe gets.
                 let heading = (why == SetUpWhy::Required).then(|| {
@@ -76,14 +75,13 @@ pub fn converse(ctx: &Context, store: &mut Store, begin: Begin) -> anyhow::Resul
                 });
                 let shown = heading
                     .map_or(Ok(()), |text| ctx.out.text(&text).map_err(anyhow::Error::from))
-                    .and_then(|()| show_started(ctx, &named, &username, &started));
+                    .and_then(|()| show_started(ctx, &issuer, &username, &started));
                 if let Err(e) = shown {
                     anyhow::bail!("could not show the authenticator set-up: {e}");
                 }
-                issuer = named;
                 Answer::Code(ask_for_new_code()?)
             }
-            Turn::Ask(Ask::NewCode { wrong }) => {
+            Turn::Ask(Ask::NewCode { wrong, issuer }) => {
                 note(&wrong_code(wrong, || {
                     format!(
                         "That code does not match. Check the app shows {issuer} ({username}) and type its newest code."

@@ -61,8 +61,8 @@ pub enum Ask {
     NewPassword { refused: Option<String> },
     /// Show this set-up (QR code, setup key, link), then a code from it.
     SetUp { started: Started, issuer: String, why: SetUpWhy },
-    /// Another code from the set-up shown, after a wrong one.
-    NewCode { wrong: Wrong },
+    /// Another code from the set-up shown (for `issuer`), after a wrong one.
+    NewCode { wrong: Wrong, issuer: String },
     /// Signed in with the password alone within the enrolment grace: set up now, or
     /// put it off?
     SetUpNow { due: Timestamp },
@@ -138,10 +138,11 @@ enum Stage {
     /// not, kept for the answer; `None`: a retry, with the password as verified).
     Code(Option<Box<Awaiting>>),
     NewPassword,
-    /// A set-up was shown: a code from it confirms it, by this purpose.
+    /// A set-up was shown (for `issuer`): a code from it confirms it, by this purpose.
     NewCode {
         purpose: Purpose,
         tries: u32,
+        issuer: String,
     },
     SetUpNow,
     Over,
@@ -232,8 +233,8 @@ impl Conversation {
                 let credential = self.verified()?;
                 self.run(caller, store, credential, self.offered.clone())
             }
-            (Stage::NewCode { purpose, tries }, Answer::Code(offered)) => {
-                self.confirm(caller, store, purpose, tries, offered)
+            (Stage::NewCode { purpose, tries, issuer }, Answer::Code(offered)) => {
+                self.confirm(caller, store, purpose, tries, issuer, offered)
             }
             (Stage::SetUpNow, Answer::SetUpNow(true)) => self.start_set_up(caller, store),
             (Stage::SetUpNow, Answer::SetUpNow(false)) => self.finish_set_up(None),
@@ -350,8 +351,7 @@ impl Conversation {
                 };
                 let issuer = attempted.clinic.name.clone();
                 self.decided = Some(attempted);
-                self.stage = Stage::NewCode { purpose, tries: 1 };
-                Ok(Turn::Ask(Ask::SetUp { started, issuer, why }))
+                Ok(self.show_set_up(purpose, why, started, issuer))
             }
             _ => self.finish_with(attempted, None),
         }
@@ -375,12 +375,23 @@ impl Conversation {
         };
         match (started.verdict, started.started) {
             (Verdict::Allowed { .. }, Some(new)) => {
-                self.stage = Stage::NewCode { purpose: Purpose::EnrolConfirm, tries: 1 };
                 let issuer = started.clinic.name.clone();
-                Ok(Turn::Ask(Ask::SetUp { started: new, issuer, why: SetUpWhy::Chosen }))
+                Ok(self.show_set_up(Purpose::EnrolConfirm, SetUpWhy::Chosen, new, issuer))
             }
             _ => self.finish_set_up(None),
         }
+    }
+
+    /// Asks for the set-up to be shown, and waits for a code from it (by `purpose`).
+    fn show_set_up(
+        &mut self,
+        purpose: Purpose,
+        why: SetUpWhy,
+        started: Started,
+        issuer: String,
+    ) -> Turn {
+        self.stage = Stage::NewCode { purpose, tries: 1, issuer: issuer.clone() };
+        Turn::Ask(Ask::SetUp { started, issuer, why })
     }
 
     /// A code from the set-up shown: confirms it, or is asked again (three tries).
@@ -390,6 +401,7 @@ impl Conversation {
         store: &mut Store,
         purpose: Purpose,
         tries: u32,
+        issuer: String,
         offered: Offered,
     ) -> anyhow::Result<Turn> {
         let request = Request {
@@ -405,9 +417,9 @@ impl Conversation {
         match (attempted.verdict, attempted.issued_codes) {
             (Verdict::Allowed { .. }, Some(codes)) => self.finish_set_up(Some(SetUp::Done(codes))),
             (Verdict::Denied(DenyReason::InvalidCode), _) if tries < CODE_TRIES => {
-                self.stage = Stage::NewCode { purpose, tries: tries + 1 };
+                self.stage = Stage::NewCode { purpose, tries: tries + 1, issuer: issuer.clone() };
                 let wrong = Wrong { clock_off_minutes: attempted.clock_off_minutes };
-                Ok(Turn::Ask(Ask::NewCode { wrong }))
+                Ok(Turn::Ask(Ask::NewCode { wrong, issuer }))
             }
             (Verdict::Denied(DenyReason::InvalidCode), _) => {
                 self.finish_set_up(Some(SetUp::Failed(None)))
