@@ -34,7 +34,7 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             [CompletionResult]::new('user', 'user', [CompletionResultType]::ParameterValue, 'Add and manage staff accounts')
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Sign in as a member of staff (password, then a code if 2FA applies)')
             [CompletionResult]::new('enrol', 'enrol', [CompletionResultType]::ParameterValue, 'Set up an authenticator app (shows a QR code), or confirm one with --confirm')
-            [CompletionResult]::new('unenrol', 'unenrol', [CompletionResultType]::ParameterValue, 'Turn your own 2FA off (e.g. before changing phone): needs a current code')
+            [CompletionResult]::new('unenrol', 'unenrol', [CompletionResultType]::ParameterValue, 'Remove one of your authenticators (--device), or all of them (2FA off): needs a current code from any of them, or a recovery code')
             [CompletionResult]::new('recovery-codes', 'recovery-codes', [CompletionResultType]::ParameterValue, 'Issue a fresh set of recovery codes; the old ones stop working')
             [CompletionResult]::new('passwd', 'passwd', [CompletionResultType]::ParameterValue, 'Change your own password: the current one, a code if enrolled, then the new one')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Show the audit trail (table, or an array with --json), or verify it')
@@ -148,7 +148,7 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             [CompletionResult]::new('set-password', 'set-password', [CompletionResultType]::ParameterValue, 'Reset someone''s password (admin)')
             [CompletionResult]::new('set-role', 'set-role', [CompletionResultType]::ParameterValue, 'Change an account''s role')
             [CompletionResult]::new('unlock', 'unlock', [CompletionResultType]::ParameterValue, 'Clear a lockout (and the count of failed sign-ins)')
-            [CompletionResult]::new('2fa', '2fa', [CompletionResultType]::ParameterValue, 'The per-user "Two-factor auth" setting')
+            [CompletionResult]::new('2fa', '2fa', [CompletionResultType]::ParameterValue, 'The per-user "Two-factor auth" setting, and the person''s authenticators')
             [CompletionResult]::new('grant-bypass', 'grant-bypass', [CompletionResultType]::ParameterValue, 'Let someone who lost their phone sign in once without 2FA')
             [CompletionResult]::new('revoke-bypass', 'revoke-bypass', [CompletionResultType]::ParameterValue, 'Withdraw a pending one-time bypass')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Add many accounts from a CSV or JSON file, all or none')
@@ -266,6 +266,8 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set whether 2FA follows the clinic (clinic-default), or is required or exempt for this person whatever the clinic-wide setting')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'The person''s authenticators: name, when added, when last used')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove one authenticator of a person who lost that device, leaving their others and their per-user setting as they are (the last one takes the recovery codes with it)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -279,12 +281,38 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'clinic2fa;user;2fa;list' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured under auto)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout; messages go to stderr')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt (implied when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'clinic2fa;user;2fa;remove' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured under auto)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout; messages go to stderr')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt (implied when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'clinic2fa;user;2fa;help' {
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set whether 2FA follows the clinic (clinic-default), or is required or exempt for this person whatever the clinic-wide setting')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'The person''s authenticators: name, when added, when last used')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove one authenticator of a person who lost that device, leaving their others and their per-user setting as they are (the last one takes the recovery codes with it)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'clinic2fa;user;2fa;help;set' {
+            break
+        }
+        'clinic2fa;user;2fa;help;list' {
+            break
+        }
+        'clinic2fa;user;2fa;help;remove' {
             break
         }
         'clinic2fa;user;2fa;help;help' {
@@ -332,7 +360,7 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             [CompletionResult]::new('set-password', 'set-password', [CompletionResultType]::ParameterValue, 'Reset someone''s password (admin)')
             [CompletionResult]::new('set-role', 'set-role', [CompletionResultType]::ParameterValue, 'Change an account''s role')
             [CompletionResult]::new('unlock', 'unlock', [CompletionResultType]::ParameterValue, 'Clear a lockout (and the count of failed sign-ins)')
-            [CompletionResult]::new('2fa', '2fa', [CompletionResultType]::ParameterValue, 'The per-user "Two-factor auth" setting')
+            [CompletionResult]::new('2fa', '2fa', [CompletionResultType]::ParameterValue, 'The per-user "Two-factor auth" setting, and the person''s authenticators')
             [CompletionResult]::new('grant-bypass', 'grant-bypass', [CompletionResultType]::ParameterValue, 'Let someone who lost their phone sign in once without 2FA')
             [CompletionResult]::new('revoke-bypass', 'revoke-bypass', [CompletionResultType]::ParameterValue, 'Withdraw a pending one-time bypass')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Add many accounts from a CSV or JSON file, all or none')
@@ -371,9 +399,17 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
         }
         'clinic2fa;user;help;2fa' {
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set whether 2FA follows the clinic (clinic-default), or is required or exempt for this person whatever the clinic-wide setting')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'The person''s authenticators: name, when added, when last used')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove one authenticator of a person who lost that device, leaving their others and their per-user setting as they are (the last one takes the recovery codes with it)')
             break
         }
         'clinic2fa;user;help;2fa;set' {
+            break
+        }
+        'clinic2fa;user;help;2fa;list' {
+            break
+        }
+        'clinic2fa;user;help;2fa;remove' {
             break
         }
         'clinic2fa;user;help;grant-bypass' {
@@ -404,6 +440,7 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             [CompletionResult]::new('--code', '--code', [CompletionResultType]::ParameterName, 'A 6-digit code from the authenticator app')
             [CompletionResult]::new('--recovery-code', '--recovery-code', [CompletionResultType]::ParameterName, 'One of the recovery codes issued at enrolment (each works once); `-` reads it from the next line of stdin, keeping it out of the process list')
             [CompletionResult]::new('--confirm', '--confirm', [CompletionResultType]::ParameterName, 'Finish an enrolment: a code from the newly added app')
+            [CompletionResult]::new('--device', '--device', [CompletionResultType]::ParameterName, 'Which authenticator to set up: a new name adds one beside the others (at most 5), an existing one''s name replaces it [default: phone]')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured under auto)')
             [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from the first line of stdin instead of prompting')
@@ -416,6 +453,7 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
         'clinic2fa;unenrol' {
             [CompletionResult]::new('--code', '--code', [CompletionResultType]::ParameterName, 'A 6-digit code from the authenticator app')
             [CompletionResult]::new('--recovery-code', '--recovery-code', [CompletionResultType]::ParameterName, 'One of the recovery codes issued at enrolment (each works once); `-` reads it from the next line of stdin, keeping it out of the process list')
+            [CompletionResult]::new('--device', '--device', [CompletionResultType]::ParameterName, 'Remove only this authenticator, leaving the others and the recovery codes [default: all of them, and the recovery codes]')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured under auto)')
             [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from the first line of stdin instead of prompting')
@@ -604,7 +642,7 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             [CompletionResult]::new('user', 'user', [CompletionResultType]::ParameterValue, 'Add and manage staff accounts')
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Sign in as a member of staff (password, then a code if 2FA applies)')
             [CompletionResult]::new('enrol', 'enrol', [CompletionResultType]::ParameterValue, 'Set up an authenticator app (shows a QR code), or confirm one with --confirm')
-            [CompletionResult]::new('unenrol', 'unenrol', [CompletionResultType]::ParameterValue, 'Turn your own 2FA off (e.g. before changing phone): needs a current code')
+            [CompletionResult]::new('unenrol', 'unenrol', [CompletionResultType]::ParameterValue, 'Remove one of your authenticators (--device), or all of them (2FA off): needs a current code from any of them, or a recovery code')
             [CompletionResult]::new('recovery-codes', 'recovery-codes', [CompletionResultType]::ParameterValue, 'Issue a fresh set of recovery codes; the old ones stop working')
             [CompletionResult]::new('passwd', 'passwd', [CompletionResultType]::ParameterValue, 'Change your own password: the current one, a code if enrolled, then the new one')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Show the audit trail (table, or an array with --json), or verify it')
@@ -650,7 +688,7 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             [CompletionResult]::new('set-password', 'set-password', [CompletionResultType]::ParameterValue, 'Reset someone''s password (admin)')
             [CompletionResult]::new('set-role', 'set-role', [CompletionResultType]::ParameterValue, 'Change an account''s role')
             [CompletionResult]::new('unlock', 'unlock', [CompletionResultType]::ParameterValue, 'Clear a lockout (and the count of failed sign-ins)')
-            [CompletionResult]::new('2fa', '2fa', [CompletionResultType]::ParameterValue, 'The per-user "Two-factor auth" setting')
+            [CompletionResult]::new('2fa', '2fa', [CompletionResultType]::ParameterValue, 'The per-user "Two-factor auth" setting, and the person''s authenticators')
             [CompletionResult]::new('grant-bypass', 'grant-bypass', [CompletionResultType]::ParameterValue, 'Let someone who lost their phone sign in once without 2FA')
             [CompletionResult]::new('revoke-bypass', 'revoke-bypass', [CompletionResultType]::ParameterValue, 'Withdraw a pending one-time bypass')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Add many accounts from a CSV or JSON file, all or none')
@@ -688,9 +726,17 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
         }
         'clinic2fa;help;user;2fa' {
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set whether 2FA follows the clinic (clinic-default), or is required or exempt for this person whatever the clinic-wide setting')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'The person''s authenticators: name, when added, when last used')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove one authenticator of a person who lost that device, leaving their others and their per-user setting as they are (the last one takes the recovery codes with it)')
             break
         }
         'clinic2fa;help;user;2fa;set' {
+            break
+        }
+        'clinic2fa;help;user;2fa;list' {
+            break
+        }
+        'clinic2fa;help;user;2fa;remove' {
             break
         }
         'clinic2fa;help;user;grant-bypass' {

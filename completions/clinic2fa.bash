@@ -238,6 +238,12 @@ _clinic2fa() {
             clinic2fa__subcmd__help__subcmd__user,unlock)
                 cmd="clinic2fa__subcmd__help__subcmd__user__subcmd__unlock"
                 ;;
+            clinic2fa__subcmd__help__subcmd__user__subcmd__2fa,list)
+                cmd="clinic2fa__subcmd__help__subcmd__user__subcmd__2fa__subcmd__list"
+                ;;
+            clinic2fa__subcmd__help__subcmd__user__subcmd__2fa,remove)
+                cmd="clinic2fa__subcmd__help__subcmd__user__subcmd__2fa__subcmd__remove"
+                ;;
             clinic2fa__subcmd__help__subcmd__user__subcmd__2fa,set)
                 cmd="clinic2fa__subcmd__help__subcmd__user__subcmd__2fa__subcmd__set"
                 ;;
@@ -301,11 +307,23 @@ _clinic2fa() {
             clinic2fa__subcmd__user__subcmd__2fa,help)
                 cmd="clinic2fa__subcmd__user__subcmd__2fa__subcmd__help"
                 ;;
+            clinic2fa__subcmd__user__subcmd__2fa,list)
+                cmd="clinic2fa__subcmd__user__subcmd__2fa__subcmd__list"
+                ;;
+            clinic2fa__subcmd__user__subcmd__2fa,remove)
+                cmd="clinic2fa__subcmd__user__subcmd__2fa__subcmd__remove"
+                ;;
             clinic2fa__subcmd__user__subcmd__2fa,set)
                 cmd="clinic2fa__subcmd__user__subcmd__2fa__subcmd__set"
                 ;;
             clinic2fa__subcmd__user__subcmd__2fa__subcmd__help,help)
                 cmd="clinic2fa__subcmd__user__subcmd__2fa__subcmd__help__subcmd__help"
+                ;;
+            clinic2fa__subcmd__user__subcmd__2fa__subcmd__help,list)
+                cmd="clinic2fa__subcmd__user__subcmd__2fa__subcmd__help__subcmd__list"
+                ;;
+            clinic2fa__subcmd__user__subcmd__2fa__subcmd__help,remove)
+                cmd="clinic2fa__subcmd__user__subcmd__2fa__subcmd__help__subcmd__remove"
                 ;;
             clinic2fa__subcmd__user__subcmd__2fa__subcmd__help,set)
                 cmd="clinic2fa__subcmd__user__subcmd__2fa__subcmd__help__subcmd__set"
@@ -354,6 +372,12 @@ _clinic2fa() {
                 ;;
             clinic2fa__subcmd__user__subcmd__help,unlock)
                 cmd="clinic2fa__subcmd__user__subcmd__help__subcmd__unlock"
+                ;;
+            clinic2fa__subcmd__user__subcmd__help__subcmd__2fa,list)
+                cmd="clinic2fa__subcmd__user__subcmd__help__subcmd__2fa__subcmd__list"
+                ;;
+            clinic2fa__subcmd__user__subcmd__help__subcmd__2fa,remove)
+                cmd="clinic2fa__subcmd__user__subcmd__help__subcmd__2fa__subcmd__remove"
                 ;;
             clinic2fa__subcmd__user__subcmd__help__subcmd__2fa,set)
                 cmd="clinic2fa__subcmd__user__subcmd__help__subcmd__2fa__subcmd__set"
@@ -853,7 +877,7 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__enrol)
-            opts="-h --password-stdin --code --recovery-code --confirm --db --json --no-input --color --help"
+            opts="-h --password-stdin --code --recovery-code --confirm --device --db --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -868,6 +892,10 @@ _clinic2fa() {
                     return 0
                     ;;
                 --confirm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --device)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1237,8 +1265,36 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__help__subcmd__user__subcmd__2fa)
-            opts="set"
+            opts="set list remove"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__help__subcmd__user__subcmd__2fa__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__help__subcmd__user__subcmd__2fa__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1693,7 +1749,7 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__unenrol)
-            opts="-h --password-stdin --code --recovery-code --db --json --no-input --color --help"
+            opts="-h --password-stdin --code --recovery-code --device --db --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1704,6 +1760,10 @@ _clinic2fa() {
                     return 0
                     ;;
                 --recovery-code)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --device)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1745,7 +1805,7 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__user__subcmd__2fa)
-            opts="-h --db --json --no-input --color --help set help"
+            opts="-h --db --json --no-input --color --help set list remove help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1767,7 +1827,7 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__user__subcmd__2fa__subcmd__help)
-            opts="set help"
+            opts="set list remove help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1794,6 +1854,34 @@ _clinic2fa() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        clinic2fa__subcmd__user__subcmd__2fa__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__user__subcmd__2fa__subcmd__help__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         clinic2fa__subcmd__user__subcmd__2fa__subcmd__help__subcmd__set)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
@@ -1801,6 +1889,50 @@ _clinic2fa() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__user__subcmd__2fa__subcmd__list)
+            opts="-h --db --json --no-input --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__user__subcmd__2fa__subcmd__remove)
+            opts="-h --db --json --no-input --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1975,8 +2107,36 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__user__subcmd__help__subcmd__2fa)
-            opts="set"
+            opts="set list remove"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__user__subcmd__help__subcmd__2fa__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__user__subcmd__help__subcmd__2fa__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -31,7 +31,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand user 'Add and manage staff accounts'
             cand login 'Sign in as a member of staff (password, then a code if 2FA applies)'
             cand enrol 'Set up an authenticator app (shows a QR code), or confirm one with --confirm'
-            cand unenrol 'Turn your own 2FA off (e.g. before changing phone): needs a current code'
+            cand unenrol 'Remove one of your authenticators (--device), or all of them (2FA off): needs a current code from any of them, or a recovery code'
             cand recovery-codes 'Issue a fresh set of recovery codes; the old ones stop working'
             cand passwd 'Change your own password: the current one, a code if enrolled, then the new one'
             cand audit 'Show the audit trail (table, or an array with --json), or verify it'
@@ -132,7 +132,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand set-password 'Reset someone''s password (admin)'
             cand set-role 'Change an account''s role'
             cand unlock 'Clear a lockout (and the count of failed sign-ins)'
-            cand 2fa 'The per-user "Two-factor auth" setting'
+            cand 2fa 'The per-user "Two-factor auth" setting, and the person''s authenticators'
             cand grant-bypass 'Let someone who lost their phone sign in once without 2FA'
             cand revoke-bypass 'Withdraw a pending one-time bypass'
             cand import 'Add many accounts from a CSV or JSON file, all or none'
@@ -239,6 +239,8 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
             cand set 'Set whether 2FA follows the clinic (clinic-default), or is required or exempt for this person whatever the clinic-wide setting'
+            cand list 'The person''s authenticators: name, when added, when last used'
+            cand remove 'Remove one authenticator of a person who lost that device, leaving their others and their per-user setting as they are (the last one takes the recovery codes with it)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'clinic2fa;user;2fa;set'= {
@@ -250,11 +252,33 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'clinic2fa;user;2fa;list'= {
+            cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --color 'When to use colour (NO_COLOR is honoured under auto)'
+            cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
+            cand --no-input 'Never prompt (implied when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'clinic2fa;user;2fa;remove'= {
+            cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --color 'When to use colour (NO_COLOR is honoured under auto)'
+            cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
+            cand --no-input 'Never prompt (implied when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'clinic2fa;user;2fa;help'= {
             cand set 'Set whether 2FA follows the clinic (clinic-default), or is required or exempt for this person whatever the clinic-wide setting'
+            cand list 'The person''s authenticators: name, when added, when last used'
+            cand remove 'Remove one authenticator of a person who lost that device, leaving their others and their per-user setting as they are (the last one takes the recovery codes with it)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'clinic2fa;user;2fa;help;set'= {
+        }
+        &'clinic2fa;user;2fa;help;list'= {
+        }
+        &'clinic2fa;user;2fa;help;remove'= {
         }
         &'clinic2fa;user;2fa;help;help'= {
         }
@@ -297,7 +321,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand set-password 'Reset someone''s password (admin)'
             cand set-role 'Change an account''s role'
             cand unlock 'Clear a lockout (and the count of failed sign-ins)'
-            cand 2fa 'The per-user "Two-factor auth" setting'
+            cand 2fa 'The per-user "Two-factor auth" setting, and the person''s authenticators'
             cand grant-bypass 'Let someone who lost their phone sign in once without 2FA'
             cand revoke-bypass 'Withdraw a pending one-time bypass'
             cand import 'Add many accounts from a CSV or JSON file, all or none'
@@ -325,8 +349,14 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;user;help;2fa'= {
             cand set 'Set whether 2FA follows the clinic (clinic-default), or is required or exempt for this person whatever the clinic-wide setting'
+            cand list 'The person''s authenticators: name, when added, when last used'
+            cand remove 'Remove one authenticator of a person who lost that device, leaving their others and their per-user setting as they are (the last one takes the recovery codes with it)'
         }
         &'clinic2fa;user;help;2fa;set'= {
+        }
+        &'clinic2fa;user;help;2fa;list'= {
+        }
+        &'clinic2fa;user;help;2fa;remove'= {
         }
         &'clinic2fa;user;help;grant-bypass'= {
         }
@@ -351,6 +381,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand --code 'A 6-digit code from the authenticator app'
             cand --recovery-code 'One of the recovery codes issued at enrolment (each works once); `-` reads it from the next line of stdin, keeping it out of the process list'
             cand --confirm 'Finish an enrolment: a code from the newly added app'
+            cand --device 'Which authenticator to set up: a new name adds one beside the others (at most 5), an existing one''s name replaces it [default: phone]'
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --password-stdin 'Read the password from the first line of stdin instead of prompting'
@@ -362,6 +393,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         &'clinic2fa;unenrol'= {
             cand --code 'A 6-digit code from the authenticator app'
             cand --recovery-code 'One of the recovery codes issued at enrolment (each works once); `-` reads it from the next line of stdin, keeping it out of the process list'
+            cand --device 'Remove only this authenticator, leaving the others and the recovery codes [default: all of them, and the recovery codes]'
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --password-stdin 'Read the password from the first line of stdin instead of prompting'
@@ -526,7 +558,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand user 'Add and manage staff accounts'
             cand login 'Sign in as a member of staff (password, then a code if 2FA applies)'
             cand enrol 'Set up an authenticator app (shows a QR code), or confirm one with --confirm'
-            cand unenrol 'Turn your own 2FA off (e.g. before changing phone): needs a current code'
+            cand unenrol 'Remove one of your authenticators (--device), or all of them (2FA off): needs a current code from any of them, or a recovery code'
             cand recovery-codes 'Issue a fresh set of recovery codes; the old ones stop working'
             cand passwd 'Change your own password: the current one, a code if enrolled, then the new one'
             cand audit 'Show the audit trail (table, or an array with --json), or verify it'
@@ -565,7 +597,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand set-password 'Reset someone''s password (admin)'
             cand set-role 'Change an account''s role'
             cand unlock 'Clear a lockout (and the count of failed sign-ins)'
-            cand 2fa 'The per-user "Two-factor auth" setting'
+            cand 2fa 'The per-user "Two-factor auth" setting, and the person''s authenticators'
             cand grant-bypass 'Let someone who lost their phone sign in once without 2FA'
             cand revoke-bypass 'Withdraw a pending one-time bypass'
             cand import 'Add many accounts from a CSV or JSON file, all or none'
@@ -592,8 +624,14 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;help;user;2fa'= {
             cand set 'Set whether 2FA follows the clinic (clinic-default), or is required or exempt for this person whatever the clinic-wide setting'
+            cand list 'The person''s authenticators: name, when added, when last used'
+            cand remove 'Remove one authenticator of a person who lost that device, leaving their others and their per-user setting as they are (the last one takes the recovery codes with it)'
         }
         &'clinic2fa;help;user;2fa;set'= {
+        }
+        &'clinic2fa;help;user;2fa;list'= {
+        }
+        &'clinic2fa;help;user;2fa;remove'= {
         }
         &'clinic2fa;help;user;grant-bypass'= {
         }

@@ -37,7 +37,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -f -a "clinic" -d 'Sho
 complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -f -a "user" -d 'Add and manage staff accounts'
 complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -f -a "login" -d 'Sign in as a member of staff (password, then a code if 2FA applies)'
 complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -f -a "enrol" -d 'Set up an authenticator app (shows a QR code), or confirm one with --confirm'
-complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -f -a "unenrol" -d 'Turn your own 2FA off (e.g. before changing phone): needs a current code'
+complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -f -a "unenrol" -d 'Remove one of your authenticators (--device), or all of them (2FA off): needs a current code from any of them, or a recovery code'
 complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -f -a "recovery-codes" -d 'Issue a fresh set of recovery codes; the old ones stop working'
 complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -f -a "passwd" -d 'Change your own password: the current one, a code if enrolled, then the new one'
 complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -f -a "audit" -d 'Show the audit trail (table, or an array with --json), or verify it'
@@ -119,7 +119,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list explain show remove disable enable set-password set-role unlock 2fa grant-bypass revoke-bypass import help" -f -a "set-password" -d 'Reset someone\'s password (admin)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list explain show remove disable enable set-password set-role unlock 2fa grant-bypass revoke-bypass import help" -f -a "set-role" -d 'Change an account\'s role'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list explain show remove disable enable set-password set-role unlock 2fa grant-bypass revoke-bypass import help" -f -a "unlock" -d 'Clear a lockout (and the count of failed sign-ins)'
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list explain show remove disable enable set-password set-role unlock 2fa grant-bypass revoke-bypass import help" -f -a "2fa" -d 'The per-user "Two-factor auth" setting'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list explain show remove disable enable set-password set-role unlock 2fa grant-bypass revoke-bypass import help" -f -a "2fa" -d 'The per-user "Two-factor auth" setting, and the person\'s authenticators'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list explain show remove disable enable set-password set-role unlock 2fa grant-bypass revoke-bypass import help" -f -a "grant-bypass" -d 'Let someone who lost their phone sign in once without 2FA'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list explain show remove disable enable set-password set-role unlock 2fa grant-bypass revoke-bypass import help" -f -a "revoke-bypass" -d 'Withdraw a pending one-time bypass'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list explain show remove disable enable set-password set-role unlock 2fa grant-bypass revoke-bypass import help" -f -a "import" -d 'Add many accounts from a CSV or JSON file, all or none'
@@ -219,6 +219,8 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_see
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from 2fa" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from 2fa" -s h -l help -d 'Print help'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from 2fa" -f -a "set" -d 'Set whether 2FA follows the clinic (clinic-default), or is required or exempt for this person whatever the clinic-wide setting'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from 2fa" -f -a "list" -d 'The person\'s authenticators: name, when added, when last used'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from 2fa" -f -a "remove" -d 'Remove one authenticator of a person who lost that device, leaving their others and their per-user setting as they are (the last one takes the recovery codes with it)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from 2fa" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from grant-bypass" -l expires-in -d 'How long it stays usable: 90s, 30m, 24h, 7d (1 minute to 7 days) [default: bypass-hours]' -r
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from grant-bypass" -l db -d 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
@@ -256,7 +258,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_see
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "set-password" -d 'Reset someone\'s password (admin)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "set-role" -d 'Change an account\'s role'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "unlock" -d 'Clear a lockout (and the count of failed sign-ins)'
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "2fa" -d 'The per-user "Two-factor auth" setting'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "2fa" -d 'The per-user "Two-factor auth" setting, and the person\'s authenticators'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "grant-bypass" -d 'Let someone who lost their phone sign in once without 2FA'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "revoke-bypass" -d 'Withdraw a pending one-time bypass'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "import" -d 'Add many accounts from a CSV or JSON file, all or none'
@@ -274,6 +276,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand login" -s h -l help 
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand enrol" -l code -d 'A 6-digit code from the authenticator app' -r
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand enrol" -l recovery-code -d 'One of the recovery codes issued at enrolment (each works once); `-` reads it from the next line of stdin, keeping it out of the process list' -r
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand enrol" -l confirm -d 'Finish an enrolment: a code from the newly added app' -r
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand enrol" -l device -d 'Which authenticator to set up: a new name adds one beside the others (at most 5), an existing one\'s name replaces it [default: phone]' -r
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand enrol" -l db -d 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand enrol" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
@@ -284,6 +287,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand enrol" -l no-input -
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand enrol" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand unenrol" -l code -d 'A 6-digit code from the authenticator app' -r
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand unenrol" -l recovery-code -d 'One of the recovery codes issued at enrolment (each works once); `-` reads it from the next line of stdin, keeping it out of the process list' -r
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand unenrol" -l device -d 'Remove only this authenticator, leaving the others and the recovery codes [default: all of them, and the recovery codes]' -r
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand unenrol" -l db -d 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand unenrol" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
@@ -414,7 +418,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from init clinic user login enrol unenrol recovery-codes passwd audit report backup key db man completions help" -f -a "user" -d 'Add and manage staff accounts'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from init clinic user login enrol unenrol recovery-codes passwd audit report backup key db man completions help" -f -a "login" -d 'Sign in as a member of staff (password, then a code if 2FA applies)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from init clinic user login enrol unenrol recovery-codes passwd audit report backup key db man completions help" -f -a "enrol" -d 'Set up an authenticator app (shows a QR code), or confirm one with --confirm'
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from init clinic user login enrol unenrol recovery-codes passwd audit report backup key db man completions help" -f -a "unenrol" -d 'Turn your own 2FA off (e.g. before changing phone): needs a current code'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from init clinic user login enrol unenrol recovery-codes passwd audit report backup key db man completions help" -f -a "unenrol" -d 'Remove one of your authenticators (--device), or all of them (2FA off): needs a current code from any of them, or a recovery code'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from init clinic user login enrol unenrol recovery-codes passwd audit report backup key db man completions help" -f -a "recovery-codes" -d 'Issue a fresh set of recovery codes; the old ones stop working'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from init clinic user login enrol unenrol recovery-codes passwd audit report backup key db man completions help" -f -a "passwd" -d 'Change your own password: the current one, a code if enrolled, then the new one'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from init clinic user login enrol unenrol recovery-codes passwd audit report backup key db man completions help" -f -a "audit" -d 'Show the audit trail (table, or an array with --json), or verify it'
@@ -439,7 +443,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_see
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "set-password" -d 'Reset someone\'s password (admin)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "set-role" -d 'Change an account\'s role'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "unlock" -d 'Clear a lockout (and the count of failed sign-ins)'
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "2fa" -d 'The per-user "Two-factor auth" setting'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "2fa" -d 'The per-user "Two-factor auth" setting, and the person\'s authenticators'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "grant-bypass" -d 'Let someone who lost their phone sign in once without 2FA'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "revoke-bypass" -d 'Withdraw a pending one-time bypass'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "import" -d 'Add many accounts from a CSV or JSON file, all or none'

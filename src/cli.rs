@@ -116,12 +116,15 @@ pub enum Command {
     /// Without --confirm: starts an enrolment and shows the new secret as a QR code, as an
     /// otpauth:// link and as text. At a terminal it then asks for a code from the app and
     /// finishes; from a script, finish within 10 minutes with `enrol USERNAME --confirm
-    /// CODE`. Replacing an active authenticator (a new phone) needs a current code or a
-    /// recovery code; the old one keeps working until the new one is confirmed.
+    /// CODE`. A person may have up to 5 authenticators, each named (--device, default
+    /// `phone`): any of them signs in. Adding one, or replacing one (a new phone), needs
+    /// a current code from any of them or a recovery code; the old one keeps working
+    /// until the new one is confirmed. Confirming issues a new set of recovery codes.
     Enrol(EnrolArgs),
 
-    /// Turn your own 2FA off (e.g. before changing phone): needs a current code
-    Unenrol(OwnAccountArgs),
+    /// Remove one of your authenticators (--device), or all of them (2FA off): needs a
+    /// current code from any of them, or a recovery code
+    Unenrol(UnenrolArgs),
 
     /// Issue a fresh set of recovery codes; the old ones stop working
     RecoveryCodes(OwnAccountArgs),
@@ -324,7 +327,7 @@ pub enum UserCommand {
     /// Clear a lockout (and the count of failed sign-ins)
     Unlock { username: String },
 
-    /// The per-user "Two-factor auth" setting
+    /// The per-user "Two-factor auth" setting, and the person's authenticators
     #[command(name = "2fa", subcommand)]
     TwoFactor(TwoFactorCommand),
 
@@ -386,6 +389,12 @@ pub enum TwoFactorCommand {
         #[arg(long, value_name = "WHEN")]
         until: Option<String>,
     },
+    /// The person's authenticators: name, when added, when last used
+    List { username: String },
+    /// Remove one authenticator of a person who lost that device, leaving their others
+    /// and their per-user setting as they are (the last one takes the recovery codes
+    /// with it)
+    Remove { username: String, device: String },
 }
 
 /// Which accounts `user list` shows (all filters must hold).
@@ -448,12 +457,27 @@ pub struct EnrolArgs {
     pub username: String,
     #[command(flatten)]
     pub password: PasswordInput,
-    /// When replacing an active authenticator: a current code or recovery code
+    /// When adding or replacing one beside an active authenticator: a current code or
+    /// recovery code
     #[command(flatten)]
     pub code: CodeInput,
     /// Finish an enrolment: a code from the newly added app
     #[arg(long, value_name = "CODE")]
     pub confirm: Option<String>,
+    /// Which authenticator to set up: a new name adds one beside the others (at most
+    /// 5), an existing one's name replaces it [default: phone]
+    #[arg(long, value_name = "NAME", conflicts_with = "confirm")]
+    pub device: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct UnenrolArgs {
+    #[command(flatten)]
+    pub own: OwnAccountArgs,
+    /// Remove only this authenticator, leaving the others and the recovery codes
+    /// [default: all of them, and the recovery codes]
+    #[arg(long, value_name = "NAME")]
+    pub device: Option<String>,
 }
 
 /// A person acting on their own account with password and a current code.

@@ -2,9 +2,10 @@
 //! Each is one sign-in conversation with its purpose; what it may change is decided
 //! there, and this module only shows the result.
 
-use crate::cli::{EnrolArgs, OwnAccountArgs};
+use crate::cli::{EnrolArgs, OwnAccountArgs, UnenrolArgs};
 use crate::commands::signin::{self, Attempted, Begin, Finished, Offered, SetUp};
 use crate::commands::{Context, input};
+use crate::domain::device::DeviceName;
 use crate::domain::recovery::RecoveryCode;
 use crate::domain::signin::{DenyReason, Purpose};
 use crate::domain::totp::{self, Code};
@@ -14,6 +15,7 @@ use crate::ui::enrolment;
 
 pub fn run(ctx: &Context, args: &EnrolArgs) -> anyhow::Result<u8> {
     let username = Username::parse(&args.username)?;
+    let device = args.device.as_deref().map(DeviceName::parse).transpose()?;
     let confirm = args.confirm.as_deref().map(Code::parse).transpose()?;
     let offered = signin::offered_from_args(&args.code)?;
     let password = input::current_password(ctx, &args.password)?;
@@ -23,8 +25,14 @@ pub fn run(ctx: &Context, args: &EnrolArgs) -> anyhow::Result<u8> {
         None => (Purpose::Enrol, input::offered(ctx, offered)?),
     };
     let mut store = ctx.open_store()?;
-    let begin =
-        Begin { purpose, username: username.clone(), password, offered, new_password: None };
+    let begin = Begin {
+        purpose,
+        username: username.clone(),
+        password,
+        offered,
+        new_password: None,
+        device,
+    };
     let Finished { decided, set_up } = signin::converse(ctx, &mut store, begin)?;
     let decided = match signin::allowed(decided, ctx, &username)? {
         Ok(decided) => decided,
@@ -46,7 +54,7 @@ pub fn run(ctx: &Context, args: &EnrolArgs) -> anyhow::Result<u8> {
     };
     let issuer = &decided.clinic.name;
     if ctx.out.json {
-        let uri = totp::otpauth_uri(issuer, &username, &started.secret);
+        let uri = totp::otpauth_uri(issuer, &username, started.device, &started.secret);
         let json = enrolment::pending_json(&username, &started.secret, &uri, started.expires_at);
         ctx.out.document(&json)?;
         return Ok(exit::SUCCESS);
@@ -65,22 +73,34 @@ fn show_enrolled(ctx: &Context, username: &Username, codes: &[RecoveryCode]) -> 
     Ok(exit::SUCCESS)
 }
 
-/// `unenrol USERNAME`: password and a current code, then the authenticator and its
-/// recovery codes are gone.
-pub fn unenrol(ctx: &Context, args: &OwnAccountArgs) -> anyhow::Result<u8> {
-    let username = match own_account(ctx, args, Purpose::Unenrol, "turning 2FA off")? {
-        Ok((username, _)) => username,
+/// `unenrol USERNAME [--device NAME]`: password and a current code, then that
+/// authenticator is gone, or all of them and the recovery codes.
+pub fn unenrol(ctx: &Context, args: &UnenrolArgs) -> anyhow::Result<u8> {
+    let device = args.device.as_deref().map(DeviceName::parse).transpose()?;
+    let what = if device.is_some() { "removing an authenticator" } else { "turning 2FA off" };
+    let (username, decided) = match own_account(ctx, &args.own, Purpose::Unenrol, what, device)? {
+        Ok(done) => done,
         Err(refused) => return Ok(refused),
     };
-    ctx.out
-        .result(&enrolment::unenrolled_json(&username), || enrolment::unenrolled_text(&username))?;
+    // Still enrolled after: one of several went.
+    let left = decided.account.as_ref().map_or(0, |a| a.authenticators).saturating_sub(1);
+    match device {
+        Some(device) if left > 0 => {
+            ctx.out.result(&enrolment::device_removed_json(&username, device, left), || {
+                enrolment::device_removed_text(&username, device, left)
+            })?
+        }
+        _ => ctx.out.result(&enrolment::unenrolled_json(&username), || {
+            enrolment::unenrolled_text(&username)
+        })?,
+    }
     Ok(exit::SUCCESS)
 }
 
 /// `recovery-codes USERNAME`: a fresh set; the old codes stop working.
 pub fn regenerate(ctx: &Context, args: &OwnAccountArgs) -> anyhow::Result<u8> {
     let purpose = Purpose::RecoveryCodes;
-    let (username, decided) = match own_account(ctx, args, purpose, "new recovery codes")? {
+    let (username, decided) = match own_account(ctx, args, purpose, "new recovery codes", None)? {
         Ok(done) => done,
         Err(refused) => return Ok(refused),
     };
@@ -100,6 +120,7 @@ fn own_account(
     args: &OwnAccountArgs,
     purpose: Purpose,
     what: &str,
+    device: Option<DeviceName>,
 ) -> anyhow::Result<Result<(Username, Attempted), u8>> {
     let username = Username::parse(&args.username)?;
     let offered = signin::offered_from_args(&args.code)?;
@@ -112,8 +133,14 @@ fn own_account(
     let password = input::current_password(ctx, &args.password)?;
     let offered = input::offered(ctx, offered)?;
     let mut store = ctx.open_store()?;
-    let begin =
-        Begin { purpose, username: username.clone(), password, offered, new_password: None };
+    let begin = Begin {
+        purpose,
+        username: username.clone(),
+        password,
+        offered,
+        new_password: None,
+        device,
+    };
     let finished = signin::converse(ctx, &mut store, begin)?;
     Ok(signin::allowed(finished.decided, ctx, &username)?.map(|decided| (username, decided)))
 }

@@ -26,6 +26,7 @@ pub fn run(ctx: &Context, args: &LoginArgs) -> anyhow::Result<u8> {
         password,
         offered,
         new_password: None,
+        device: None,
     };
     let finished = signin::converse(ctx, &mut store, begin)?;
     show(ctx, &username, finished)

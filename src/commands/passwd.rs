@@ -23,6 +23,7 @@ pub fn run(ctx: &Context, args: &OwnAccountArgs) -> anyhow::Result<u8> {
         password: current,
         offered,
         new_password: Some(new),
+        device: None,
     };
     let finished = signin::converse(ctx, &mut store, begin)?;
     if let Err(refused) = signin::allowed(finished.decided, ctx, &username)? {

@@ -116,6 +116,7 @@ pub fn explain(ctx: &Context, username: &str) -> anyhow::Result<u8> {
         "clinic_require_2fa_for": clinic.require_2fa_for.as_str(),
         "reason": e.reason,
         "enrolled": account.enrolled,
+        "authenticators": account.authenticators,
         "must_enrol": e.must_enrol,
         "next_login": e.next_login,
         "bypass": account.bypass_at(ctx.now).map(|t| json!({"expires_at": t.rfc3339()})),
@@ -212,6 +213,9 @@ impl Section {
 struct Counts {
     accounts: u64,
     enrolled: u64,
+    /// Active authenticators, over everyone, and the people with more than one.
+    authenticators: u64,
+    several_authenticators: u64,
     required: u64,
     /// Per section: how many, and the first [`views::REPORT_SHOWN`].
     sections: Vec<(u64, Vec<serde_json::Value>)>,
@@ -224,6 +228,8 @@ impl Counts {
         }
         self.accounts += 1;
         self.enrolled += u64::from(a.enrolled);
+        self.authenticators += u64::from(a.authenticators);
+        self.several_authenticators += u64::from(a.authenticators > 1);
         self.required += u64::from(a.requires_2fa(clinic, now));
         for (section, (count, first)) in SECTIONS.iter().zip(&mut self.sections) {
             if let Some(entry) = section.entry(a, clinic, now) {
@@ -253,6 +259,8 @@ impl Counts {
             "counts": {
                 "accounts": self.accounts,
                 "enrolled": self.enrolled,
+                "authenticators": self.authenticators,
+                "several_authenticators": self.several_authenticators,
                 "required": self.required,
                 "required_not_enrolled": self.of(Section::MustEnrol),
                 "exempt": self.of(Section::Exempt),

@@ -120,10 +120,11 @@ pub fn show_started(
     username: &Username,
     started: &Started,
 ) -> anyhow::Result<()> {
-    let uri = totp::otpauth_uri(issuer, username, &started.secret);
+    let uri = totp::otpauth_uri(issuer, username, started.device, &started.secret);
     let pending = enrolment::Pending {
         issuer,
         username,
+        device: started.device,
         secret: &started.secret,
         uri: &uri,
         expires_at: started.expires_at,

@@ -7,11 +7,12 @@ use serde_json::json;
 use crate::cli::{TwoFactorCommand, UserCommand};
 use crate::commands::{Context, audit_admin, input};
 use crate::domain::account::Account;
+use crate::domain::device::DeviceName;
 use crate::domain::policy::Policy;
 use crate::domain::username::Username;
 use crate::domain::{duration, password};
 use crate::error::{Error, exit};
-use crate::store::{self, Store, accounts};
+use crate::store::{self, Store, accounts, authenticators, recovery_codes};
 use crate::ui::{prompt, views};
 
 pub fn run(ctx: &Context, cmd: UserCommand) -> anyhow::Result<u8> {
@@ -122,6 +123,21 @@ pub fn run(ctx: &Context, cmd: UserCommand) -> anyhow::Result<u8> {
             let text = views::policy_set_text(&account, policy);
             show_changed(ctx, &store, &account, &text)
         }
+        UserCommand::TwoFactor(TwoFactorCommand::List { username }) => {
+            let username = Username::parse(&username)?;
+            let store = ctx.open_store()?;
+            let devices = store.snapshot(|db| {
+                let account = accounts::get(db, &username)?;
+                authenticators::list(db, &account)
+            })?;
+            ctx.out.result(&views::authenticators_json(&devices), || {
+                views::authenticators_table(&username, &devices)
+            })?;
+            Ok(exit::SUCCESS)
+        }
+        UserCommand::TwoFactor(TwoFactorCommand::Remove { username, device }) => {
+            remove_authenticator(ctx, &username, &device)
+        }
         UserCommand::GrantBypass { username, expires_in } => {
             grant_bypass(ctx, &username, expires_in.as_deref())
         }
@@ -207,6 +223,48 @@ fn change_raw(
         accounts::get(tx, &username)
     })?;
     Ok((store, account))
+}
+
+/// `user 2fa remove`: one lost device goes; the person's others, their override and
+/// any bypass stay. The last one takes the recovery codes with it, as `unenrol` does.
+fn remove_authenticator(ctx: &Context, username: &str, device: &str) -> anyhow::Result<u8> {
+    let username = Username::parse(username)?;
+    let device = DeviceName::parse(device)?;
+    let mut store = ctx.open_store()?;
+    let (account, left) = store.write(|tx| {
+        let account = accounts::get(tx, &username)?;
+        let devices = authenticators::list(tx, &account)?;
+        if !devices.iter().any(|d| d.name == device) {
+            let names: Vec<&str> = devices.iter().map(|d| d.name.as_str()).collect();
+            return Err(Error::NotFound(match names.as_slice() {
+                [] => format!("{username} has no authenticator set up: nothing to remove"),
+                names => format!(
+                    "{username} has no authenticator named {}: theirs are {} (`clinic2fa user 2fa list {username}`)",
+                    crate::domain::text::shown(device.as_str()),
+                    names.join(", ")
+                ),
+            })
+            .into());
+        }
+        let detail = if devices.len() == 1 {
+            authenticators::remove(tx, &account)?;
+            recovery_codes::remove_all(tx, &account)?;
+            format!("device {device} (the last: recovery codes removed)")
+        } else {
+            authenticators::remove_one(tx, &account, device)?;
+            format!("device {device}")
+        };
+        audit_admin(ctx, tx, Action::User2faRemove, Some(username.as_str()), Some(&detail))?;
+        let account = accounts::get(tx, &username)?;
+        let left = authenticators::list(tx, &account)?;
+        Ok((account, left))
+    })?;
+    let clinic = store::clinic::get(&store.db())?;
+    let mut json = views::account_json(&account, &clinic, ctx.now);
+    json["removed"] = json!(device.as_str());
+    ctx.out
+        .result(&json, || views::authenticator_removed_text(&username, device.as_str(), &left))?;
+    Ok(exit::SUCCESS)
 }
 
 /// Withdraws a pending bypass, and says whether there was one (`revoked` in JSON).

@@ -100,8 +100,11 @@ pub struct Account {
     pub grace_forfeited: bool,
     /// argon2id PHC string.
     pub password_hash: String,
-    /// Whether an authenticator is active (a confirmed TOTP secret).
+    /// Whether an authenticator is active (a confirmed TOTP secret): `authenticators`
+    /// is not 0. Both are read from the same count.
     pub enrolled: bool,
+    /// How many authenticators are active (each a named device).
+    pub authenticators: u32,
     pub recovery_codes_left: u32,
     /// The password was set by someone else (import, admin reset): the person must
     /// choose their own at their next sign-in.

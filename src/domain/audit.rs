@@ -28,6 +28,8 @@ pub enum Action {
     User2faSet,
     /// An override's `--until` came, recorded by the first command after.
     User2faEnded,
+    /// An admin removed one of a person's authenticators.
+    User2faRemove,
     UserGrantBypass,
     UserRevokeBypass,
     BypassUse,
@@ -44,7 +46,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 26] = [
+    pub const ALL: [Action; 27] = [
         Action::ClinicInit,
         Action::ClinicSetName,
         Action::ClinicRequire2fa,
@@ -58,6 +60,7 @@ impl Action {
         Action::UserUnlock,
         Action::User2faSet,
         Action::User2faEnded,
+        Action::User2faRemove,
         Action::UserGrantBypass,
         Action::UserRevokeBypass,
         Action::BypassUse,
@@ -88,6 +91,7 @@ impl Action {
             Action::UserUnlock => "user.unlock",
             Action::User2faSet => "user.2fa-set",
             Action::User2faEnded => "user.2fa-ended",
+            Action::User2faRemove => "user.2fa-remove",
             Action::UserGrantBypass => "user.grant-bypass",
             Action::UserRevokeBypass => "user.revoke-bypass",
             Action::BypassUse => "bypass.use",

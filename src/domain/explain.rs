@@ -68,6 +68,8 @@ pub fn explain(account: &Account, clinic: &Clinic, now: Timestamp) -> Explanatio
         password_ok: true,
         password_outdated: false,
         proof: Proof::Nothing,
+        signed_with: Some(crate::domain::device::DeviceName::default_name()),
+        target: None,
         at_terminal: false,
         clinic,
         now,
@@ -85,7 +87,11 @@ pub fn explain(account: &Account, clinic: &Clinic, now: Timestamp) -> Explanatio
             "the password, then a new password of their own: the current one was set for them".to_owned()
         }
         Verdict::Denied(DenyReason::CodeRequired | DenyReason::InvalidCode) => format!(
-            "the password and a code from their authenticator app (or one of their {} recovery codes)",
+            "the password and a code from {} (or one of their {} recovery codes)",
+            match account.authenticators {
+                0 | 1 => "their authenticator app".to_owned(),
+                n => format!("any of their {n} authenticators"),
+            },
             account.recovery_codes_left
         ),
         Verdict::Denied(DenyReason::EnrolmentRequired) => {
@@ -161,6 +167,10 @@ mod tests {
         let enrolled =
             Account { enrolled: true, recovery_codes_left: 7, ..account(Policy::ClinicDefault) };
         assert!(explain(&enrolled, &clinic(true), NOW).next_login.contains("7 recovery codes"));
+        let two = Account { authenticators: 2, ..enrolled.clone() };
+        assert!(
+            explain(&two, &clinic(true), NOW).next_login.contains("any of their 2 authenticators")
+        );
         let bypass = Account { bypass_until: Some(NOW.plus_seconds(60)), ..enrolled.clone() };
         assert!(
             explain(&bypass, &clinic(true), NOW)

@@ -53,6 +53,7 @@ pub fn account() -> Account {
         password_hash: String::new(),
         enrolled: false,
         recovery_codes_left: 0,
+        authenticators: 0,
         must_change_password: false,
         bypass_until: None,
         failed_logins: 0,

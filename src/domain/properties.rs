@@ -84,6 +84,8 @@ fn facts<'a>(
         password_ok,
         password_outdated: false,
         proof,
+        signed_with: Some(crate::domain::device::DeviceName::default_name()),
+        target: None,
         at_terminal: false,
         clinic,
         now: NOW,

@@ -10,6 +10,7 @@
 
 use crate::domain::account::Account;
 use crate::domain::audit::Action;
+use crate::domain::device::{self, DeviceName};
 use crate::domain::settings::Clinic;
 use crate::domain::time::Timestamp;
 use crate::error::exit;
@@ -135,6 +136,10 @@ pub enum Refusal {
     /// The set-up at login met an authenticator made meanwhile by another command:
     /// replacing it needs a current code, which this step never had.
     EnrolledMeanwhile,
+    /// Adding one more authenticator beyond [`device::MAX_PER_PERSON`].
+    TooManyAuthenticators,
+    /// `unenrol --device` naming none of the person's authenticators.
+    NoSuchAuthenticator(DeviceName),
 }
 
 /// How the second factor was satisfied on a successful sign-in.
@@ -176,8 +181,9 @@ pub enum NewCode {
 pub enum Proof {
     /// No code was given.
     Nothing,
-    /// A TOTP code for the active authenticator: `Some(step)` when it matched an unused
-    /// step in the window.
+    /// A TOTP code of one of the active authenticators: `Some(step)` when it matched a
+    /// step in the window later than any the person used (the authenticator is
+    /// [`Facts::signed_with`]).
     Totp(Option<u64>),
     /// A recovery code: `Some(id)` when it matched an unused one.
     RecoveryCode(Option<i64>),
@@ -199,10 +205,24 @@ pub struct Facts<'a> {
     /// The stored hash has other parameters than today's, and a new one is ready.
     pub password_outdated: bool,
     pub proof: Proof,
+    /// The authenticator whose code matched ([`Proof::Totp`]).
+    pub signed_with: Option<DeviceName>,
+    /// The authenticator the purpose acts on: the one `enrol` sets up (or replaces),
+    /// the one being confirmed, the one `unenrol --device` removes. `None` for
+    /// `unenrol` without `--device` (all of them) and purposes that act on none.
+    pub target: Option<Target>,
     /// A person is at the terminal: where the rules say so, set-up follows at once.
     pub at_terminal: bool,
     pub clinic: &'a Clinic,
     pub now: Timestamp,
+}
+
+/// The authenticator a purpose acts on, as found on the account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Target {
+    pub name: DeviceName,
+    /// The person has an active authenticator of that name.
+    pub exists: bool,
 }
 
 /// How a successful attempt let the person in.
@@ -262,21 +282,28 @@ pub enum Effect {
     },
     /// A whole sign-in: the count of consecutive failures starts afresh.
     ResetFailures,
-    /// This step of the active authenticator, and every earlier one, is used.
-    SpendTotpStep(u64),
+    /// This step of the person's authenticator, and every earlier one of any of theirs,
+    /// is used.
+    SpendTotpStep {
+        device: DeviceName,
+        step: u64,
+    },
     SpendRecoveryCode(i64),
     /// The bypass is used up.
     SpendBypass,
-    /// The active authenticator, any pending one and all recovery codes are gone.
+    /// Every active authenticator, any pending one and all recovery codes are gone.
     RemoveAuthenticator,
+    /// This one authenticator is gone; the others and the recovery codes stay.
+    RemoveOneAuthenticator(DeviceName),
     /// The prepared password hash replaces the current one, as the person's own.
     SetPassword,
     /// The stored hash is replaced by the prepared one with today's parameters.
     UpgradePasswordHash,
-    /// The prepared secret becomes the pending one (shown for set-up).
-    StartEnrolment,
-    /// The pending secret becomes the active authenticator with this step used, and a
-    /// fresh set of recovery codes replaces the old.
+    /// The prepared secret becomes the pending one for this device (shown for set-up).
+    StartEnrolment(DeviceName),
+    /// The pending secret becomes the active authenticator of the device it names
+    /// (beside the others, or replacing the one of that name) with this step used, and
+    /// a fresh set of recovery codes replaces the old.
     ActivateEnrolment {
         step: u64,
     },
@@ -360,6 +387,17 @@ fn rules(f: &Facts<'_>, effects: &mut Vec<Effect>) -> Verdict {
     if matches!(f.purpose, Purpose::Unenrol | Purpose::RecoveryCodes) && !account.enrolled {
         return Verdict::Refused(Refusal::NotEnrolled);
     }
+    // 2b. What `enrol` and `unenrol --device` act on must be there to act on (or room
+    //     for it): refused before any code is judged, so nothing is spent.
+    match (f.purpose, f.target) {
+        (Purpose::Enrol, Some(t)) if adds_one_too_many(account, t) => {
+            return Verdict::Refused(Refusal::TooManyAuthenticators);
+        }
+        (Purpose::Unenrol, Some(t)) if !t.exists => {
+            return Verdict::Refused(Refusal::NoSuchAuthenticator(t.name));
+        }
+        _ => {}
+    }
 
     let is_login = matches!(f.purpose, Purpose::Login | Purpose::LoginReplacingPassword);
     let required = account.requires_2fa(f.clinic, f.now);
@@ -379,7 +417,7 @@ fn rules(f: &Facts<'_>, effects: &mut Vec<Effect>) -> Verdict {
         }));
         effects.push(Effect::RemoveAuthenticator);
         if required && f.at_terminal {
-            effects.push(Effect::StartEnrolment);
+            effects.push(Effect::StartEnrolment(DeviceName::default_name()));
         }
         return allow(f, account, Via::Bypass, required, effects);
     }
@@ -387,14 +425,27 @@ fn rules(f: &Facts<'_>, effects: &mut Vec<Effect>) -> Verdict {
     // 4. Enrolled: a code of the active authenticator, fresh, or an unused recovery code.
     //    A missing one is asked for; a wrong or reused one counts as a failure.
     if account.enrolled {
-        let (via, spend) = match f.proof {
-            Proof::Totp(Some(step)) => (Via::Totp(step), Effect::SpendTotpStep(step)),
-            Proof::RecoveryCode(Some(id)) => (Via::RecoveryCode(id), Effect::SpendRecoveryCode(id)),
-            Proof::Nothing => return deny(effects, DenyReason::CodeRequired),
-            Proof::Totp(None)
-            | Proof::RecoveryCode(None)
-            | Proof::NewCode(_)
-            | Proof::ClockOff(_) => {
+        let (via, spend) = match (f.proof, f.signed_with) {
+            (Proof::Totp(Some(step)), Some(device)) => {
+                (Via::Totp(step), Effect::SpendTotpStep { device, step })
+            }
+            (Proof::Totp(Some(_)), None) => {
+                // A matching code names the authenticator it matched: without one,
+                // nothing is known to spend, so nothing is let in.
+                count_failure(f, account, effects);
+                return deny(effects, DenyReason::InvalidCode);
+            }
+            (Proof::RecoveryCode(Some(id)), _) => {
+                (Via::RecoveryCode(id), Effect::SpendRecoveryCode(id))
+            }
+            (Proof::Nothing, _) => return deny(effects, DenyReason::CodeRequired),
+            (
+                Proof::Totp(None)
+                | Proof::RecoveryCode(None)
+                | Proof::NewCode(_)
+                | Proof::ClockOff(_),
+                _,
+            ) => {
                 count_failure(f, account, effects);
                 return deny(effects, DenyReason::InvalidCode);
             }
@@ -417,7 +468,7 @@ fn rules(f: &Facts<'_>, effects: &mut Vec<Effect>) -> Verdict {
             effects.push(Effect::SetPassword);
         }
         if f.at_terminal {
-            effects.push(Effect::StartEnrolment);
+            effects.push(Effect::StartEnrolment(DeviceName::default_name()));
         }
         return deny(effects, DenyReason::EnrolmentRequired);
     }
@@ -432,6 +483,11 @@ fn new_authenticator(f: &Facts<'_>, account: &Account, effects: &mut Vec<Effect>
         return Verdict::Refused(Refusal::EnrolledMeanwhile);
     }
     match f.proof {
+        Proof::NewCode(NewCode::Matches(_))
+            if f.target.is_some_and(|t| adds_one_too_many(account, t)) =>
+        {
+            Verdict::Refused(Refusal::TooManyAuthenticators)
+        }
         Proof::NewCode(NewCode::Matches(step)) => {
             effects.push(Effect::ActivateEnrolment { step });
             allow(f, account, Via::NewAuthenticator(step), false, effects)
@@ -461,8 +517,14 @@ fn allow(
 ) -> Verdict {
     let change = match f.purpose {
         Purpose::Passwd | Purpose::LoginReplacingPassword => Some(Effect::SetPassword),
-        Purpose::Enrol => Some(Effect::StartEnrolment),
-        Purpose::Unenrol => Some(Effect::RemoveAuthenticator),
+        Purpose::Enrol => {
+            Some(Effect::StartEnrolment(f.target.map_or_else(DeviceName::default_name, |t| t.name)))
+        }
+        // One of several goes alone; the last one (or all) takes the recovery codes.
+        Purpose::Unenrol => Some(match f.target {
+            Some(t) if account.authenticators > 1 => Effect::RemoveOneAuthenticator(t.name),
+            _ => Effect::RemoveAuthenticator,
+        }),
         Purpose::RecoveryCodes => Some(Effect::ReplaceRecoveryCodes),
         Purpose::Login | Purpose::EnrolConfirm | Purpose::EnrolAtLogin => None,
     };
@@ -488,7 +550,7 @@ fn allow(
     effects.push(Effect::Audit(Note {
         action: f.purpose.action(),
         outcome: f.purpose.done(),
-        detail: Some(via.second_factor().as_str().to_owned()),
+        detail: Some(detail(f, via)),
     }));
     // Set up at login: an enrolment, and the sign-in it completes.
     if f.purpose == Purpose::EnrolAtLogin {
@@ -499,6 +561,34 @@ fn allow(
         }));
     }
     Verdict::Allowed { via, enrolment_required }
+}
+
+/// Adding `target` (not one the person has) would pass the most one person may have.
+fn adds_one_too_many(account: &Account, target: Target) -> bool {
+    !target.exists && account.authenticators >= device::MAX_PER_PERSON
+}
+
+/// A success's audit detail: how the person proved themselves, and the authenticator
+/// it concerned (the one whose code signed in, or the one set up or removed).
+fn detail(f: &Facts<'_>, via: Via) -> String {
+    let factor = via.second_factor().as_str();
+    let device = match f.purpose {
+        Purpose::Enrol | Purpose::EnrolConfirm | Purpose::EnrolAtLogin => f.target.map(|t| t.name),
+        Purpose::Unenrol => {
+            return match f.target {
+                Some(t) => format!("{factor}, device {}", t.name),
+                None => format!("{factor}, every device"),
+            };
+        }
+        Purpose::Login
+        | Purpose::LoginReplacingPassword
+        | Purpose::Passwd
+        | Purpose::RecoveryCodes => f.signed_with.filter(|_| matches!(via, Via::Totp(_))),
+    };
+    match device {
+        Some(name) => format!("{factor}, device {name}"),
+        None => factor.to_owned(),
+    }
 }
 
 /// The audit entry of a denial: the attempt's name and the contract's reason.

@@ -11,6 +11,7 @@ use subtle::ConstantTimeEq;
 use totp_rs::{Algorithm, Builder, Totp};
 use zeroize::Zeroizing;
 
+use crate::domain::device::DeviceName;
 use crate::domain::time::Timestamp;
 use crate::domain::username::Username;
 use crate::error::Error;
@@ -162,14 +163,31 @@ pub fn clock_offset(
 /// reads: `otpauth://totp/ISSUER:USERNAME?secret=…&issuer=ISSUER`. SHA-1, 6 digits and
 /// 30 s are every app's defaults, so they are left out: a shorter URI is a smaller QR
 /// code, which is what lets it fit an 80×24 terminal beside its instructions.
-pub fn otpauth_uri(issuer: &str, username: &Username, secret: &TotpSecret) -> String {
+pub fn otpauth_uri(
+    issuer: &str,
+    username: &Username,
+    device: DeviceName,
+    secret: &TotpSecret,
+) -> String {
     const _: () = assert!(DIGITS == 6 && STEP_SECONDS == 30, "the URI relies on the defaults");
     let issuer = percent_encode(issuer);
     format!(
         "otpauth://totp/{issuer}:{user}?secret={secret}&issuer={issuer}",
-        user = percent_encode(username.as_str()),
+        user = percent_encode(&account_label(username, device)),
         secret = secret.base32(),
     )
+}
+
+/// The account name the authenticator app shows under the issuer: the username, and
+/// for any device but the default `phone` its name too, so that a person with two
+/// entries (a phone and a ward tablet) can tell them apart. The default keeps the
+/// contract's plain `ISSUER:USERNAME` label.
+pub fn account_label(username: &Username, device: DeviceName) -> String {
+    if device.is_default() {
+        username.as_str().to_owned()
+    } else {
+        format!("{username} ({device})")
+    }
 }
 
 /// Percent-encodes all but RFC 3986's unreserved characters (so a space is `%20`,
@@ -302,10 +320,16 @@ mod tests {
     fn uri_follows_the_key_uri_format() {
         let user = Username::parse("alice").unwrap();
         assert_eq!(
-            otpauth_uri("Sunny Vale Clinic", &user, &rfc_secret()),
+            otpauth_uri("Sunny Vale Clinic", &user, DeviceName::default_name(), &rfc_secret()),
             "otpauth://totp/Sunny%20Vale%20Clinic:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ\
              &issuer=Sunny%20Vale%20Clinic"
         );
         assert_eq!(percent_encode("Dr. Ö & Co"), "Dr.%20%C3%96%20%26%20Co");
+        // A second device is told apart in the app by its name.
+        let tablet = DeviceName::parse("ward tablet").unwrap();
+        assert!(
+            otpauth_uri("Clinic", &user, tablet, &rfc_secret())
+                .starts_with("otpauth://totp/Clinic:alice%20%28ward%20tablet%29?secret="),
+        );
     }
 }

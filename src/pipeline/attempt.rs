@@ -6,10 +6,13 @@
 //! (`super::conversation`) asks its door.
 
 use crate::domain::account::Account;
+use crate::domain::device::DeviceName;
 use crate::domain::password::{self, Password};
 use crate::domain::recovery::RecoveryCode;
 use crate::domain::settings::Clinic;
-use crate::domain::signin::{self, DenyReason, Effect, Facts, NewCode, Proof, Purpose, Verdict};
+use crate::domain::signin::{
+    self, DenyReason, Effect, Facts, NewCode, Proof, Purpose, Target, Verdict,
+};
 use crate::domain::time::Timestamp;
 use crate::domain::totp::{self, Code, TotpSecret};
 use crate::domain::username::Username;
@@ -60,11 +63,13 @@ impl std::fmt::Debug for Credential {
     }
 }
 
-/// A new secret awaiting its first code, for [`PENDING_SECONDS`].
+/// A new secret awaiting its first code, for [`PENDING_SECONDS`], and the device it is
+/// for (as the rules decided, once started).
 #[derive(Debug, Clone)]
 pub struct Started {
     pub secret: TotpSecret,
     pub expires_at: Timestamp,
+    pub device: DeviceName,
 }
 
 impl Started {
@@ -72,6 +77,7 @@ impl Started {
         Ok(Started {
             secret: TotpSecret::generate()?,
             expires_at: now.plus_seconds(PENDING_SECONDS),
+            device: DeviceName::default_name(),
         })
     }
 }
@@ -106,9 +112,12 @@ pub struct Request {
     pub purpose: Purpose,
     pub username: Username,
     pub credential: Credential,
-    /// A code of the active authenticator, or (for the purposes that set one up) a code
+    /// A code of an active authenticator, or (for the purposes that set one up) a code
     /// of the new one.
     pub offered: Offered,
+    /// The authenticator `enrol` sets up (default `phone`) or `unenrol` removes (none:
+    /// all of them). The set-up being confirmed names its own.
+    pub device: Option<DeviceName>,
     pub materials: Materials,
 }
 
@@ -230,9 +239,13 @@ fn decide_and_apply(
             .is_some_and(|(a, checked)| &a.password_hash == checked);
         let clinic = store::clinic::get(tx)?;
         let proved = *password_ok && unchanged;
-        let proof = match &account {
+        let (proof, signed_with) = match &account {
             Some(a) => proof(caller, tx, purpose, a, offered, ahead.recovery_code, &clinic)?,
-            None => Proof::Nothing,
+            None => (Proof::Nothing, None),
+        };
+        let target = match &account {
+            Some(a) => target(tx, purpose, a, request.device)?,
+            None => None,
         };
         let facts = Facts {
             purpose,
@@ -240,6 +253,8 @@ fn decide_and_apply(
             password_ok: proved,
             password_outdated: upgraded_hash.is_some(),
             proof,
+            signed_with,
+            target,
             at_terminal: caller.at_terminal,
             clinic: &clinic,
             now: caller.now,
@@ -263,7 +278,7 @@ fn decide_and_apply(
                 .password_hash
                 .or_else(|| checked_hash.clone().filter(|_| proved)),
             issued_codes: applied.issued_codes,
-            started: applied.started.then(|| materials.started.clone()).flatten(),
+            started: applied.started,
             clock_off_minutes: outcome.clock_off_minutes,
             enrolment_due: outcome.enrolment_due,
         }))
@@ -321,7 +336,31 @@ fn look_ahead(
     }
 }
 
-/// The offered second factor, checked against the account inside the transaction.
+/// The authenticator the purpose acts on, as the account has it now.
+fn target(
+    tx: &Db<'_>,
+    purpose: Purpose,
+    account: &Account,
+    device: Option<DeviceName>,
+) -> anyhow::Result<Option<Target>> {
+    let name = match purpose {
+        Purpose::Enrol => Some(device.unwrap_or_else(DeviceName::default_name)),
+        Purpose::Unenrol => device,
+        Purpose::EnrolConfirm | Purpose::EnrolAtLogin => {
+            authenticators::pending(tx, account)?.map(|p| p.device)
+        }
+        Purpose::Login
+        | Purpose::LoginReplacingPassword
+        | Purpose::Passwd
+        | Purpose::RecoveryCodes => None,
+    };
+    let Some(name) = name else { return Ok(None) };
+    let exists = authenticators::list(tx, account)?.iter().any(|d| d.name == name);
+    Ok(Some(Target { name, exists }))
+}
+
+/// The offered second factor, checked against the account inside the transaction, and
+/// the authenticator whose code matched.
 fn proof(
     caller: &Caller,
     tx: &Db<'_>,
@@ -330,9 +369,9 @@ fn proof(
     offered: &Offered,
     recovery_match: Option<i64>,
     clinic: &Clinic,
-) -> anyhow::Result<Proof> {
+) -> anyhow::Result<(Proof, Option<DeviceName>)> {
     if purpose.proves_new_authenticator() {
-        let Offered::Totp(code) = offered else { return Ok(Proof::Nothing) };
+        let Offered::Totp(code) = offered else { return Ok((Proof::Nothing, None)) };
         let window = clinic.totp_window;
         let checked = match authenticators::pending(tx, account)? {
             None => NewCode::NoPending,
@@ -343,30 +382,41 @@ fn proof(
                     .map_or(NewCode::Wrong, NewCode::ClockOff),
             },
         };
-        return Ok(Proof::NewCode(checked));
+        return Ok((Proof::NewCode(checked), None));
     }
     Ok(match offered {
-        Offered::Nothing => Proof::Nothing,
-        Offered::Totp(code) => match authenticators::active(tx, account)? {
-            None => Proof::Totp(None),
-            Some(a) => {
-                let (window, used) = (clinic.totp_window, Some(a.last_used_step));
-                match totp::matching_step(&a.secret, code, caller.now, window, used) {
-                    Some(step) => Proof::Totp(Some(step)),
-                    None => totp::clock_offset(&a.secret, code, caller.now, window, used)
+        Offered::Nothing => (Proof::Nothing, None),
+        Offered::Totp(code) => {
+            // Any of the person's authenticators, each checked against the person's
+            // mark: a step used on one is used on all.
+            let devices = authenticators::active(tx, account)?;
+            let (window, used) = (clinic.totp_window, authenticators::used_up_to(&devices));
+            let matched = devices.iter().find_map(|d| {
+                totp::matching_step(&d.secret, code, caller.now, window, used).map(|s| (s, d.name))
+            });
+            match matched {
+                Some((step, name)) => (Proof::Totp(Some(step)), Some(name)),
+                None => (
+                    devices
+                        .iter()
+                        .find_map(|d| totp::clock_offset(&d.secret, code, caller.now, window, used))
                         .map_or(Proof::Totp(None), Proof::ClockOff),
-                }
+                    None,
+                ),
             }
-        },
+        }
         // One keyed look-up, checked whatever the password and the account's state;
         // a code issued before look-up values was matched before the write lock:
         // still unused now? A concurrent sign-in may have spent it.
-        Offered::RecoveryCode(code) => Proof::RecoveryCode(
-            match (recovery_codes::find_unused(tx, account, code)?, recovery_match) {
-                (Some(id), _) => Some(id),
-                (None, Some(id)) if recovery_codes::is_unused(tx, account, id)? => Some(id),
-                _ => None,
-            },
+        Offered::RecoveryCode(code) => (
+            Proof::RecoveryCode(
+                match (recovery_codes::find_unused(tx, account, code)?, recovery_match) {
+                    (Some(id), _) => Some(id),
+                    (None, Some(id)) if recovery_codes::is_unused(tx, account, id)? => Some(id),
+                    _ => None,
+                },
+            ),
+            None,
         ),
     })
 }
@@ -375,7 +425,7 @@ fn proof(
 #[derive(Debug, Default)]
 struct Applied {
     issued_codes: Option<Vec<RecoveryCode>>,
-    started: bool,
+    started: Option<Started>,
     /// The stored hash, when the effects replaced it.
     password_hash: Option<String>,
 }
@@ -407,8 +457,8 @@ fn apply(
             }
             Effect::Lock { until } => accounts::lock(tx, account, *until)?,
             Effect::ResetFailures => accounts::reset_failures(tx, account)?,
-            Effect::SpendTotpStep(step) => {
-                if !authenticators::use_step(tx, account, *step)? {
+            Effect::SpendTotpStep { device, step } => {
+                if !authenticators::use_step(tx, account, *device, *step, caller.now)? {
                     return Err(raced());
                 }
             }
@@ -426,6 +476,11 @@ fn apply(
                 authenticators::remove(tx, account)?;
                 recovery_codes::remove_all(tx, account)?;
             }
+            Effect::RemoveOneAuthenticator(device) => {
+                if !authenticators::remove_one(tx, account, *device)? {
+                    return Err(raced());
+                }
+            }
             Effect::SetPassword => {
                 let phc = materials
                     .new_password_hash
@@ -439,14 +494,22 @@ fn apply(
                 accounts::set_password_hash(tx, account, phc, account.must_change_password)?;
                 applied.password_hash = Some(phc.to_owned());
             }
-            Effect::StartEnrolment => {
+            Effect::StartEnrolment(device) => {
                 let started = materials.started.as_ref().ok_or_else(|| missing("a new secret"))?;
-                authenticators::set_pending(tx, account, &started.secret, started.expires_at)?;
-                applied.started = true;
+                let started = Started { device: *device, ..started.clone() };
+                authenticators::set_pending(
+                    tx,
+                    account,
+                    *device,
+                    &started.secret,
+                    started.expires_at,
+                )?;
+                applied.started = Some(started);
             }
             Effect::ActivateEnrolment { step } => {
                 let pending = authenticators::pending(tx, account)?.ok_or_else(raced)?;
-                authenticators::activate(tx, account, &pending.secret, *step, caller.now)?;
+                let (device, secret) = (pending.device, &pending.secret);
+                authenticators::activate(tx, account, device, secret, *step, caller.now)?;
                 let prepared = match &materials.recovery_codes {
                     Some(prepared) => prepared.clone(),
                     None => Prepared::new()?,

@@ -13,6 +13,7 @@
 //! the last complete step left it. Nothing is asked of a caller with nobody there
 //! (`Caller::at_terminal` false): its first attempt is the whole conversation.
 
+use crate::domain::device::DeviceName;
 use crate::domain::password::{self, Password};
 use crate::domain::recovery::RecoveryCode;
 use crate::domain::signin::{DenyReason, Purpose, Verdict};
@@ -38,6 +39,8 @@ pub struct Begin {
     pub offered: Offered,
     /// For `Purpose::Passwd`: the new password, checked against the rules here.
     pub new_password: Option<Password>,
+    /// For `enrol` and `unenrol`: the authenticator (`--device`).
+    pub device: Option<DeviceName>,
 }
 
 impl std::fmt::Debug for Begin {
@@ -154,6 +157,7 @@ enum Stage {
 pub struct Conversation {
     purpose: Purpose,
     username: Username,
+    device: Option<DeviceName>,
     /// Kept only to refuse a "new" password that is the temporary one again.
     password: Password,
     offered: Offered,
@@ -194,6 +198,7 @@ impl Conversation {
         let mut conversation = Conversation {
             purpose: begin.purpose,
             username: begin.username,
+            device: begin.device,
             password: begin.password,
             offered: begin.offered.clone(),
             checked: None,
@@ -292,8 +297,14 @@ impl Conversation {
             started: set_up_ahead.then(|| Started::new(caller.now)).transpose()?,
             recovery_codes: (purpose == Purpose::RecoveryCodes).then(Prepared::new).transpose()?,
         };
-        let request =
-            Request { purpose, username: self.username.clone(), credential, offered, materials };
+        let request = Request {
+            purpose,
+            username: self.username.clone(),
+            credential,
+            offered,
+            device: self.device,
+            materials,
+        };
         let step = attempt(caller, store, request)?;
         self.after_step(caller, step)
     }
@@ -363,6 +374,7 @@ impl Conversation {
             purpose: Purpose::Enrol,
             username: self.username.clone(),
             credential: self.verified()?,
+            device: None,
             offered: Offered::Nothing,
             materials: Materials {
                 started: Some(Started::new(caller.now)?),
@@ -408,6 +420,7 @@ impl Conversation {
             purpose,
             username: self.username.clone(),
             credential: self.verified()?,
+            device: None,
             offered,
             materials: Materials::default(),
         };

@@ -52,7 +52,14 @@ fn clinic(dir: &std::path::Path, policy: Policy, temporary: bool) -> Store {
 }
 
 fn begin(purpose: Purpose, offered: Offered) -> Begin {
-    Begin { purpose, username: alice(), password: password(PASSWORD), offered, new_password: None }
+    Begin {
+        purpose,
+        username: alice(),
+        password: password(PASSWORD),
+        offered,
+        new_password: None,
+        device: None,
+    }
 }
 
 fn code_at(secret: &TotpSecret, at: Timestamp) -> Offered {

@@ -38,7 +38,7 @@ const COLUMNS: &[(&str, &str)] = &[
     ("seal", "seal"),
     ("stamp", "stamp"),
     ("credentials", "credentials"),
-    ("enrolled", "EXISTS (SELECT 1 FROM authenticators t WHERE t.account_id = accounts.id)"),
+    ("authenticators", "(SELECT count(*) FROM authenticators t WHERE t.account_id = accounts.id)"),
     (
         "recovery_codes_left",
         "(SELECT count(*) FROM recovery_codes r WHERE r.account_id = accounts.id AND r.used_at IS NULL)",
@@ -77,7 +77,8 @@ fn parse(row: &Row) -> anyhow::Result<(Account, Sealed)> {
         requirement_mark: mark,
         grace_forfeited: row.get(col("grace_forfeited"))?,
         password_hash: row.get(col("password_hash"))?,
-        enrolled: row.get(col("enrolled"))?,
+        enrolled: row.get::<i64>(col("authenticators"))? > 0,
+        authenticators: row.get::<i64>(col("authenticators"))?.try_into().unwrap_or(u32::MAX),
         recovery_codes_left: row.get(col("recovery_codes_left"))?,
         must_change_password: row.get(col("must_change_password"))?,
         bypass_until: time("bypass_until")?,

@@ -66,8 +66,11 @@ pub(super) const TABLES: &[(&str, &[&str])] = &[
             "marked_since",
         ],
     ),
-    ("authenticators", &["account_id", "secret", "last_used_step", "confirmed_at"]),
-    ("pending_enrolments", &["account_id", "secret", "expires_at"]),
+    (
+        "authenticators",
+        &["id", "account_id", "name", "secret", "last_used_step", "confirmed_at", "last_used_at"],
+    ),
+    ("pending_enrolments", &["account_id", "secret", "expires_at", "device"]),
     ("recovery_codes", &["id", "account_id", "code_hash", "used_at", "lookup"]),
     (
         "audit_log",
@@ -185,7 +188,7 @@ fn fill(source: &Store, target: Sql<'_>) -> anyhow::Result<Copied> {
         match target.engine() {
             // Ids were given: new rows must be numbered after them.
             Engine::Postgres => {
-                for table in ["accounts", "recovery_codes", "audit_log"] {
+                for table in ["accounts", "authenticators", "recovery_codes", "audit_log"] {
                     target.query_one(
                         &format!(
                             "SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce(max(id), 0) + 1, false)::text FROM {table}"

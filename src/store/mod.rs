@@ -405,7 +405,7 @@ impl Store {
                 "UPDATE clinic SET key_check = ?1 WHERE id = 1",
                 sql::args![new.check_value().as_slice()],
             )?;
-            seals::seal_everything(&renewed)?;
+            seals::seal_everything(&renewed, seals::Layout::Named)?;
             tracked(sql, new, pinned_clock, |db| {
                 audit::record(db, &audit::Entry { detail: Some(&detail), ..*entry })
             })
@@ -691,8 +691,9 @@ mod tests {
         )
         .unwrap()
         .unwrap();
-        let active = authenticators::active(&store.db(), &account).unwrap().unwrap();
+        let active = authenticators::active(&store.db(), &account).unwrap().pop().unwrap();
         assert_eq!(active.secret.as_bytes(), secret.as_slice());
+        assert_eq!(active.name.as_str(), "phone", "the one authenticator is the phone");
         let pending = authenticators::pending(&store.db(), &account).unwrap().unwrap();
         assert_eq!(pending.secret.as_bytes(), b"pending plaintext!!!");
         let head = audit::head(&store.db()).unwrap();

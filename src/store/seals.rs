@@ -212,10 +212,29 @@ pub fn check_account(
     Ok(())
 }
 
+/// How credentials were stored, for digests made while a database is upgraded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// Before schema 14: one authenticator per person, keyed by its account, in this
+    /// table (renamed while schema 14 moves them).
+    SingleAuthenticator(&'static str),
+    /// Several named authenticators per person.
+    Named,
+}
+
 /// The digest of every account's credentials among the accounts `from..=to`, read in
 /// one statement. An account with none has [`empty_credentials`].
 pub fn credentials_between(
     db: &Db<'_>,
+    from: i64,
+    to: i64,
+) -> anyhow::Result<BTreeMap<i64, [u8; 32]>> {
+    credentials_between_in(db, Layout::Named, from, to)
+}
+
+fn credentials_between_in(
+    db: &Db<'_>,
+    layout: Layout,
     from: i64,
     to: i64,
 ) -> anyhow::Result<BTreeMap<i64, [u8; 32]>> {
@@ -228,25 +247,61 @@ pub fn credentials_between(
         }
     };
     // One statement for the three kinds of row (a round trip each on PostgreSQL), in
-    // a fixed order: the active authenticator, the pending one, the codes by id.
+    // a fixed order: the active authenticators by id, the pending one, the codes by id.
+    let (active, pending) = match layout {
+        Layout::SingleAuthenticator(table) => (
+            format!(
+                "SELECT account_id, 'a' AS kind, 0 AS id, secret AS bytes, last_used_step AS n1,
+                        confirmed_at AS n2, CAST(NULL AS TEXT) AS hash, CAST(NULL AS BIGINT) AS n3
+                 FROM {table} WHERE account_id BETWEEN ?1 AND ?2"
+            ),
+            "SELECT account_id, 'p', 0, secret, expires_at, NULL, NULL, NULL
+             FROM pending_enrolments WHERE account_id BETWEEN ?1 AND ?2",
+        ),
+        Layout::Named => (
+            "SELECT account_id, 'a' AS kind, id, secret AS bytes, last_used_step AS n1,
+                    confirmed_at AS n2, name AS hash, last_used_at AS n3
+             FROM authenticators WHERE account_id BETWEEN ?1 AND ?2"
+                .to_owned(),
+            "SELECT account_id, 'p', 0, secret, expires_at, NULL, device, NULL
+             FROM pending_enrolments WHERE account_id BETWEEN ?1 AND ?2",
+        ),
+    };
     let rows = db.query_all(
-        "SELECT account_id, 'a' AS kind, 0 AS id, secret AS bytes, last_used_step AS n1,
-                confirmed_at AS n2, CAST(NULL AS TEXT) AS hash
-         FROM authenticators WHERE account_id BETWEEN ?1 AND ?2
-         UNION ALL
-         SELECT account_id, 'p', 0, secret, expires_at, NULL, NULL
-         FROM pending_enrolments WHERE account_id BETWEEN ?1 AND ?2
-         UNION ALL
-         SELECT account_id, 'r', id, lookup, used_at, NULL, code_hash
-         FROM recovery_codes WHERE account_id BETWEEN ?1 AND ?2
-         ORDER BY 1, 2, 3",
+        &format!(
+            "{active}
+             UNION ALL
+             {pending}
+             UNION ALL
+             SELECT account_id, 'r', id, lookup, used_at, NULL, code_hash, NULL
+             FROM recovery_codes WHERE account_id BETWEEN ?1 AND ?2
+             ORDER BY 1, 2, 3"
+        ),
         args![from, to],
     )?;
+    let named = layout == Layout::Named;
     for row in rows {
         let (id, kind): (i64, String) = (row.get(0)?, row.get(1)?);
         let bytes: Option<Vec<u8>> = row.get(3)?;
         let (n1, n2): (Option<i64>, Option<i64>) = (row.get(4)?, row.get(5)?);
+        let text: String = row.get::<Option<String>>(6)?.unwrap_or_default();
+        let n3: Option<i64> = row.get(7)?;
         match kind.as_str() {
+            "a" if named => {
+                let device_id: i64 = row.get(2)?;
+                feed(
+                    id,
+                    &[
+                        b"authenticator",
+                        &device_id.to_be_bytes(),
+                        text.as_bytes(),
+                        &bytes.unwrap_or_default(),
+                        &n1.unwrap_or(0).to_be_bytes(),
+                        &n2.unwrap_or(0).to_be_bytes(),
+                        &opt_int(n3),
+                    ],
+                )
+            }
             "a" => feed(
                 id,
                 &[
@@ -256,18 +311,26 @@ pub fn credentials_between(
                     &n2.unwrap_or(0).to_be_bytes(),
                 ],
             ),
+            "p" if named => feed(
+                id,
+                &[
+                    b"pending-device",
+                    text.as_bytes(),
+                    &bytes.unwrap_or_default(),
+                    &n1.unwrap_or(0).to_be_bytes(),
+                ],
+            ),
             "p" => {
                 feed(id, &[b"pending", &bytes.unwrap_or_default(), &n1.unwrap_or(0).to_be_bytes()])
             }
             _ => {
                 let code_id: i64 = row.get(2)?;
-                let hash: String = row.get::<Option<String>>(6)?.unwrap_or_default();
                 feed(
                     id,
                     &[
                         b"recovery",
                         &code_id.to_be_bytes(),
-                        hash.as_bytes(),
+                        text.as_bytes(),
                         &bytes.map_or(vec![0], |l| [&[1u8][..], &l].concat()),
                         &opt_int(n1),
                     ],
@@ -402,6 +465,14 @@ const PAGE: i64 = 1000;
 /// digest of its credentials as read now.
 pub fn for_each_page(
     db: &Db<'_>,
+    visit: impl FnMut(&Account, &Sealed, &[u8; 32]) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    for_each_page_in(db, Layout::Named, visit)
+}
+
+fn for_each_page_in(
+    db: &Db<'_>,
+    layout: Layout,
     mut visit: impl FnMut(&Account, &Sealed, &[u8; 32]) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     let mut after = i64::MIN;
@@ -409,7 +480,7 @@ pub fn for_each_page(
         let page = super::accounts::page_after(db, after, PAGE)?;
         let (Some(first), Some(last)) = (page.first(), page.last()) else { return Ok(()) };
         let (from, to) = (first.0.id, last.0.id);
-        let digests = credentials_between(db, from, to)?;
+        let digests = credentials_between_in(db, layout, from, to)?;
         for (account, sealed) in &page {
             let digest = digests.get(&account.id).copied().unwrap_or_else(empty_credentials);
             visit(account, sealed, &digest)?;
@@ -418,24 +489,58 @@ pub fn for_each_page(
     }
 }
 
+const SEAL_COLUMNS: [(&str, Kind); 3] =
+    [("seal", Kind::Blob), ("stamp", Kind::Int), ("credentials", Kind::Blob)];
+
 /// Seals every account and the settings (the upgrade that brought seals, and a key
-/// rotation once every row was checked with the old key).
-pub fn seal_everything(db: &Db<'_>) -> anyhow::Result<()> {
-    const COLUMNS: [(&str, Kind); 3] =
-        [("seal", Kind::Blob), ("stamp", Kind::Int), ("credentials", Kind::Blob)];
+/// rotation once every row was checked with the old key), its credentials as stored
+/// in `layout`.
+pub fn seal_everything(db: &Db<'_>, layout: Layout) -> anyhow::Result<()> {
     let mut page = Vec::new();
-    for_each_page(db, |account, found, digest| {
+    for_each_page_in(db, layout, |account, found, digest| {
         let stamp = found.latest_entry.unwrap_or(0);
         let seal = account_seal(db.keys, account, digest, stamp);
         page.push((account.id, vec![seal.to_vec().into(), stamp.into(), digest.to_vec().into()]));
         // A statement a page: written as the pages are read, in little memory.
         if page.len() == PAGE as usize {
-            db.update_each("accounts", "id", &COLUMNS, &std::mem::take(&mut page))?;
+            db.update_each("accounts", "id", &SEAL_COLUMNS, &std::mem::take(&mut page))?;
         }
         Ok(())
     })?;
-    db.update_each("accounts", "id", &COLUMNS, &page)?;
+    db.update_each("accounts", "id", &SEAL_COLUMNS, &page)?;
     reseal_settings(db)
+}
+
+/// An upgrade that changes how credentials are stored: each account that verifies
+/// with its credentials as they were stored (in `before`) is sealed anew over them as
+/// they are stored now. One that does not keeps the seal it had, which does not verify
+/// now either: the upgrade never blesses a row clinic2fa did not write.
+pub fn reseal_verified(db: &Db<'_>, before: Layout) -> anyhow::Result<()> {
+    let mut after = i64::MIN;
+    loop {
+        let page = super::accounts::page_after(db, after, PAGE)?;
+        let (Some(first), Some(last)) = (page.first(), page.last()) else { return Ok(()) };
+        let (from, to) = (first.0.id, last.0.id);
+        let (was, now) =
+            (credentials_between_in(db, before, from, to)?, credentials_between(db, from, to)?);
+        let digest = |digests: &BTreeMap<i64, [u8; 32]>, id| {
+            digests.get(&id).copied().unwrap_or_else(empty_credentials)
+        };
+        let mut sealed = Vec::new();
+        for (account, found) in &page {
+            if check_account(db, account, found, Some(&digest(&was, account.id))).is_err() {
+                continue;
+            }
+            let (stamp, credentials) = (found.latest_entry.unwrap_or(0), digest(&now, account.id));
+            let seal = account_seal(db.keys, account, &credentials, stamp);
+            sealed.push((
+                account.id,
+                vec![seal.to_vec().into(), stamp.into(), credentials.to_vec().into()],
+            ));
+        }
+        db.update_each("accounts", "id", &SEAL_COLUMNS, &sealed)?;
+        after = to;
+    }
 }
 
 /// The usernames of every account that does not verify, and whether the settings do.

@@ -2,6 +2,7 @@
 
 use serde_json::{Value, json};
 
+use crate::domain::device::DeviceName;
 use crate::domain::recovery::RecoveryCode;
 use crate::domain::time::Timestamp;
 use crate::domain::totp::TotpSecret;
@@ -9,7 +10,8 @@ use crate::domain::username::Username;
 use crate::ui::escape::for_terminal;
 use crate::ui::qr;
 
-/// The contract's pending-enrolment object.
+/// The contract's pending-enrolment object, exactly its shape: the device it is for
+/// is in the link's label, and the caller named it.
 pub fn pending_json(
     username: &Username,
     secret: &TotpSecret,
@@ -77,6 +79,8 @@ pub fn pending_text(
 pub struct Pending<'a> {
     pub issuer: &'a str,
     pub username: &'a Username,
+    /// The device it is for: shown in the account line as the app will show it.
+    pub device: DeviceName,
     pub secret: &'a TotpSecret,
     pub uri: &'a str,
     pub expires_at: Timestamp,
@@ -124,7 +128,11 @@ fn key_lines(pending: &Pending<'_>, width: usize) -> Vec<String> {
     let label = |name: &str| format!("{INDENT}{:<9}", format!("{name}:"));
     // The values start after the label; what does not fit goes on under them.
     let room = width.saturating_sub(INDENT.len() + 9);
-    let account = format!("{}: {}", for_terminal(pending.issuer), pending.username);
+    let account = format!(
+        "{}: {}",
+        for_terminal(pending.issuer),
+        crate::domain::totp::account_label(pending.username, pending.device)
+    );
     let mut lines: Vec<String> = wrap(&account, room.max(1))
         .into_iter()
         .enumerate()
@@ -186,7 +194,26 @@ pub fn unenrolled_json(username: &Username) -> Value {
 pub fn unenrolled_text(username: &Username) -> String {
     format!(
         "Two-factor authentication is off for {username}; its recovery codes no longer work.\n\
-         Set up the new phone with `clinic2fa enrol {username}`."
+         Set up the new phone with `clinic2fa enrol {username}`. (To change phones without\n\
+         turning 2FA off: add the new one with `clinic2fa enrol {username} --device NAME`,\n\
+         then remove the old with `clinic2fa unenrol {username} --device phone`.)"
+    )
+}
+
+/// `unenrol --device`: one authenticator gone, `left` still signing in.
+pub fn device_removed_json(username: &Username, device: DeviceName, left: u32) -> Value {
+    json!({
+        "username": username.as_str(),
+        "status": "enrolled",
+        "removed": device.as_str(),
+        "authenticators": left,
+    })
+}
+
+pub fn device_removed_text(username: &Username, device: DeviceName, left: u32) -> String {
+    let others = if left == 1 { "the other one".to_owned() } else { format!("the other {left}") };
+    format!(
+        "Removed the authenticator {device} of {username}: {others} and the recovery codes still work."
     )
 }
 

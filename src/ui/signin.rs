@@ -101,5 +101,13 @@ pub fn refusal_message(username: &Username, refusal: Refusal) -> String {
         Refusal::EnrolledMeanwhile => format!(
             "an authenticator was set up for {username} by another command meanwhile: sign in again"
         ),
+        Refusal::TooManyAuthenticators => format!(
+            "{username} already has {} authenticators, the most one person may have: remove one first (`clinic2fa unenrol {username} --device NAME`), or replace one by enrolling it by its name (`clinic2fa enrol {username} --device NAME`)",
+            crate::domain::device::MAX_PER_PERSON
+        ),
+        Refusal::NoSuchAuthenticator(name) => format!(
+            "{username} has no authenticator named {}: an admin lists them with `clinic2fa user 2fa list {username}`",
+            crate::domain::text::shown(name.as_str())
+        ),
     }
 }

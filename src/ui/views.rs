@@ -3,6 +3,7 @@
 use serde_json::{Value, json};
 
 use crate::domain::account::Account;
+use crate::domain::device::Device;
 use crate::domain::policy::Policy;
 use crate::domain::settings::{Clinic, Setting};
 use crate::domain::time::Timestamp;
@@ -29,6 +30,8 @@ struct TwoFactorView {
     policy: &'static str,
     required: bool,
     enrolled: bool,
+    /// How many authenticators are active.
+    authenticators: u32,
     bypass: Option<BypassView>,
     recovery_codes_left: u32,
     policy_until: Option<String>,
@@ -51,6 +54,7 @@ impl<'a> AccountView<'a> {
                 policy: account.policy_at(now).as_str(),
                 required: account.requires_2fa(clinic, now),
                 enrolled: account.enrolled,
+                authenticators: account.authenticators,
                 bypass: account.bypass_at(now).map(|t| BypassView { expires_at: t.rfc3339() }),
                 recovery_codes_left: account.recovery_codes_left,
                 policy_until: account.override_until(now).map(Timestamp::rfc3339),
@@ -209,6 +213,7 @@ pub fn account_text(a: &Account, clinic: &Clinic, now: Timestamp) -> String {
             None => yes_no(a.enrolled).to_owned(),
         },
     );
+    row("authenticators", a.authenticators.to_string());
     row("recovery codes left", a.recovery_codes_left.to_string());
     row(
         "bypass",
@@ -233,6 +238,55 @@ pub fn audit_entry_json(entry: &crate::domain::audit::Listed) -> Value {
         "detail": r.detail,
         "pinned_clock": r.pinned_clock,
     })
+}
+
+/// `user 2fa list --json`: one object per authenticator.
+pub fn authenticators_json(devices: &[Device]) -> Value {
+    Value::Array(
+        devices
+            .iter()
+            .map(|d| {
+                serde_json::json!({
+                    "name": d.name.as_str(),
+                    "added_at": d.added_at.rfc3339(),
+                    "last_used_at": d.last_used_at.map(Timestamp::rfc3339),
+                })
+            })
+            .collect(),
+    )
+}
+
+/// `user 2fa list`: the person's authenticators, oldest first.
+pub fn authenticators_table(username: &Username, devices: &[Device]) -> String {
+    if devices.is_empty() {
+        return format!(
+            "{username} has no authenticator set up: `clinic2fa enrol {username}` sets one up."
+        );
+    }
+    let mut table = PeopleTable::new().header(["authenticator", "added", "last used"]);
+    for d in devices {
+        table.row(vec![
+            d.name.to_string(),
+            d.added_at.to_string(),
+            d.last_used_at.map_or_else(|| "never".to_owned(), |t| t.to_string()),
+        ]);
+    }
+    table.render()
+}
+
+/// After `user 2fa remove`: what is left.
+pub fn authenticator_removed_text(username: &Username, removed: &str, left: &[Device]) -> String {
+    let removed = crate::domain::text::shown(removed);
+    if left.is_empty() {
+        return format!(
+            "Removed {username}'s authenticator {removed}, their last, with their recovery codes: where 2FA applies they set one up at their next sign-in (`clinic2fa enrol {username}`)."
+        );
+    }
+    let names: Vec<&str> = left.iter().map(|d| d.name.as_str()).collect();
+    format!(
+        "Removed {username}'s authenticator {removed}; still signing in: {}. Their recovery codes and 2FA setting are unchanged.",
+        names.join(", ")
+    )
 }
 
 pub fn audit_table(entries: &[crate::domain::audit::Listed]) -> String {
@@ -320,6 +374,8 @@ pub fn report_text(report: &Value, totals: &[(&str, u64)]) -> String {
     for (label, key) in [
         ("accounts", "accounts"),
         ("enrolled", "enrolled"),
+        ("authenticators", "authenticators"),
+        ("with more than one", "several_authenticators"),
         ("2FA required", "required"),
         ("required, not enrolled", "required_not_enrolled"),
         ("exempt", "exempt"),

@@ -25,8 +25,8 @@ fn add_then_show_prints_the_contract_user_object() {
     let expected = json!({
         "username": "alice", "name": "Alice Smith", "role": "admin", "disabled": false,
         "two_factor": {"policy": "required", "required": true, "enrolled": false,
-                       "bypass": null, "recovery_codes_left": 0, "policy_until": null,
-                       "enrolment_due": null},
+                       "authenticators": 0, "bypass": null, "recovery_codes_left": 0,
+                       "policy_until": null, "enrolment_due": null},
         "locked_until": null, "created_at": "2026-11-27T17:00:00Z", "last_login_at": null
     });
     assert_eq!(added, expected);

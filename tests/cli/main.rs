@@ -7,6 +7,7 @@ mod pg;
 mod accounts;
 mod clinic;
 mod completions;
+mod devices;
 mod login;
 mod messages;
 mod passwd;
@@ -23,6 +24,7 @@ mod storage;
 mod terminal;
 mod totp;
 mod trust;
+mod upgrade;
 
 /// Twice the dev-profile sections were lost when a dependency was added, and debug
 /// argon2 is ~30x slower: the suite's hundreds of hashes would crawl (style.md).

@@ -42,7 +42,7 @@ fn init_makes_the_schema_in_an_empty_database_and_refuses_one_that_is_not() {
     let (clinic, db) = clinic_on(&server);
     assert_eq!(clinic.json(&["clinic", "show"], None)["name"], "Chain Clinic");
     let version: i64 = db.query_one("SELECT version FROM clinic2fa_schema");
-    assert_eq!(version, 13);
+    assert_eq!(version, 14);
 
     // A second init, even with a key file of its own, finds the database taken.
     let other_key = clinic.dir().join("other.key");
@@ -157,9 +157,17 @@ fn a_schema_upgrades_in_place_and_a_newer_one_is_refused_untouched() {
     let (clinic, db) = clinic_on(&server);
     clinic.add_user("alice", &[]);
     // Back to schema 10, as a clinic made by an earlier clinic2fa has it: no actor
-    // index, no seals on its rows, no recovery-code look-up, no trail digest.
+    // index, no seals on its rows, no recovery-code look-up, no trail digest, one
+    // unnamed authenticator per person.
     db.execute(
-        "DROP INDEX audit_log_actor; DROP INDEX audit_log_subject_c;
+        "DROP TABLE authenticators;
+         CREATE TABLE authenticators (
+             account_id     BIGINT PRIMARY KEY REFERENCES accounts (id) ON DELETE CASCADE,
+             secret         BYTEA  NOT NULL,
+             last_used_step BIGINT NOT NULL,
+             confirmed_at   BIGINT NOT NULL);
+         ALTER TABLE pending_enrolments DROP COLUMN device;
+         DROP INDEX audit_log_actor; DROP INDEX audit_log_subject_c;
          DROP INDEX audit_log_action_seq; DROP INDEX recovery_codes_lookup;
          ALTER TABLE accounts DROP COLUMN seal, DROP COLUMN stamp, DROP COLUMN credentials,
              DROP COLUMN marked_at, DROP COLUMN marked_since;
@@ -171,7 +179,7 @@ fn a_schema_upgrades_in_place_and_a_newer_one_is_refused_untouched() {
     clinic.ok(&["user", "show", "alice"], None);
     clinic.ok(&["audit", "verify"], None);
     let version: i64 = db.query_one("SELECT version FROM clinic2fa_schema");
-    assert_eq!(version, 13);
+    assert_eq!(version, 14);
     let index: bool = db.query_one("SELECT to_regclass('audit_log_actor') IS NOT NULL");
     assert!(index);
     let index: bool = db.query_one("SELECT to_regclass('audit_log_subject_c') IS NOT NULL");

@@ -163,7 +163,8 @@ fn report_counts_and_lists_what_needs_acting_on() {
     let report = clinic.json(&["report"], None);
     assert_eq!(
         report["counts"],
-        json!({"accounts": 5, "enrolled": 1, "required": 4, "required_not_enrolled": 2,
+        json!({"accounts": 5, "enrolled": 1, "authenticators": 1, "several_authenticators": 0,
+               "required": 4, "required_not_enrolled": 2,
                "exempt": 1, "bypass_pending": 1, "locked": 1, "disabled": 1, "inactive": 0})
     );
     assert_eq!(report["must_enrol"], json!(["ann", "eve"]));

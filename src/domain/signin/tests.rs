@@ -30,7 +30,7 @@ fn situation(name: &'static str, account: Option<Account>, proof: Proof) -> Situ
 }
 
 fn enrolled() -> Account {
-    Account { enrolled: true, recovery_codes_left: 10, ..account() }
+    Account { enrolled: true, authenticators: 1, recovery_codes_left: 10, ..account() }
 }
 
 fn later() -> Option<Timestamp> {
@@ -301,6 +301,8 @@ fn facts<'a>(s: &'a Situation, purpose: Purpose, clinic: &'a Clinic) -> Facts<'a
         password_ok: s.password_ok,
         password_outdated: s.password_outdated,
         proof: s.proof,
+        signed_with: Some(crate::domain::device::DeviceName::default_name()),
+        target: None,
         at_terminal: s.at_terminal,
         clinic,
         now: NOW,
@@ -319,18 +321,21 @@ fn summary(outcome: &Outcome) -> String {
         Verdict::Refused(Refusal::NoPending) => "R:no-pending".into(),
         Verdict::Refused(Refusal::PendingExpired(_)) => "R:expired".into(),
         Verdict::Refused(Refusal::EnrolledMeanwhile) => "R:enrolled-meanwhile".into(),
+        Verdict::Refused(Refusal::TooManyAuthenticators) => "R:too-many".into(),
+        Verdict::Refused(Refusal::NoSuchAuthenticator(_)) => "R:no-such-device".into(),
     };
     let effects = outcome.effects.iter().filter_map(|e| match e {
         Effect::CountFailure => Some("count"),
         Effect::Lock { .. } => Some("lock"),
         Effect::ResetFailures => Some("reset"),
-        Effect::SpendTotpStep(_) => Some("step"),
+        Effect::SpendTotpStep { .. } => Some("step"),
         Effect::SpendRecoveryCode(_) => Some("rc"),
         Effect::SpendBypass => Some("bypass"),
         Effect::RemoveAuthenticator => Some("remove"),
+        Effect::RemoveOneAuthenticator(_) => Some("remove-one"),
         Effect::SetPassword => Some("setpw"),
         Effect::UpgradePasswordHash => Some("upgrade"),
-        Effect::StartEnrolment => Some("start"),
+        Effect::StartEnrolment(_) => Some("start"),
         Effect::ActivateEnrolment { .. } => Some("activate"),
         Effect::ReplaceRecoveryCodes => Some("codes"),
         Effect::RecordLogin => Some("login"),
@@ -411,6 +416,8 @@ fn a_lockout_starts_at_the_threshold_for_the_configured_minutes() {
         password_ok: false,
         password_outdated: false,
         proof: Proof::Nothing,
+        signed_with: Some(crate::domain::device::DeviceName::default_name()),
+        target: None,
         at_terminal: false,
         clinic: &c,
         now: NOW,
@@ -432,6 +439,8 @@ fn a_code_from_a_phone_with_a_wrong_clock_is_refused_and_says_by_how_much() {
         password_ok: true,
         password_outdated: false,
         proof,
+        signed_with: Some(crate::domain::device::DeviceName::default_name()),
+        target: None,
         at_terminal: false,
         clinic: &c,
         now: NOW,
@@ -456,6 +465,8 @@ fn rule_5_within_the_grace_lets_in_with_the_password_alone_and_says_until_when()
         password_ok: true,
         password_outdated: false,
         proof: Proof::Nothing,
+        signed_with: Some(crate::domain::device::DeviceName::default_name()),
+        target: None,
         at_terminal,
         clinic: &c,
         now,
