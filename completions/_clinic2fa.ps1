@@ -42,6 +42,8 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Write a consistent copy of the database to FILE (mode 0600), while others work')
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Work with the key file')
             [CompletionResult]::new('db', 'db', [CompletionResultType]::ParameterValue, 'Move the whole database to another engine or place')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the sign-in service: the clinic''s applications (HTTP API) sign staff in through it, with the same rules as `login`')
+            [CompletionResult]::new('client', 'client', [CompletionResultType]::ParameterValue, 'The applications allowed to call the sign-in service''s HTTP API')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) on stdout')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script on stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -618,6 +620,78 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
         'clinic2fa;db;help;help' {
             break
         }
+        'clinic2fa;serve' {
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Serve the HTTP API at this address and port (e.g. 127.0.0.1:8443)')
+            [CompletionResult]::new('--tls-cert', '--tls-cert', [CompletionResultType]::ParameterName, 'The TLS certificate chain (PEM) for --listen')
+            [CompletionResult]::new('--tls-key', '--tls-key', [CompletionResultType]::ParameterName, 'The TLS private key (PEM) for --listen')
+            [CompletionResult]::new('--max-concurrent', '--max-concurrent', [CompletionResultType]::ParameterName, 'How many password checks run at once (default: the number of cores); callers beyond it wait in a bounded queue, then are told the service is busy')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured under auto)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout; messages go to stderr')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt (implied when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'clinic2fa;client' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured under auto)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout; messages go to stderr')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt (implied when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Allow an application to call the HTTP API: prints its token once (only a hash of it is kept)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'The applications allowed to call the HTTP API')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Withdraw an application''s token: it stops working at once')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'clinic2fa;client;add' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured under auto)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout; messages go to stderr')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt (implied when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'clinic2fa;client;list' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured under auto)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout; messages go to stderr')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt (implied when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'clinic2fa;client;remove' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured under auto)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout; messages go to stderr')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt (implied when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'clinic2fa;client;help' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Allow an application to call the HTTP API: prints its token once (only a hash of it is kept)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'The applications allowed to call the HTTP API')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Withdraw an application''s token: it stops working at once')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'clinic2fa;client;help;add' {
+            break
+        }
+        'clinic2fa;client;help;list' {
+            break
+        }
+        'clinic2fa;client;help;remove' {
+            break
+        }
+        'clinic2fa;client;help;help' {
+            break
+        }
         'clinic2fa;man' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured under auto)')
@@ -650,6 +724,8 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Write a consistent copy of the database to FILE (mode 0600), while others work')
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Work with the key file')
             [CompletionResult]::new('db', 'db', [CompletionResultType]::ParameterValue, 'Move the whole database to another engine or place')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the sign-in service: the clinic''s applications (HTTP API) sign staff in through it, with the same rules as `login`')
+            [CompletionResult]::new('client', 'client', [CompletionResultType]::ParameterValue, 'The applications allowed to call the sign-in service''s HTTP API')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) on stdout')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script on stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -792,6 +868,24 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             break
         }
         'clinic2fa;help;db;copy' {
+            break
+        }
+        'clinic2fa;help;serve' {
+            break
+        }
+        'clinic2fa;help;client' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Allow an application to call the HTTP API: prints its token once (only a hash of it is kept)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'The applications allowed to call the HTTP API')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Withdraw an application''s token: it stops working at once')
+            break
+        }
+        'clinic2fa;help;client;add' {
+            break
+        }
+        'clinic2fa;help;client;list' {
+            break
+        }
+        'clinic2fa;help;client;remove' {
             break
         }
         'clinic2fa;help;man' {

@@ -22,6 +22,9 @@ _clinic2fa() {
             clinic2fa,backup)
                 cmd="clinic2fa__subcmd__backup"
                 ;;
+            clinic2fa,client)
+                cmd="clinic2fa__subcmd__client"
+                ;;
             clinic2fa,clinic)
                 cmd="clinic2fa__subcmd__clinic"
                 ;;
@@ -58,6 +61,9 @@ _clinic2fa() {
             clinic2fa,report)
                 cmd="clinic2fa__subcmd__report"
                 ;;
+            clinic2fa,serve)
+                cmd="clinic2fa__subcmd__serve"
+                ;;
             clinic2fa,unenrol)
                 cmd="clinic2fa__subcmd__unenrol"
                 ;;
@@ -81,6 +87,30 @@ _clinic2fa() {
                 ;;
             clinic2fa__subcmd__audit__subcmd__help,verify)
                 cmd="clinic2fa__subcmd__audit__subcmd__help__subcmd__verify"
+                ;;
+            clinic2fa__subcmd__client,add)
+                cmd="clinic2fa__subcmd__client__subcmd__add"
+                ;;
+            clinic2fa__subcmd__client,help)
+                cmd="clinic2fa__subcmd__client__subcmd__help"
+                ;;
+            clinic2fa__subcmd__client,list)
+                cmd="clinic2fa__subcmd__client__subcmd__list"
+                ;;
+            clinic2fa__subcmd__client,remove)
+                cmd="clinic2fa__subcmd__client__subcmd__remove"
+                ;;
+            clinic2fa__subcmd__client__subcmd__help,add)
+                cmd="clinic2fa__subcmd__client__subcmd__help__subcmd__add"
+                ;;
+            clinic2fa__subcmd__client__subcmd__help,help)
+                cmd="clinic2fa__subcmd__client__subcmd__help__subcmd__help"
+                ;;
+            clinic2fa__subcmd__client__subcmd__help,list)
+                cmd="clinic2fa__subcmd__client__subcmd__help__subcmd__list"
+                ;;
+            clinic2fa__subcmd__client__subcmd__help,remove)
+                cmd="clinic2fa__subcmd__client__subcmd__help__subcmd__remove"
                 ;;
             clinic2fa__subcmd__clinic,help)
                 cmd="clinic2fa__subcmd__clinic__subcmd__help"
@@ -130,6 +160,9 @@ _clinic2fa() {
             clinic2fa__subcmd__help,backup)
                 cmd="clinic2fa__subcmd__help__subcmd__backup"
                 ;;
+            clinic2fa__subcmd__help,client)
+                cmd="clinic2fa__subcmd__help__subcmd__client"
+                ;;
             clinic2fa__subcmd__help,clinic)
                 cmd="clinic2fa__subcmd__help__subcmd__clinic"
                 ;;
@@ -166,6 +199,9 @@ _clinic2fa() {
             clinic2fa__subcmd__help,report)
                 cmd="clinic2fa__subcmd__help__subcmd__report"
                 ;;
+            clinic2fa__subcmd__help,serve)
+                cmd="clinic2fa__subcmd__help__subcmd__serve"
+                ;;
             clinic2fa__subcmd__help,unenrol)
                 cmd="clinic2fa__subcmd__help__subcmd__unenrol"
                 ;;
@@ -177,6 +213,15 @@ _clinic2fa() {
                 ;;
             clinic2fa__subcmd__help__subcmd__audit,verify)
                 cmd="clinic2fa__subcmd__help__subcmd__audit__subcmd__verify"
+                ;;
+            clinic2fa__subcmd__help__subcmd__client,add)
+                cmd="clinic2fa__subcmd__help__subcmd__client__subcmd__add"
+                ;;
+            clinic2fa__subcmd__help__subcmd__client,list)
+                cmd="clinic2fa__subcmd__help__subcmd__client__subcmd__list"
+                ;;
+            clinic2fa__subcmd__help__subcmd__client,remove)
+                cmd="clinic2fa__subcmd__help__subcmd__client__subcmd__remove"
                 ;;
             clinic2fa__subcmd__help__subcmd__clinic,require-2fa)
                 cmd="clinic2fa__subcmd__help__subcmd__clinic__subcmd__require__subcmd__2fa"
@@ -389,7 +434,7 @@ _clinic2fa() {
 
     case "${cmd}" in
         clinic2fa)
-            opts="-h -V --db --json --no-input --color --help --version init clinic user login enrol unenrol recovery-codes passwd audit report backup key db man completions help"
+            opts="-h -V --db --json --no-input --color --help --version init clinic user login enrol unenrol recovery-codes passwd audit report backup key db serve client man completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -551,6 +596,164 @@ _clinic2fa() {
         clinic2fa__subcmd__backup)
             opts="-h --db --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__client)
+            opts="-h --db --json --no-input --color --help add list remove help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__client__subcmd__add)
+            opts="-h --db --json --no-input --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__client__subcmd__help)
+            opts="add list remove help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__client__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__client__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__client__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__client__subcmd__help__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__client__subcmd__list)
+            opts="-h --db --json --no-input --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__client__subcmd__remove)
+            opts="-h --db --json --no-input --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -915,7 +1118,7 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__help)
-            opts="init clinic user login enrol unenrol recovery-codes passwd audit report backup key db man completions help"
+            opts="init clinic user login enrol unenrol recovery-codes passwd audit report backup key db serve client man completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -973,6 +1176,62 @@ _clinic2fa() {
         clinic2fa__subcmd__help__subcmd__backup)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__help__subcmd__client)
+            opts="add list remove"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__help__subcmd__client__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__help__subcmd__client__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__help__subcmd__client__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1223,6 +1482,20 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__help__subcmd__report)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__help__subcmd__serve)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1733,6 +2006,44 @@ _clinic2fa() {
                 return 0
             fi
             case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__serve)
+            opts="-h --listen --tls-cert --tls-key --max-concurrent --db --json --no-input --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-concurrent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -39,6 +39,8 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand backup 'Write a consistent copy of the database to FILE (mode 0600), while others work'
             cand key 'Work with the key file'
             cand db 'Move the whole database to another engine or place'
+            cand serve 'Run the sign-in service: the clinic''s applications (HTTP API) sign staff in through it, with the same rules as `login`'
+            cand client 'The applications allowed to call the sign-in service''s HTTP API'
             cand man 'Print the man page (roff) on stdout'
             cand completions 'Print a shell completion script on stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -536,6 +538,68 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;db;help;help'= {
         }
+        &'clinic2fa;serve'= {
+            cand --listen 'Serve the HTTP API at this address and port (e.g. 127.0.0.1:8443)'
+            cand --tls-cert 'The TLS certificate chain (PEM) for --listen'
+            cand --tls-key 'The TLS private key (PEM) for --listen'
+            cand --max-concurrent 'How many password checks run at once (default: the number of cores); callers beyond it wait in a bounded queue, then are told the service is busy'
+            cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --color 'When to use colour (NO_COLOR is honoured under auto)'
+            cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
+            cand --no-input 'Never prompt (implied when stdin is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'clinic2fa;client'= {
+            cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --color 'When to use colour (NO_COLOR is honoured under auto)'
+            cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
+            cand --no-input 'Never prompt (implied when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand add 'Allow an application to call the HTTP API: prints its token once (only a hash of it is kept)'
+            cand list 'The applications allowed to call the HTTP API'
+            cand remove 'Withdraw an application''s token: it stops working at once'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'clinic2fa;client;add'= {
+            cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --color 'When to use colour (NO_COLOR is honoured under auto)'
+            cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
+            cand --no-input 'Never prompt (implied when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'clinic2fa;client;list'= {
+            cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --color 'When to use colour (NO_COLOR is honoured under auto)'
+            cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
+            cand --no-input 'Never prompt (implied when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'clinic2fa;client;remove'= {
+            cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --color 'When to use colour (NO_COLOR is honoured under auto)'
+            cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
+            cand --no-input 'Never prompt (implied when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'clinic2fa;client;help'= {
+            cand add 'Allow an application to call the HTTP API: prints its token once (only a hash of it is kept)'
+            cand list 'The applications allowed to call the HTTP API'
+            cand remove 'Withdraw an application''s token: it stops working at once'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'clinic2fa;client;help;add'= {
+        }
+        &'clinic2fa;client;help;list'= {
+        }
+        &'clinic2fa;client;help;remove'= {
+        }
+        &'clinic2fa;client;help;help'= {
+        }
         &'clinic2fa;man'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
@@ -566,6 +630,8 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand backup 'Write a consistent copy of the database to FILE (mode 0600), while others work'
             cand key 'Work with the key file'
             cand db 'Move the whole database to another engine or place'
+            cand serve 'Run the sign-in service: the clinic''s applications (HTTP API) sign staff in through it, with the same rules as `login`'
+            cand client 'The applications allowed to call the sign-in service''s HTTP API'
             cand man 'Print the man page (roff) on stdout'
             cand completions 'Print a shell completion script on stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -670,6 +736,19 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand copy 'Copy the database named by --db, from one consistent snapshot taken while others write, to a new SQLite file or an empty PostgreSQL database: accounts, authenticators, recovery codes, pending bypasses and enrolments, settings and the whole audit trail. The same key file opens both'
         }
         &'clinic2fa;help;db;copy'= {
+        }
+        &'clinic2fa;help;serve'= {
+        }
+        &'clinic2fa;help;client'= {
+            cand add 'Allow an application to call the HTTP API: prints its token once (only a hash of it is kept)'
+            cand list 'The applications allowed to call the HTTP API'
+            cand remove 'Withdraw an application''s token: it stops working at once'
+        }
+        &'clinic2fa;help;client;add'= {
+        }
+        &'clinic2fa;help;client;list'= {
+        }
+        &'clinic2fa;help;client;remove'= {
         }
         &'clinic2fa;help;man'= {
         }

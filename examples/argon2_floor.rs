@@ -7,6 +7,8 @@
 //!   outside as a whole process, like a login.
 //! - `argon2_floor [N]`: N verifications in one process, for context; prints their
 //!   median and minimum in milliseconds.
+//! - `argon2_floor ours N`: the same with clinic2fa's own `verify` (its argon2 memory
+//!   kept and wiped between checks), to tell the hash from the rest of a sign-in.
 
 use std::io::Write;
 use std::time::Instant;
@@ -34,6 +36,20 @@ fn main() {
             let phc = PasswordHash::new(args.get(1).expect("a PHC string")).expect("PHC");
             assert!(verify(&phc));
             return;
+        }
+        Some("ours") => {
+            let runs: usize = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(40);
+            let phc = argon2().hash_password(PASSWORD).expect("hash").to_string();
+            let password = std::str::from_utf8(PASSWORD).expect("ASCII");
+            let mut times: Vec<f64> = (0..runs)
+                .map(|_| {
+                    let start = Instant::now();
+                    assert!(clinic2fa::domain::password::verify(password, &phc).expect("memory"));
+                    start.elapsed().as_secs_f64() * 1000.0
+                })
+                .collect();
+            times.sort_by(f64::total_cmp);
+            format!("median_ms={:.3} min_ms={:.3} runs={runs}", times[runs / 2], times[0])
         }
         runs => {
             let runs: usize = runs.and_then(|n| n.parse().ok()).unwrap_or(40);

@@ -162,6 +162,20 @@ pub enum Command {
     #[command(subcommand)]
     Db(DbCommand),
 
+    /// Run the sign-in service: the clinic's applications (HTTP API) sign staff in
+    /// through it, with the same rules as `login`
+    ///
+    /// Runs in the foreground until SIGTERM or SIGINT, then finishes the sign-ins in
+    /// flight and exits 0. It alone holds the database and its key file, and refuses to
+    /// start when others can read either. `--listen` serves the HTTP API: plain HTTP on
+    /// a loopback address only; any other address needs --tls-cert and --tls-key. One
+    /// line per sign-in on stderr (never a password, code or secret).
+    Serve(ServeArgs),
+
+    /// The applications allowed to call the sign-in service's HTTP API
+    #[command(subcommand)]
+    Client(ClientCommand),
+
     /// Print the man page (roff) on stdout
     Man,
 
@@ -171,6 +185,34 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Serve the HTTP API at this address and port (e.g. 127.0.0.1:8443)
+    #[arg(long, value_name = "ADDR:PORT")]
+    pub listen: Option<String>,
+    /// The TLS certificate chain (PEM) for --listen
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The TLS private key (PEM) for --listen
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// How many password checks run at once (default: the number of cores); callers
+    /// beyond it wait in a bounded queue, then are told the service is busy
+    #[arg(long, value_name = "N")]
+    pub max_concurrent: Option<u16>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClientCommand {
+    /// Allow an application to call the HTTP API: prints its token once (only a hash
+    /// of it is kept)
+    Add { name: String },
+    /// The applications allowed to call the HTTP API
+    List,
+    /// Withdraw an application's token: it stops working at once
+    Remove { name: String },
 }
 
 #[derive(Debug, Subcommand)]

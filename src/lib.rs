@@ -10,5 +10,6 @@ pub mod commands;
 pub mod domain;
 pub mod error;
 pub mod pipeline;
+pub mod service;
 pub mod store;
 pub mod ui;

@@ -8,9 +8,10 @@ use crate::cli::LoginArgs;
 use crate::commands::signin::{self, Begin, Finished, SetUp};
 use crate::commands::{Context, input};
 use crate::domain::recovery::RecoveryCode;
-use crate::domain::signin::{DenyReason, Purpose, SecondFactor, Verdict, Via};
+use crate::domain::signin::{Purpose, SecondFactor, Verdict, Via};
 use crate::domain::username::Username;
 use crate::error::exit;
+use crate::pipeline::Answered;
 use crate::ui::output::note;
 use crate::ui::{enrolment, signin as shown};
 
@@ -32,20 +33,24 @@ pub fn run(ctx: &Context, args: &LoginArgs) -> anyhow::Result<u8> {
     show(ctx, &username, finished)
 }
 
-/// The sign-in's result, with the set-up that followed it.
+/// The sign-in's result (`Finished::answer`, as every door answers), with the set-up
+/// that followed it.
 fn show(ctx: &Context, username: &Username, finished: Finished) -> anyhow::Result<u8> {
+    let answer = finished.answer();
     let Finished { decided, set_up } = finished;
     let codes = match &set_up {
         Some(SetUp::Done(codes)) => Some(codes.as_slice()),
         _ => None,
     };
-    match decided.verdict {
-        Verdict::Allowed { via, enrolment_required } => {
-            if let (Via::RecoveryCode(_), Some(account)) = (via, &decided.account) {
+    match answer {
+        Answered::SignedIn { second_factor, enrolment_required, enrolment_due } => {
+            let spent_a_code =
+                matches!(decided.verdict, Verdict::Allowed { via: Via::RecoveryCode(_), .. });
+            if let (true, Some(account)) = (spent_a_code, &decided.account) {
                 warn_about_recovery_codes(username, account.recovery_codes_left.saturating_sub(1))?;
             }
-            if let (Some(due), None) = (decided.enrolment_due, codes) {
-                let json = shown::signed_in_json(username, SecondFactor::None, false, Some(due));
+            if let Some(due) = enrolment_due {
+                let json = shown::signed_in_json(username, second_factor, false, Some(due));
                 ctx.out.result(&json, || {
                     format!(
                         "Signed in as {username}.\n{}",
@@ -54,25 +59,16 @@ fn show(ctx: &Context, username: &Username, finished: Finished) -> anyhow::Resul
                 })?;
                 return Ok(exit::SUCCESS);
             }
-            let still_required = enrolment_required && codes.is_none();
-            signed_in(ctx, username, via.second_factor(), still_required, codes)
+            signed_in(ctx, username, second_factor, enrolment_required, codes)
         }
-        Verdict::Denied(DenyReason::EnrolmentRequired) => match set_up {
-            Some(SetUp::Done(codes)) => {
-                signed_in(ctx, username, SecondFactor::Totp, false, Some(&codes))
-            }
-            Some(SetUp::Failed(Some(reason))) => {
-                Ok(signin::report_denied(ctx, username, reason, decided.account.as_ref()))
-            }
-            Some(SetUp::Failed(None)) | None => Ok(signin::report_denied(
-                ctx,
-                username,
-                DenyReason::EnrolmentRequired,
-                decided.account.as_ref(),
-            )),
-        },
-        Verdict::Denied(_) => Ok(signin::report_attempt(&decided, ctx, username)),
-        Verdict::Refused(refusal) => Err(signin::refused(username, refusal)),
+        // The attempt's own denial says what it knows (a phone clock that is off).
+        Answered::Denied(reason) if decided.verdict == Verdict::Denied(reason) => {
+            Ok(signin::report_attempt(&decided, ctx, username))
+        }
+        Answered::Denied(reason) => {
+            Ok(signin::report_denied(ctx, username, reason, decided.account.as_ref()))
+        }
+        Answered::Refused(refusal) => Err(signin::refused(username, refusal)),
     }
 }
 

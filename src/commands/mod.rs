@@ -3,6 +3,7 @@
 
 mod audit;
 mod backup;
+mod client;
 mod clinic;
 mod completions;
 mod copy;
@@ -177,6 +178,8 @@ fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<u8> {
         Command::Backup { file } => backup::run(ctx, &file),
         Command::Key(crate::cli::KeyCommand::Rotate) => key::rotate(ctx),
         Command::Db(crate::cli::DbCommand::Copy { to }) => copy::run(ctx, &to),
+        Command::Client(cmd) => client::run(ctx, cmd),
+        Command::Serve(args) => crate::service::run(ctx, &args),
         Command::Completions { .. } | Command::Man => unreachable!("handled above"),
     }
 }

@@ -31,7 +31,11 @@ pub fn offered_from_args(input: &CodeInput) -> Result<Option<Offered>, Error> {
 /// Runs a sign-in conversation to its end, asking at the terminal what it asks (only
 /// ever with a person there: without one, its first answer is its last).
 pub fn converse(ctx: &Context, store: &mut Store, begin: Begin) -> anyhow::Result<Finished> {
-    let caller = pipeline::Caller { now: ctx.now, at_terminal: ctx.interactive };
+    let caller = pipeline::Caller {
+        now: ctx.now,
+        at_terminal: ctx.interactive,
+        door: pipeline::Door::Command,
+    };
     let username = begin.username.clone();
     let (mut conversation, mut turn) = Conversation::begin(&caller, store, begin)?;
     loop {

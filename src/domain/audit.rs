@@ -43,10 +43,13 @@ pub enum Action {
     KeyRotate,
     Backup,
     DbCopy,
+    /// An application allowed to call the sign-in service, or no longer.
+    ClientAdd,
+    ClientRemove,
 }
 
 impl Action {
-    pub const ALL: [Action; 27] = [
+    pub const ALL: [Action; 29] = [
         Action::ClinicInit,
         Action::ClinicSetName,
         Action::ClinicRequire2fa,
@@ -74,6 +77,8 @@ impl Action {
         Action::KeyRotate,
         Action::Backup,
         Action::DbCopy,
+        Action::ClientAdd,
+        Action::ClientRemove,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -105,6 +110,8 @@ impl Action {
             Action::KeyRotate => "key.rotate",
             Action::Backup => "backup",
             Action::DbCopy => "db.copy",
+            Action::ClientAdd => "client.add",
+            Action::ClientRemove => "client.remove",
         }
     }
 

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod client;
 pub mod device;
 pub mod duration;
 pub mod explain;

@@ -6,6 +6,7 @@
 //! (`super::conversation`) asks its door.
 
 use crate::domain::account::Account;
+use crate::domain::client::ClientName;
 use crate::domain::device::DeviceName;
 use crate::domain::password::{self, Password};
 use crate::domain::recovery::RecoveryCode;
@@ -143,12 +144,45 @@ pub struct Attempted {
 }
 
 /// Who is asking, and when: what the pipeline needs of its door.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Caller {
     pub now: Timestamp,
     /// A person is there to answer: a missing code is asked for, and where the rules
     /// say so, set-up follows at once.
     pub at_terminal: bool,
+    /// The way in, for the audit trail.
+    pub door: Door,
+}
+
+/// The way a sign-in came in, as the audit trail records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Door {
+    /// `clinic2fa` at a terminal or in a script: the person is the actor.
+    Command,
+    /// The sign-in service's HTTP API, asked by this client (`api:NAME`), for a person
+    /// at this address (as the client says).
+    Api { client: ClientName, remote_addr: Option<std::net::IpAddr> },
+}
+
+impl Door {
+    /// Who the audit entry says acted: the person, or the application that asked.
+    fn actor<'a>(&self, username: &'a Username) -> std::borrow::Cow<'a, str> {
+        match self {
+            Door::Command => username.as_str().into(),
+            Door::Api { client, .. } => format!("api:{client}").into(),
+        }
+    }
+
+    /// The entry's detail, with where the person was when the door knows it.
+    fn detail(&self, detail: Option<&str>) -> Option<String> {
+        match (self, detail) {
+            (Door::Api { remote_addr: Some(addr), .. }, Some(d)) => {
+                Some(format!("{d}, from {addr}"))
+            }
+            (Door::Api { remote_addr: Some(addr), .. }, None) => Some(format!("from {addr}")),
+            (_, d) => d.map(str::to_owned),
+        }
+    }
 }
 
 /// Where an attempt stands.
@@ -552,15 +586,17 @@ fn record(
     username: &Username,
     note: &signin::Note,
 ) -> anyhow::Result<()> {
+    let actor = caller.door.actor(username);
+    let detail = caller.door.detail(note.detail.as_deref());
     audit::record(
         tx,
         &audit::Entry {
             at: caller.now,
-            actor: username.as_str(),
+            actor: &actor,
             action: note.action,
             subject: Some(username.as_str()),
             outcome: note.outcome,
-            detail: note.detail.as_deref(),
+            detail: detail.as_deref(),
         },
     )
 }

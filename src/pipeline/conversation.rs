@@ -16,7 +16,7 @@
 use crate::domain::device::DeviceName;
 use crate::domain::password::{self, Password};
 use crate::domain::recovery::RecoveryCode;
-use crate::domain::signin::{DenyReason, Purpose, Verdict};
+use crate::domain::signin::{DenyReason, Purpose, Refusal, SecondFactor, Verdict};
 use crate::domain::time::Timestamp;
 use crate::domain::username::Username;
 use crate::error::Error;
@@ -124,6 +124,56 @@ pub struct Finished {
     pub decided: Attempted,
     /// The set-up that followed it, when one did.
     pub set_up: Option<SetUp>,
+}
+
+/// What a sign-in's asker is answered, in the contract's terms, whatever the door:
+/// `clinic2fa login`'s JSON and exit code, the service's `login` document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answered {
+    SignedIn {
+        second_factor: SecondFactor,
+        /// The person still has to set up an authenticator (a bypass spent, with
+        /// nobody there to set one up at once).
+        enrolment_required: bool,
+        /// Let in with the password alone within the enrolment grace, until then.
+        enrolment_due: Option<Timestamp>,
+    },
+    Denied(DenyReason),
+    /// Not a denial: the request cannot be met as asked (exit 1).
+    Refused(Refusal),
+}
+
+impl Finished {
+    /// The sign-in's answer: the decided attempt, and the set-up that followed it at
+    /// the prompt (which lets in a person the rules required to enrol).
+    pub fn answer(&self) -> Answered {
+        let set_up_done = matches!(self.set_up, Some(SetUp::Done(_)));
+        match self.decided.verdict {
+            Verdict::Allowed { .. } if self.decided.enrolment_due.is_some() && !set_up_done => {
+                Answered::SignedIn {
+                    second_factor: SecondFactor::None,
+                    enrolment_required: false,
+                    enrolment_due: self.decided.enrolment_due,
+                }
+            }
+            Verdict::Allowed { via, enrolment_required } => Answered::SignedIn {
+                second_factor: via.second_factor(),
+                enrolment_required: enrolment_required && !set_up_done,
+                enrolment_due: None,
+            },
+            Verdict::Denied(DenyReason::EnrolmentRequired) => match &self.set_up {
+                Some(SetUp::Done(_)) => Answered::SignedIn {
+                    second_factor: SecondFactor::Totp,
+                    enrolment_required: false,
+                    enrolment_due: None,
+                },
+                Some(SetUp::Failed(Some(reason))) => Answered::Denied(*reason),
+                Some(SetUp::Failed(None)) | None => Answered::Denied(DenyReason::EnrolmentRequired),
+            },
+            Verdict::Denied(reason) => Answered::Denied(reason),
+            Verdict::Refused(refusal) => Answered::Refused(refusal),
+        }
+    }
 }
 
 /// How a set-up that followed ended.

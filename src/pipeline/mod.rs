@@ -12,11 +12,11 @@ mod attempt;
 mod conversation;
 
 pub use attempt::{
-    Attempted, Awaiting, Caller, Credential, Materials, Offered, Prepared, Request, Started, Step,
-    attempt,
+    Attempted, Awaiting, Caller, Credential, Door, Materials, Offered, Prepared, Request, Started,
+    Step, attempt,
 };
 pub use conversation::{
-    Answer, Ask, Begin, CODE_TRIES, Conversation, Finished, SetUp, SetUpWhy, Turn, Wrong,
+    Answer, Answered, Ask, Begin, CODE_TRIES, Conversation, Finished, SetUp, SetUpWhy, Turn, Wrong,
 };
 
 #[cfg(test)]

@@ -72,6 +72,7 @@ pub(super) const TABLES: &[(&str, &[&str])] = &[
     ),
     ("pending_enrolments", &["account_id", "secret", "expires_at", "device"]),
     ("recovery_codes", &["id", "account_id", "code_hash", "used_at", "lookup"]),
+    ("clients", &["id", "name", "token_mac", "created_at"]),
     (
         "audit_log",
         &[
@@ -188,7 +189,7 @@ fn fill(source: &Store, target: Sql<'_>) -> anyhow::Result<Copied> {
         match target.engine() {
             // Ids were given: new rows must be numbered after them.
             Engine::Postgres => {
-                for table in ["accounts", "authenticators", "recovery_codes", "audit_log"] {
+                for table in ["accounts", "authenticators", "recovery_codes", "clients", "audit_log"] {
                     target.query_one(
                         &format!(
                             "SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce(max(id), 0) + 1, false)::text FROM {table}"

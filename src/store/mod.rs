@@ -11,6 +11,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod authenticators;
+pub mod clients;
 pub mod clinic;
 pub mod copy;
 pub mod keyfile;

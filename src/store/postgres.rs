@@ -402,8 +402,13 @@ fn connect_error(target: &Target, e: &postgres::Error) -> Error {
             target.database(),
             target.database()
         ),
-        // The server is starting up or shutting down: it may take us shortly.
-        Some(c) if *c == SqlState::CANNOT_CONNECT_NOW => {
+        // The server is starting up or shutting down, has no connection to spare, or
+        // the database is closed to connections for now: it may take us shortly.
+        Some(c)
+            if *c == SqlState::CANNOT_CONNECT_NOW
+                || *c == SqlState::TOO_MANY_CONNECTIONS
+                || *c == SqlState::OBJECT_NOT_IN_PREREQUISITE_STATE =>
+        {
             return Error::Unavailable(format!(
                 "could not connect to the PostgreSQL database {target}: {}; try again once the server is up",
                 db.map_or("", |d| d.message())

@@ -21,19 +21,25 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 /// else read as it stands. Nothing is written yet.
 pub fn open(path: &Path) -> anyhow::Result<Connection> {
     let shown = path.display();
-    match fs::symlink_metadata(path) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(Error::NotFound(format!(
-                "there is no clinic2fa database at {shown}: create one with `clinic2fa init` (with --db or CLINIC2FA_DB naming where), or point --db at the existing one"
-            ))
-            .into());
+    let key = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+    // Checked once per process. The checks open the file and close it again, and a
+    // close drops every POSIX lock this process holds on the file: the locks by which
+    // this process's other connections (the sign-in service's workers) tell SQLite's
+    // other users that the file is in use. Without them, another process closing its
+    // connection takes itself for the last one and resets the write-ahead log under
+    // them, and they read a stale database.
+    let known = CHECKED.lock().ok().and_then(|checked| checked.get(&key).copied());
+    let writable = match known {
+        Some(writable) => writable,
+        None => {
+            let writable = check(path)?;
+            if let Ok(mut checked) = CHECKED.lock() {
+                checked.insert(key, writable);
+            }
+            writable
         }
-        _ => check_is_sqlite(path)?,
-    }
-    let mut wal = path.as_os_str().to_owned();
-    wal.push("-wal");
-    let pending = fs::metadata(&wal).is_ok_and(|m| m.len() > 0);
-    let conn = if pending || OpenOptions::new().write(true).open(path).is_ok() {
+    };
+    let conn = if writable {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         Connection::open_with_flags(path, flags)
     } else {
@@ -51,6 +57,30 @@ pub fn open(path: &Path) -> anyhow::Result<Connection> {
     .with_context(|| format!("could not open the database {shown}"))?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     Ok(conn)
+}
+
+/// The database files this process has checked, and whether it may write each.
+static CHECKED: std::sync::LazyLock<
+    std::sync::Mutex<std::collections::HashMap<std::path::PathBuf, bool>>,
+> = std::sync::LazyLock::new(Default::default);
+
+/// Refuses what is not a clinic2fa database; whether this process may write it (or
+/// there are changes waiting in a `-wal` to read).
+fn check(path: &Path) -> anyhow::Result<bool> {
+    let shown = path.display();
+    match fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Error::NotFound(format!(
+                "there is no clinic2fa database at {shown}: create one with `clinic2fa init` (with --db or CLINIC2FA_DB naming where), or point --db at the existing one"
+            ))
+            .into());
+        }
+        _ => check_is_sqlite(path)?,
+    }
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    let pending = fs::metadata(&wal).is_ok_and(|m| m.len() > 0);
+    Ok(pending || OpenOptions::new().write(true).open(path).is_ok())
 }
 
 pub fn set_pragmas(conn: &Connection) -> rusqlite::Result<()> {

@@ -470,6 +470,34 @@ pub fn report_text(report: &Value, totals: &[(&str, u64)]) -> String {
     text
 }
 
+/// `client add`: the token, shown this once.
+pub fn client_added_text(name: &crate::domain::client::ClientName, token: &str) -> String {
+    format!(
+        "Added the client {name}. Its token, shown only now (only a hash of it is kept):\n\n    {token}\n\nPut it in the application's settings; it sends it as `Authorization: Bearer TOKEN` to the sign-in service. A lost token cannot be shown again: `clinic2fa client remove {name}`, then add it again."
+    )
+}
+
+pub fn clients_json(clients: &[crate::domain::client::Client]) -> Value {
+    Value::Array(
+        clients
+            .iter()
+            .map(|c| serde_json::json!({"name": c.name.as_str(), "created_at": c.created_at.rfc3339()}))
+            .collect(),
+    )
+}
+
+/// `client list`.
+pub fn clients_table(clients: &[crate::domain::client::Client]) -> String {
+    if clients.is_empty() {
+        return "No clients: `clinic2fa client add NAME` allows an application to call the sign-in service.".to_owned();
+    }
+    let mut table = PeopleTable::new().header(["client", "added"]);
+    for c in clients {
+        table.row(vec![c.name.to_string(), c.created_at.to_string()]);
+    }
+    table.render()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,6 +19,7 @@ mod recovery;
 mod reliability;
 mod scale;
 mod security;
+mod service;
 mod signin;
 mod storage;
 mod terminal;

@@ -130,6 +130,12 @@ impl Database {
     pub fn execute(&self, sql: &str) {
         self.client().batch_execute(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
     }
+
+    /// Runs `sql` from the server's `postgres` database: for what cannot run inside
+    /// this one (closing it to connections, ending its sessions).
+    pub fn execute_outside(&self, sql: &str) {
+        self.server.connect("postgres").batch_execute(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
 }
 
 impl Drop for Database {

@@ -42,7 +42,7 @@ fn init_makes_the_schema_in_an_empty_database_and_refuses_one_that_is_not() {
     let (clinic, db) = clinic_on(&server);
     assert_eq!(clinic.json(&["clinic", "show"], None)["name"], "Chain Clinic");
     let version: i64 = db.query_one("SELECT version FROM clinic2fa_schema");
-    assert_eq!(version, 14);
+    assert_eq!(version, crate::upgrade::current_schema());
 
     // A second init, even with a key file of its own, finds the database taken.
     let other_key = clinic.dir().join("other.key");
@@ -160,7 +160,8 @@ fn a_schema_upgrades_in_place_and_a_newer_one_is_refused_untouched() {
     // index, no seals on its rows, no recovery-code look-up, no trail digest, one
     // unnamed authenticator per person.
     db.execute(
-        "DROP TABLE authenticators;
+        "DROP TABLE clients;
+         DROP TABLE authenticators;
          CREATE TABLE authenticators (
              account_id     BIGINT PRIMARY KEY REFERENCES accounts (id) ON DELETE CASCADE,
              secret         BYTEA  NOT NULL,
@@ -179,7 +180,7 @@ fn a_schema_upgrades_in_place_and_a_newer_one_is_refused_untouched() {
     clinic.ok(&["user", "show", "alice"], None);
     clinic.ok(&["audit", "verify"], None);
     let version: i64 = db.query_one("SELECT version FROM clinic2fa_schema");
-    assert_eq!(version, 14);
+    assert_eq!(version, crate::upgrade::current_schema());
     let index: bool = db.query_one("SELECT to_regclass('audit_log_actor') IS NOT NULL");
     assert!(index);
     let index: bool = db.query_one("SELECT to_regclass('audit_log_subject_c') IS NOT NULL");

@@ -320,11 +320,12 @@ fn a_denial_keeps_its_exit_code_when_nobody_reads_its_output() {
 fn no_memory_for_argon2_is_a_failure_not_a_wrong_password() {
     let clinic = Clinic::new();
     clinic.add_user("alice", &[]);
-    // Enough address space to start, not enough for argon2's 19 MiB.
+    // Enough address space to start (about 24 MB with the service linked in), not
+    // enough for argon2's 19 MiB more (about 43 MB).
     let out = std::process::Command::new("sh")
         .args([
             "-c",
-            r#"ulimit -v 22000 && exec "$CLINIC2FA_BIN" --json login alice --password-stdin"#,
+            r#"ulimit -v 32000 && exec "$CLINIC2FA_BIN" --json login alice --password-stdin"#,
         ])
         .env_clear()
         .env("CLINIC2FA_BIN", assert_cmd::cargo::cargo_bin!("clinic2fa"))
