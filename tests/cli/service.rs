@@ -834,3 +834,65 @@ fn every_worker_sees_a_change_another_process_made_at_once() {
     }
     assert_eq!(service.sign_in(Some(&token), &asked()).0, 200);
 }
+
+#[test]
+fn the_example_client_signs_a_person_in_and_says_when_it_did_not() {
+    let (clinic, secret, _, token) = clinic_with_alice();
+    let service = Service::start(&clinic, &[]);
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/signin.py");
+    let run = |args: &[&str], password: &str| {
+        let mut child = std::process::Command::new("python3")
+            .arg(example)
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("CLINIC2FA_URL", &service.url)
+            .env("CLINIC2FA_TOKEN", &token)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("python3");
+        crate::harness::feed(&mut child, format!("{password}\n").as_bytes());
+        let out = child.wait_with_output().unwrap();
+        let answer: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+        (out.status.code(), answer)
+    };
+    let code = totp_code(&secret, NOW + STEP);
+    let (status, answer) = run(&["alice", &code], PASSWORD);
+    assert_eq!((status, answer["second_factor"].clone()), (Some(0), json!("totp")));
+    let (status, answer) = run(&["alice"], PASSWORD);
+    assert_eq!((status, answer["reason"].clone()), (Some(1), json!("code-required")));
+}
+
+#[test]
+fn the_shipped_unit_runs_the_service_as_its_own_user_hardened() {
+    let dist = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("dist");
+    let unit = std::fs::read_to_string(dist.join("clinic2fa.service")).unwrap();
+    for line in [
+        "User=clinic2fa",
+        "NoNewPrivileges=yes",
+        "ProtectSystem=strict",
+        "ProtectHome=yes",
+        "StateDirectoryMode=0700",
+        "RuntimeDirectoryMode=0755",
+        "UMask=0077",
+        "CapabilityBoundingSet=",
+        "KillSignal=SIGTERM",
+        "ExecReload=/bin/kill -HUP $MAINPID",
+    ] {
+        assert!(unit.lines().any(|l| l == line), "the unit lacks {line}");
+    }
+    // Its command line is one this binary takes: on a database that is not there, it
+    // says so (exit 1), not that the arguments are wrong (exit 2).
+    let exec = unit.lines().find_map(|l| l.strip_prefix("ExecStart=")).unwrap();
+    let args: Vec<&str> = exec.split_whitespace().skip(1).collect();
+    assert_eq!(args[0], "serve");
+    let clinic = Clinic::uninitialised();
+    clinic.run(&args, None).code(1).error_line(&["no clinic2fa database", "clinic2fa init"]);
+    let sysusers = std::fs::read_to_string(dist.join("clinic2fa.sysusers")).unwrap();
+    assert!(sysusers.lines().any(|l| l.starts_with("u clinic2fa ")), "{sysusers}");
+    let tmpfiles = std::fs::read_to_string(dist.join("clinic2fa.tmpfiles")).unwrap();
+    assert!(tmpfiles.contains("d /var/lib/clinic2fa 0700 clinic2fa clinic2fa"), "{tmpfiles}");
+}
