@@ -32,16 +32,12 @@ pub struct ClientName(String);
 
 impl ClientName {
     pub fn parse(input: &str) -> Result<Self, Error> {
-        let name = input.to_lowercase();
-        let allowed = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c);
-        let starts_well =
-            name.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
-        if name.len() > 32 || !starts_well || !name.chars().all(allowed) {
-            return Err(Error::Usage(format!(
+        let name = crate::domain::username::lowercase_name(input, 32, false).ok_or_else(|| {
+            Error::Usage(format!(
                 "invalid client name {}: {RULE}",
                 crate::domain::text::shown(input)
-            )));
-        }
+            ))
+        })?;
         Ok(ClientName(name))
     }
 

@@ -34,16 +34,12 @@ impl DeviceName {
     pub const DEFAULT: &'static str = "phone";
 
     pub fn parse(input: &str) -> Result<Self, Error> {
-        let name = input.to_lowercase();
-        let allowed = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || ".-_ ".contains(c);
-        let starts_well =
-            name.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
-        if name.len() > 32 || !starts_well || name.ends_with(' ') || !name.chars().all(allowed) {
-            return Err(Error::Usage(format!(
+        let name = crate::domain::username::lowercase_name(input, 32, true).ok_or_else(|| {
+            Error::Usage(format!(
                 "invalid device name {}: {RULE}",
                 crate::domain::text::shown(input)
-            )));
-        }
+            ))
+        })?;
         let mut bytes = [0u8; 32];
         bytes[..name.len()].copy_from_slice(name.as_bytes());
         Ok(DeviceName { len: name.len() as u8, bytes })

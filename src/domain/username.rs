@@ -13,16 +13,9 @@ pub const RULE: &str =
 
 impl Username {
     pub fn parse(input: &str) -> Result<Self, Error> {
-        let name = input.to_lowercase();
-        let allowed = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || ".-_".contains(c);
-        let starts_well =
-            name.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
-        if name.len() > 64 || !starts_well || !name.chars().all(allowed) {
-            return Err(Error::Usage(format!(
-                "invalid username {}: {RULE}",
-                crate::domain::text::shown(input)
-            )));
-        }
+        let name = lowercase_name(input, 64, false).ok_or_else(|| {
+            Error::Usage(format!("invalid username {}: {RULE}", crate::domain::text::shown(input)))
+        })?;
         Ok(Username(name))
     }
 
@@ -35,6 +28,21 @@ impl fmt::Display for Username {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
+}
+
+/// The names of the clinic's world (people, their devices, the applications that call
+/// the service): lower-cased, 1 to `max` characters of a-z, 0-9, '.', '_' and '-' (and,
+/// where `spaces`, spaces inside), starting with a letter or digit. `None` if not.
+pub(crate) fn lowercase_name(input: &str, max: usize, spaces: bool) -> Option<String> {
+    let name = input.to_lowercase();
+    let allowed = |c: char| {
+        c.is_ascii_lowercase() || c.is_ascii_digit() || ".-_".contains(c) || (spaces && c == ' ')
+    };
+    let starts_well =
+        name.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    let well_formed =
+        name.len() <= max && starts_well && !name.ends_with(' ') && name.chars().all(allowed);
+    well_formed.then_some(name)
 }
 
 #[cfg(test)]
