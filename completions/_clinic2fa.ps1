@@ -42,7 +42,7 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Write a consistent copy of the database to FILE (mode 0600), while others work')
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Work with the key file')
             [CompletionResult]::new('db', 'db', [CompletionResultType]::ParameterValue, 'Move the whole database to another engine or place')
-            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the sign-in service: the clinic''s applications (HTTP API) sign staff in through it, with the same rules as `login`')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the sign-in service: the machine''s logins (PAM, over a Unix socket) and the clinic''s applications (HTTP API) sign staff in through it, with the rules of `login`')
             [CompletionResult]::new('client', 'client', [CompletionResultType]::ParameterValue, 'The applications allowed to call the sign-in service''s HTTP API')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) on stdout')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script on stdout')
@@ -621,6 +621,7 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             break
         }
         'clinic2fa;serve' {
+            [CompletionResult]::new('--socket', '--socket', [CompletionResultType]::ParameterName, 'The Unix socket the PAM module signs people in through')
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Serve the HTTP API at this address and port (e.g. 127.0.0.1:8443)')
             [CompletionResult]::new('--tls-cert', '--tls-cert', [CompletionResultType]::ParameterName, 'The TLS certificate chain (PEM) for --listen')
             [CompletionResult]::new('--tls-key', '--tls-key', [CompletionResultType]::ParameterName, 'The TLS private key (PEM) for --listen')
@@ -724,7 +725,7 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Write a consistent copy of the database to FILE (mode 0600), while others work')
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Work with the key file')
             [CompletionResult]::new('db', 'db', [CompletionResultType]::ParameterValue, 'Move the whole database to another engine or place')
-            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the sign-in service: the clinic''s applications (HTTP API) sign staff in through it, with the same rules as `login`')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the sign-in service: the machine''s logins (PAM, over a Unix socket) and the clinic''s applications (HTTP API) sign staff in through it, with the rules of `login`')
             [CompletionResult]::new('client', 'client', [CompletionResultType]::ParameterValue, 'The applications allowed to call the sign-in service''s HTTP API')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) on stdout')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script on stdout')

@@ -2022,12 +2022,16 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__serve)
-            opts="-h --listen --tls-cert --tls-key --max-concurrent --db --json --no-input --color --help"
+            opts="-h --socket --listen --tls-cert --tls-key --max-concurrent --db --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --listen)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

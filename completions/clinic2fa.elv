@@ -39,7 +39,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand backup 'Write a consistent copy of the database to FILE (mode 0600), while others work'
             cand key 'Work with the key file'
             cand db 'Move the whole database to another engine or place'
-            cand serve 'Run the sign-in service: the clinic''s applications (HTTP API) sign staff in through it, with the same rules as `login`'
+            cand serve 'Run the sign-in service: the machine''s logins (PAM, over a Unix socket) and the clinic''s applications (HTTP API) sign staff in through it, with the rules of `login`'
             cand client 'The applications allowed to call the sign-in service''s HTTP API'
             cand man 'Print the man page (roff) on stdout'
             cand completions 'Print a shell completion script on stdout'
@@ -539,6 +539,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         &'clinic2fa;db;help;help'= {
         }
         &'clinic2fa;serve'= {
+            cand --socket 'The Unix socket the PAM module signs people in through'
             cand --listen 'Serve the HTTP API at this address and port (e.g. 127.0.0.1:8443)'
             cand --tls-cert 'The TLS certificate chain (PEM) for --listen'
             cand --tls-key 'The TLS private key (PEM) for --listen'
@@ -630,7 +631,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand backup 'Write a consistent copy of the database to FILE (mode 0600), while others work'
             cand key 'Work with the key file'
             cand db 'Move the whole database to another engine or place'
-            cand serve 'Run the sign-in service: the clinic''s applications (HTTP API) sign staff in through it, with the same rules as `login`'
+            cand serve 'Run the sign-in service: the machine''s logins (PAM, over a Unix socket) and the clinic''s applications (HTTP API) sign staff in through it, with the rules of `login`'
             cand client 'The applications allowed to call the sign-in service''s HTTP API'
             cand man 'Print the man page (roff) on stdout'
             cand completions 'Print a shell completion script on stdout'

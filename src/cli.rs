@@ -162,14 +162,15 @@ pub enum Command {
     #[command(subcommand)]
     Db(DbCommand),
 
-    /// Run the sign-in service: the clinic's applications (HTTP API) sign staff in
-    /// through it, with the same rules as `login`
+    /// Run the sign-in service: the machine's logins (PAM, over a Unix socket) and the
+    /// clinic's applications (HTTP API) sign staff in through it, with the rules of `login`
     ///
     /// Runs in the foreground until SIGTERM or SIGINT, then finishes the sign-ins in
     /// flight and exits 0. It alone holds the database and its key file, and refuses to
-    /// start when others can read either. `--listen` serves the HTTP API: plain HTTP on
-    /// a loopback address only; any other address needs --tls-cert and --tls-key. One
-    /// line per sign-in on stderr (never a password, code or secret).
+    /// start when others can read either. The socket (--socket) takes root's requests
+    /// for any account and another user's for its own. `--listen` serves the HTTP API:
+    /// plain HTTP on a loopback address only; any other address needs --tls-cert and
+    /// --tls-key. One line per sign-in on stderr (never a password, code or secret).
     Serve(ServeArgs),
 
     /// The applications allowed to call the sign-in service's HTTP API
@@ -189,6 +190,9 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
+    /// The Unix socket the PAM module signs people in through
+    #[arg(long, value_name = "PATH", default_value = "/run/clinic2fa/clinic2fa.sock")]
+    pub socket: PathBuf,
     /// Serve the HTTP API at this address and port (e.g. 127.0.0.1:8443)
     #[arg(long, value_name = "ADDR:PORT")]
     pub listen: Option<String>,

@@ -162,6 +162,10 @@ pub enum Door {
     /// The sign-in service's HTTP API, asked by this client (`api:NAME`), for a person
     /// at this address (as the client says).
     Api { client: ClientName, remote_addr: Option<std::net::IpAddr> },
+    /// The sign-in service's socket, asked by the PAM module for this PAM service
+    /// (`pam:sshd`), for a person at this remote host (`PAM_RHOST`); both as the door
+    /// cleaned them (letters, digits and `.:_-` only).
+    Pam { service: String, rhost: Option<String> },
 }
 
 impl Door {
@@ -170,6 +174,7 @@ impl Door {
         match self {
             Door::Command => username.as_str().into(),
             Door::Api { client, .. } => format!("api:{client}").into(),
+            Door::Pam { service, .. } => format!("pam:{service}").into(),
         }
     }
 
@@ -180,6 +185,9 @@ impl Door {
                 Some(format!("{d}, from {addr}"))
             }
             (Door::Api { remote_addr: Some(addr), .. }, None) => Some(format!("from {addr}")),
+            (Door::Pam { rhost: Some(host), .. }, d) => {
+                Some(d.map_or_else(|| format!("from {host}"), |d| format!("{d}, from {host}")))
+            }
             (_, d) => d.map(str::to_owned),
         }
     }

@@ -94,26 +94,42 @@ fn load_tls(cert: &Path, key: &Path) -> anyhow::Result<Arc<rustls::ServerConfig>
 
 /// Serves until SIGTERM or SIGINT, then lets the requests in flight finish.
 pub async fn serve(
-    listen: SocketAddr,
+    socket_path: PathBuf,
+    listen: Option<SocketAddr>,
     tls: Option<Arc<Tls>>,
     workers: Arc<Workers>,
     pinned: Option<Timestamp>,
 ) -> anyhow::Result<()> {
     use tokio::signal::unix::{SignalKind, signal};
-    let listener = TcpListener::bind(listen)
-        .await
-        .map_err(|e| Error::Conflict(format!("cannot listen on {listen}: {e}")))?;
+    let socket = crate::service::socket::bind(&socket_path).await?;
+    let _remove_at_the_end = crate::service::socket::Bound(socket_path.clone());
+    let listener = match listen {
+        Some(listen) => Some(
+            TcpListener::bind(listen)
+                .await
+                .map_err(|e| Error::Conflict(format!("cannot listen on {listen}: {e}")))?,
+        ),
+        None => None,
+    };
     let shared = Arc::new(Shared { workers, limits: Limits::default(), pinned });
     let mut term = signal(SignalKind::terminate())?;
     let mut int = signal(SignalKind::interrupt())?;
     let mut hup = signal(SignalKind::hangup())?;
     let (stop, stopping) = tokio::sync::watch::channel(false);
-    let scheme = if tls.is_some() { "https" } else { "http" };
-    log(&format!("serving the HTTP API at {scheme}://{}", listener.local_addr()?));
+    log(&format!("serving the PAM module at {}", socket_path.display()));
+    if let Some(listener) = &listener {
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        log(&format!("serving the HTTP API at {scheme}://{}", listener.local_addr()?));
+    }
     let mut connections = JoinSet::new();
     loop {
         tokio::select! {
-            accepted = listener.accept() => {
+            asked = socket.accept() => {
+                let Ok((stream, _)) = asked else { continue };
+                let workers = Arc::clone(&shared.workers);
+                connections.spawn(crate::service::socket::converse(stream, workers, shared.pinned));
+            }
+            accepted = accept(listener.as_ref()) => {
                 let Ok((stream, peer)) = accepted else { continue };
                 let tls = tls.as_ref().map(|t| t.config.read().map(|c| Arc::clone(&c)));
                 let tls = match tls {
@@ -132,6 +148,7 @@ pub async fn serve(
     log("stopping: finishing the sign-ins in flight");
     let _ = stop.send(true);
     drop(listener);
+    drop(socket);
     let drained = tokio::time::timeout(Duration::from_secs(DRAIN_SECONDS), async {
         while connections.join_next().await.is_some() {}
     })
@@ -141,6 +158,16 @@ pub async fn serve(
     }
     log("stopped");
     Ok(())
+}
+
+/// The next connection to the HTTP API; never, without one.
+async fn accept(
+    listener: Option<&TcpListener>,
+) -> std::io::Result<(tokio::net::TcpStream, SocketAddr)> {
+    match listener {
+        Some(listener) => listener.accept().await,
+        None => std::future::pending().await,
+    }
 }
 
 fn reload(tls: Option<&Tls>) {
@@ -412,7 +439,7 @@ fn shown(typed: &str) -> String {
     crate::ui::escape::for_terminal(typed).into_owned()
 }
 
-fn log(line: &str) {
+pub(super) fn log(line: &str) {
     use std::io::Write as _;
     let _ = writeln!(std::io::stderr(), "clinic2fa serve: {line}");
 }

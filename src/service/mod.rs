@@ -1,7 +1,8 @@
 //! `clinic2fa serve`: the sign-in service. One long-lived process holds the database
-//! and its key file and signs people in for the clinic's applications (the HTTP API,
-//! [`http`]), with the rules of `clinic2fa login`: every sign-in goes through the one
-//! pipeline (`crate::pipeline`), through the door in [`door`].
+//! and its key file and signs people in for the PAM module (the Unix socket,
+//! [`socket`]) and the clinic's applications (the HTTP API, [`http`]), with the rules
+//! of `clinic2fa login`: every sign-in goes through the one pipeline
+//! (`crate::pipeline`), through the doors in [`socket`] and [`door`].
 //!
 //! The runtime: tokio, with hyper for HTTP/1.1. The network side is asynchronous so
 //! that a thousand slow or idle clients cost a few kilobytes each, not a thread each;
@@ -12,6 +13,7 @@
 mod door;
 mod http;
 mod limits;
+mod socket;
 mod workers;
 
 use std::net::SocketAddr;
@@ -32,12 +34,6 @@ pub fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<u8> {
     let listen = match &args.listen {
         Some(text) => Some(listen_address(text, args.tls_cert.is_some())?),
         None => None,
-    };
-    let Some(listen) = listen else {
-        return Err(Error::Usage(
-            "nothing to serve: pass --listen ADDR:PORT (e.g. --listen 127.0.0.1:8080) for the HTTP API".into(),
-        )
-        .into());
     };
     let slots = match args.max_concurrent {
         Some(0) => {
@@ -65,7 +61,8 @@ pub fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<u8> {
         .enable_all()
         .build()?;
     let pinned = ctx.pinned_clock.then_some(ctx.now);
-    let served = runtime.block_on(http::serve(listen, tls, Arc::clone(&workers), pinned));
+    let socket = args.socket.clone();
+    let served = runtime.block_on(http::serve(socket, listen, tls, Arc::clone(&workers), pinned));
     drop(runtime);
     // The workers finish and close their connections in their own threads (a
     // PostgreSQL client closes by running a runtime of its own, which tokio refuses

@@ -21,6 +21,7 @@ mod scale;
 mod security;
 mod service;
 mod signin;
+mod socket;
 mod storage;
 mod terminal;
 mod totp;

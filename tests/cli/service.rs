@@ -21,6 +21,8 @@ pub struct Service {
     /// `http://127.0.0.1:PORT`, as the service said it listens.
     pub url: String,
     log: Arc<Mutex<Vec<String>>>,
+    /// The Unix socket it serves the PAM module at.
+    pub socket: std::path::PathBuf,
 }
 
 impl Service {
@@ -32,7 +34,17 @@ impl Service {
     /// With the clock pinned at `at`.
     #[track_caller]
     pub fn start_at(clinic: &Clinic, at: i64, extra: &[&str]) -> Service {
-        let mut args = vec!["serve", "--listen", "127.0.0.1:0"];
+        static SERVICES: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = SERVICES.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let socket = clinic.dir().join(format!("serve{n}.sock"));
+        Service::start_on(clinic, at, &socket, extra)
+    }
+
+    /// On the Unix socket `socket`.
+    #[track_caller]
+    pub fn start_on(clinic: &Clinic, at: i64, socket: &std::path::Path, extra: &[&str]) -> Service {
+        let socket = socket.to_string_lossy().into_owned();
+        let mut args = vec!["serve", "--socket", &socket, "--listen", "127.0.0.1:0"];
         args.extend_from_slice(extra);
         let mut child = clinic
             .command_std(&args)
@@ -59,7 +71,7 @@ impl Service {
                 kept.lock().unwrap().push(line);
             }
         });
-        Service { child, url, log }
+        Service { child, url, log, socket: socket.into() }
     }
 
     pub fn port(&self) -> u16 {
@@ -421,7 +433,12 @@ fn serve_refuses_files_others_can_read_plain_http_off_loopback_and_bad_options()
     use std::os::unix::fs::PermissionsExt as _;
     let clinic = Clinic::new();
     let run = |args: &[&str]| clinic.run(args, None);
-    run(&["serve"]).code(2).error_line(&["--listen"]);
+    let nowhere = clinic.dir().join("missing").join("s.sock").to_string_lossy().into_owned();
+    run(&["serve", "--socket", &nowhere]).code(1).error_line(&[
+        "cannot make the socket",
+        "missing/s.sock",
+        "--socket",
+    ]);
     run(&["serve", "--listen", "0.0.0.0:8080"]).code(2).error_line(&["loopback", "--tls-cert"]);
     run(&["serve", "--listen", "[::]:8080"]).code(2).error_line(&["loopback"]);
     run(&["serve", "--listen", "localhost"]).code(2).error_line(&["address and port"]);
@@ -625,6 +642,8 @@ fn with_tls_it_serves_https_on_any_address_and_sighup_reads_a_new_certificate() 
     let mut anywhere = clinic
         .command_std(&[
             "serve",
+            "--socket",
+            "anywhere.sock",
             "--listen",
             "0.0.0.0:0",
             "--tls-cert",
@@ -636,7 +655,7 @@ fn with_tls_it_serves_https_on_any_address_and_sighup_reads_a_new_certificate() 
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(anywhere.stderr.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
+    let first = lines.nth(1).unwrap().unwrap();
     assert!(first.contains("serving the HTTP API at https://0.0.0.0:"), "{first}");
     terminate(&anywhere);
     assert_eq!(anywhere.wait().unwrap().code(), Some(0));
@@ -895,4 +914,34 @@ fn the_shipped_unit_runs_the_service_as_its_own_user_hardened() {
     assert!(sysusers.lines().any(|l| l.starts_with("u clinic2fa ")), "{sysusers}");
     let tmpfiles = std::fs::read_to_string(dist.join("clinic2fa.tmpfiles")).unwrap();
     assert!(tmpfiles.contains("d /var/lib/clinic2fa 0700 clinic2fa clinic2fa"), "{tmpfiles}");
+}
+
+#[test]
+fn one_code_offered_at_once_through_the_service_and_the_command_line_lets_one_in() {
+    let (clinic, secret, _, token) = clinic_with_alice();
+    clinic.ok(&["clinic", "set", "lockout-threshold", "100"], None);
+    let at = NOW + 60 * STEP;
+    let service = Service::start_at(&clinic, at, &[]);
+    let code = totp_code(&secret, at);
+    let asked = signin("alice", PASSWORD, json!({"code": code}));
+    let successes: usize = std::thread::scope(|scope| {
+        let runs: Vec<_> = (0..16)
+            .map(|i| {
+                let (service, asked, token, clinic, code) =
+                    (&service, &asked, &token, &clinic, &code);
+                scope.spawn(move || {
+                    if i % 2 == 0 {
+                        service.sign_in(Some(token), asked).1["result"] == "success"
+                    } else {
+                        clinic.login_at("alice", at, &["--code", code]).0.status.code() == Some(0)
+                    }
+                })
+            })
+            .collect();
+        runs.into_iter().map(|r| usize::from(r.join().unwrap())).sum()
+    });
+    assert_eq!(successes, 1);
+    let logged: i64 =
+        clinic.sql("SELECT count(*) FROM audit_log WHERE action = 'login' AND outcome = 'success'");
+    assert_eq!(logged, 1);
 }
