@@ -25,14 +25,7 @@ pub fn run(ctx: &Context, args: &EnrolArgs) -> anyhow::Result<u8> {
         None => (Purpose::Enrol, input::offered(ctx, offered)?),
     };
     let mut store = ctx.open_store()?;
-    let begin = Begin {
-        purpose,
-        username: username.clone(),
-        password,
-        offered,
-        new_password: None,
-        device,
-    };
+    let begin = Begin::new(purpose, username.clone(), password, offered).on_device(device);
     let Finished { decided, set_up } = signin::converse(ctx, &mut store, begin)?;
     let decided = match signin::allowed(decided, ctx, &username)? {
         Ok(decided) => decided,
@@ -133,14 +126,7 @@ fn own_account(
     let password = input::current_password(ctx, &args.password)?;
     let offered = input::offered(ctx, offered)?;
     let mut store = ctx.open_store()?;
-    let begin = Begin {
-        purpose,
-        username: username.clone(),
-        password,
-        offered,
-        new_password: None,
-        device,
-    };
+    let begin = Begin::new(purpose, username.clone(), password, offered).on_device(device);
     let finished = signin::converse(ctx, &mut store, begin)?;
     Ok(signin::allowed(finished.decided, ctx, &username)?.map(|decided| (username, decided)))
 }

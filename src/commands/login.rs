@@ -21,14 +21,7 @@ pub fn run(ctx: &Context, args: &LoginArgs) -> anyhow::Result<u8> {
     let password = input::current_password(ctx, &args.password)?;
     let offered = input::offered(ctx, offered)?;
     let mut store = ctx.open_store()?;
-    let begin = Begin {
-        purpose: Purpose::Login,
-        username: username.clone(),
-        password,
-        offered,
-        new_password: None,
-        device: None,
-    };
+    let begin = Begin::new(Purpose::Login, username.clone(), password, offered);
     let finished = signin::converse(ctx, &mut store, begin)?;
     show(ctx, &username, finished)
 }

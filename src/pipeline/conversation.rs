@@ -43,6 +43,23 @@ pub struct Begin {
     pub device: Option<DeviceName>,
 }
 
+impl Begin {
+    /// What the person gave for `purpose`: no new password, no device named.
+    pub fn new(
+        purpose: Purpose,
+        username: Username,
+        password: Password,
+        offered: Offered,
+    ) -> Begin {
+        Begin { purpose, username, password, offered, new_password: None, device: None }
+    }
+
+    /// The same, for the authenticator `device` (`enrol`, `unenrol --device`).
+    pub fn on_device(self, device: Option<DeviceName>) -> Begin {
+        Begin { device, ..self }
+    }
+}
+
 impl std::fmt::Debug for Begin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Begin")

@@ -115,14 +115,7 @@ pub fn sign_in(
         at_terminal: false,
         door: Door::Api { client: client.clone(), remote_addr: request.remote_addr },
     };
-    let begin = Begin {
-        purpose: Purpose::Login,
-        username: username.clone(),
-        password: request.password,
-        offered: request.offered,
-        new_password: None,
-        device: None,
-    };
+    let begin = Begin::new(Purpose::Login, username.clone(), request.password, request.offered);
     let (_, turn) = Conversation::begin(&caller, store, begin)?;
     let Turn::Done(finished) = turn else {
         anyhow::bail!("internal error: a sign-in with nobody there asked a question");

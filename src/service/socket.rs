@@ -159,14 +159,7 @@ async fn run(
             rhost: begin.rhost.as_deref().map(cleaned),
         },
     };
-    let start = Begin {
-        purpose: Purpose::Login,
-        username: username.clone(),
-        password,
-        offered: Offered::Nothing,
-        new_password: None,
-        device: None,
-    };
+    let start = Begin::new(Purpose::Login, username.clone(), password, Offered::Nothing);
     let first_caller = caller.clone();
     let (mut conversation, mut turn) =
         step(workers, move |store| Conversation::begin(&first_caller, store, start)).await?;
