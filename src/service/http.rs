@@ -337,7 +337,9 @@ async fn sign_in(
                     format!("success ({})", second_factor.as_str())
                 }
                 Answered::Denied(reason) => {
-                    shared.limits.failed(&client, &typed, address, now);
+                    if crate::service::limits::is_a_guess(reason) {
+                        shared.limits.failed(&client, &typed, address, now);
+                    }
                     format!("denied ({})", reason.as_str())
                 }
                 Answered::Refused(_) => "refused".to_owned(),

@@ -4,8 +4,9 @@
 //! The lockout counts consecutive failures per account; it cannot stop one address
 //! from spraying many names (a few guesses each, under the threshold, for every
 //! account in the clinic). A bucket per address can, and one per name slows guesses
-//! at one account spread over many addresses. Only failures drain a bucket, so a
-//! person who signs in is never slowed by their own successes; a bucket refills with
+//! at one account spread over many addresses. Only guesses drain a bucket
+//! ([`is_a_guess`]), so a person who signs in is never slowed by their own sign-ins,
+//! nor by an application that asks for the code in a second step; a bucket refills with
 //! time. The clock is the sign-in's (a pinned `CLINIC2FA_NOW` stands still, so tests
 //! see exactly the burst).
 
@@ -14,6 +15,7 @@ use std::net::IpAddr;
 use std::sync::Mutex;
 
 use crate::domain::client::ClientName;
+use crate::domain::signin::DenyReason;
 use crate::domain::time::Timestamp;
 
 /// A bucket's size and how many seconds it takes to earn back one failure.
@@ -101,6 +103,14 @@ impl Limits {
             bucket.left = bucket.left.saturating_sub(1);
         }
     }
+}
+
+/// A denial that may be someone guessing: a wrong password or code, or a try at a
+/// locked account. `code-required` (the password was right: an application asking in
+/// two steps), `enrolment-required` and `password-change-required` are a person on
+/// their way in, and cost nothing.
+pub fn is_a_guess(reason: DenyReason) -> bool {
+    matches!(reason, DenyReason::InvalidCredentials | DenyReason::InvalidCode | DenyReason::Locked)
 }
 
 fn keys(client: &ClientName, username: &str, address: Option<IpAddr>) -> Vec<(Key, Rate)> {
