@@ -46,7 +46,8 @@ def clinic(db):
 class Service:
     def __init__(self, env, slots):
         self.proc = subprocess.Popen(
-            [BIN, "serve", "--listen", "127.0.0.1:0", "--max-concurrent", str(slots)],
+            [BIN, "serve", "--listen", "127.0.0.1:0", "--max-concurrent", str(slots),
+             "--socket", os.path.join(tempfile.mkdtemp(), "clinic2fa.sock")],
             env=env, stderr=subprocess.PIPE, text=True)
         for line in self.proc.stderr:
             if "serving the HTTP API at http://" in line:

@@ -100,3 +100,51 @@ fn a_bypass_of_ninety_seconds_works_as_documented() {
     clinic.login_at("hal", NOW + 89, &[]).code(0);
     assert_eq!(clinic.login("hal", PASSWORD, &[]).code(0).json()["second_factor"], "none");
 }
+
+/// Every command line's help: the top one and each subcommand's, found by walking
+/// the `Commands:` lists the help itself prints.
+fn every_help(clinic: &Clinic) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    let mut todo: Vec<Vec<String>> = vec![vec![]];
+    while let Some(path) = todo.pop() {
+        let mut args: Vec<&str> = path.iter().map(String::as_str).collect();
+        args.push("--help");
+        let help = clinic.ok(&args, None).stdout();
+        let commands = help.split("\nCommands:\n").nth(1).unwrap_or("");
+        let listed = commands.lines().take_while(|l| l.starts_with("  "));
+        // A name sits at two spaces; a description wrapped onto the next line, deeper.
+        for line in listed.filter(|l| !l[2..].starts_with(' ')) {
+            let name = line.split_whitespace().next().expect("a command name");
+            if name != "help" {
+                todo.push(path.iter().cloned().chain([name.to_string()]).collect());
+            }
+        }
+        found.push((path.join(" "), help));
+    }
+    found
+}
+
+#[test]
+fn no_help_shows_an_environment_variable_s_value() {
+    let clinic = Clinic::new();
+    let helps = every_help(&clinic);
+    assert!(helps.len() > 30, "only {} helps found", helps.len());
+    let secret = "postgres://clinic2fa:Db-Pass-4471@localhost/clinic2";
+    for (path, _) in &helps {
+        let mut args: Vec<&str> = path.split_whitespace().collect();
+        args.push("--help");
+        for value in [Some(secret), None] {
+            let mut cmd = clinic.command();
+            cmd.env_remove("CLINIC2FA_DB").env("CLINIC2FA_KEY_FILE", "/k/Key-Secret-9");
+            if let Some(v) = value {
+                cmd.env("CLINIC2FA_DB", v);
+            }
+            let out = cmd.args(&args).output().expect("ran");
+            let help = String::from_utf8_lossy(&out.stdout);
+            assert!(out.status.success(), "{path}: {help}");
+            for leak in ["Db-Pass", "Key-Secret", "CLINIC2FA_DB="] {
+                assert!(!help.contains(leak), "`{path} --help` shows {leak}:\n{help}");
+            }
+        }
+    }
+}
