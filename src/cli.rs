@@ -67,7 +67,13 @@ pub struct GlobalOptions {
     /// The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]
     // hide_env_values: a postgres:// URL may carry a password, and help must never
     // print it (nor the odd `CLINIC2FA_DB=` when it is unset).
-    #[arg(long, global = true, value_name = "PATH|URL", env = "CLINIC2FA_DB", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        value_name = "PATH|URL",
+        env = "CLINIC2FA_DB",
+        hide_env_values = true
+    )]
     pub db: Option<PathBuf>,
 
     /// Print exactly one JSON document on stdout; messages go to stderr

@@ -104,9 +104,12 @@ fn worker(jobs: &Mutex<Receiver<Work>>, opener: Arc<Opener>) {
             Ok(jobs) => jobs.recv(),
             Err(_) => return,
         };
-        match job {
-            Ok(work) => work(&mut connection),
-            Err(_) => return, // the service is stopping
+        let Ok(work) = job else { return }; // the service is stopping
+        // A sign-in that panics (a bug) fails alone: its caller gets an error, this
+        // worker opens a fresh connection and goes on, and the slot is not lost.
+        let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&mut connection)));
+        if ran.is_err() {
+            connection.store = None;
         }
     }
 }
@@ -161,7 +164,10 @@ impl Workers {
         let Some(queue) = &lane.queue else { return Err(Busy) };
         let (answer, answered) = tokio::sync::oneshot::channel();
         let work: Work = Box::new(move |connection: &mut Connection| {
-            let _ = answer.send(connection.run(work));
+            // The caller has its answer before the argon2 memory is wiped.
+            crate::domain::password::wiped_after(|| {
+                let _ = answer.send(connection.run(work));
+            });
         });
         match queue.try_send(work) {
             Ok(()) => {}
@@ -192,4 +198,33 @@ pub fn is_unavailable(e: &anyhow::Error) -> bool {
 /// simulations: the same for every sign-in the service runs).
 pub fn now(pinned: Option<Timestamp>) -> Timestamp {
     pinned.unwrap_or_else(Timestamp::system_now)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_job_that_panics_fails_alone_and_its_worker_goes_on() {
+        let opener = Arc::new(Opener {
+            location: Location::File(PathBuf::from("/nonexistent/clinic2fa.db")),
+            key_path: PathBuf::from("/nonexistent/clinic2fa.db.key"),
+            pinned_clock: false,
+            outages: AtomicU64::new(0),
+        });
+        let mut lane = Lane::start("test", 1, 4, &opener).expect("a thread");
+        let queue = lane.queue.as_ref().expect("open");
+        let (told, answers) = std::sync::mpsc::channel::<&str>();
+        let first = told.clone();
+        queue
+            .send(Box::new(move |_: &mut Connection| {
+                let _keep = first; // dropped unanswered as the job unwinds
+                panic!("a bug in one sign-in");
+            }))
+            .expect("queued");
+        queue.send(Box::new(move |_: &mut Connection| told.send("next").unwrap())).expect("queued");
+        assert_eq!(answers.recv(), Ok("next"), "the one worker outlived the panic");
+        lane.queue = None;
+        lane.threads.drain(..).for_each(|t| t.join().expect("the worker ended cleanly"));
+    }
 }

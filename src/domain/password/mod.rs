@@ -6,7 +6,9 @@
 
 mod hashing;
 
-pub use hashing::{LANES, MEMORY_KIB, PASSES, check_phc, hash, is_outdated, verify, verify_dummy};
+pub use hashing::{
+    LANES, MEMORY_KIB, PASSES, check_phc, hash, is_outdated, verify, verify_dummy, wiped_after,
+};
 
 use zeroize::Zeroizing;
 
