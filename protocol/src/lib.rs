@@ -14,6 +14,11 @@
 //! service → {"v":1,"done":{"result":"success","pam":"success"}}
 //! ```
 //!
+//! `begin` may also say which PAM phase asks (`"phase"`: `auth`, the default;
+//! `account`, which asks nothing and answers at once; `password`, the person's own
+//! new password in place of a temporary one) and, for `auth`, `"mode":"code"` (root
+//! only: an earlier module proved the password, only the code is asked).
+//!
 //! `show` lines (text for the person: a QR code, a key, why a code was refused) need no
 //! answer. Every conversation ends with one `done`; a line the other side cannot read
 //! ends it with `done` `{"result":"error"}`.
@@ -29,6 +34,9 @@ pub const MAX_LINE: usize = 64 * 1024;
 /// The prompts, exactly: clients answer some of them by matching the text.
 pub const PASSWORD_PROMPT: &str = "Password: ";
 pub const CODE_PROMPT: &str = "Verification code: ";
+/// The password phase's, as `passwd` asks them.
+pub const NEW_PASSWORD_PROMPT: &str = "New password: ";
+pub const RETYPE_PASSWORD_PROMPT: &str = "Retype new password: ";
 
 /// A line from the module to the service.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,6 +66,49 @@ pub struct Begin {
     /// The conversation can show lines of text (a QR code to set up an authenticator).
     #[serde(default)]
     pub can_show_text: bool,
+    /// Which PAM phase asks.
+    #[serde(default, skip_serializing_if = "Phase::is_auth")]
+    pub phase: Phase,
+    /// What `auth` asks for.
+    #[serde(default, skip_serializing_if = "Mode::is_full")]
+    pub mode: Mode,
+}
+
+/// The PAM phase a conversation is for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// `pam_sm_authenticate`: who the person is.
+    #[default]
+    Auth,
+    /// `pam_sm_acct_mgmt`: whether the account may be used now (disabled, locked, a
+    /// temporary password to replace). Nothing is asked.
+    Account,
+    /// `pam_sm_chauthtok`: the person's own password in place of a temporary one.
+    Password,
+}
+
+impl Phase {
+    fn is_auth(&self) -> bool {
+        *self == Phase::Auth
+    }
+}
+
+/// What the `auth` phase asks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// The password, then a code where the rules need one.
+    #[default]
+    Full,
+    /// The code alone: an earlier module proved the password. Root callers only.
+    Code,
+}
+
+impl Mode {
+    fn is_full(&self) -> bool {
+        *self == Mode::Full
+    }
 }
 
 /// A line from the service to the module.
@@ -104,6 +155,10 @@ pub enum PamResult {
     NewAuthtokReqd,
     AcctExpired,
     AuthinfoUnavail,
+    /// The account phase, for a name the clinic has no account of (a local account).
+    UserUnknown,
+    /// The password phase could not set the new password.
+    AuthtokErr,
 }
 
 impl FromModule {
@@ -152,6 +207,8 @@ mod tests {
             service: "sshd".into(),
             rhost: Some("203.0.113.7".into()),
             can_show_text: true,
+            phase: Phase::Auth,
+            mode: Mode::Full,
         }));
         assert_eq!(
             line(&begin),
@@ -171,6 +228,14 @@ mod tests {
             "{\"v\":1,\"done\":{\"result\":\"success\",\"pam\":\"success\"}}\n"
         );
         assert_eq!(read::<FromService>(line(&done).trim()), Ok(done));
+        let account: FromModule =
+            read(r#"{"v":1,"begin":{"username":"alice","service":"sshd","phase":"account"}}"#)
+                .unwrap();
+        let ModuleSays::Begin(begin) = account.message else { panic!("a begin") };
+        assert_eq!(
+            (begin.phase, begin.mode, begin.can_show_text),
+            (Phase::Account, Mode::Full, false)
+        );
     }
 
     #[test]

@@ -74,6 +74,16 @@ impl Mark {
     }
 }
 
+/// Whether an account may be used now ([`Account::standing`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    Usable,
+    Disabled,
+    Locked,
+    /// A password someone else set: the person chooses their own before going on.
+    MustChangePassword,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
     pub id: i64,
@@ -226,6 +236,21 @@ impl Account {
         let since = self.required_since(clinic, now)?;
         let due = since.plus_seconds(i64::from(clinic.enrol_grace_days) * 86_400);
         (due > now).then_some(due)
+    }
+
+    /// Whether the account may be used at `now`, as a machine's PAM `account` phase
+    /// asks after someone proved who they are (or came in by an SSH key): the first
+    /// that applies of disabled, locked, a temporary password still to replace.
+    pub fn standing(&self, now: Timestamp) -> Standing {
+        if self.disabled {
+            Standing::Disabled
+        } else if self.locked_at(now).is_some() {
+            Standing::Locked
+        } else if self.must_change_password {
+            Standing::MustChangePassword
+        } else {
+            Standing::Usable
+        }
     }
 
     /// The end of a lockout still in force at `now`.

@@ -71,6 +71,7 @@ pub fn explain(account: &Account, clinic: &Clinic, now: Timestamp) -> Explanatio
         signed_with: Some(crate::domain::device::DeviceName::default_name()),
         target: None,
         at_terminal: false,
+        bypass_waits_for_set_up: false,
         clinic,
         now,
     };

@@ -87,6 +87,7 @@ fn facts<'a>(
         signed_with: Some(crate::domain::device::DeviceName::default_name()),
         target: None,
         at_terminal: false,
+        bypass_waits_for_set_up: false,
         clinic,
         now: NOW,
     }

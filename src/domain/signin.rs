@@ -213,6 +213,10 @@ pub struct Facts<'a> {
     pub target: Option<Target>,
     /// A person is at the terminal: where the rules say so, set-up follows at once.
     pub at_terminal: bool,
+    /// Away from a terminal, the door must not let anyone in who then owes a set-up
+    /// (a machine's login that cannot show a QR code): a bypass waits for a sign-in
+    /// where the set-up can follow at once.
+    pub bypass_waits_for_set_up: bool,
     pub clinic: &'a Clinic,
     pub now: Timestamp,
 }
@@ -405,7 +409,12 @@ fn rules(f: &Facts<'_>, effects: &mut Vec<Effect>) -> Verdict {
     // 3. At login, a pending, unexpired bypass: one sign-in without 2FA. The old
     //    authenticator goes at that moment; where 2FA applies, a new one is due.
     //    Commands that change one's own 2FA do not spend it: they are how one acts on it.
+    //    Where the new one cannot be set up at once and the door may not let in
+    //    without it, the bypass is kept: the person is told to enrol.
     if is_login && account.bypass_at(f.now).is_some() {
+        if required && !f.at_terminal && f.bypass_waits_for_set_up {
+            return deny(effects, DenyReason::EnrolmentRequired);
+        }
         effects.push(Effect::SpendBypass);
         effects.push(Effect::Audit(Note {
             action: Action::BypassUse,

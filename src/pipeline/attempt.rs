@@ -53,6 +53,9 @@ pub enum Credential {
     /// Checked earlier in the same conversation against this stored hash (the steps a
     /// sign-in goes on to). Still good only while the stored hash is the same.
     Verified(String),
+    /// Proved by the door ([`Door::vouches_for_password`]): good for an account that
+    /// exists, as its stored hash is now.
+    VouchedFor,
 }
 
 impl std::fmt::Debug for Credential {
@@ -60,6 +63,7 @@ impl std::fmt::Debug for Credential {
         match self {
             Credential::Password(_) => f.write_str("Password(<hidden>)"),
             Credential::Verified(_) => f.write_str("Verified(<stored hash>)"),
+            Credential::VouchedFor => f.write_str("VouchedFor"),
         }
     }
 }
@@ -164,8 +168,24 @@ pub enum Door {
     Api { client: ClientName, remote_addr: Option<std::net::IpAddr> },
     /// The sign-in service's socket, asked by the PAM module for this PAM service
     /// (`pam:sshd`), for a person at this remote host (`PAM_RHOST`); both as the door
-    /// cleaned them (letters, digits and `.:_-` only).
-    Pam { service: String, rhost: Option<String> },
+    /// cleaned them (letters, digits and `.:_-` only). `code_only`: the module's
+    /// `mode=code`, where an earlier module of a root caller's PAM stack proved the
+    /// password (the door has checked the caller is root).
+    Pam { service: String, rhost: Option<String>, code_only: bool },
+}
+
+impl Door {
+    /// Nobody may come in through this door owing a set-up: a machine's login lets a
+    /// person into a session, and the only place the set-up can happen is the prompt.
+    pub fn needs_set_up_at_once(&self) -> bool {
+        matches!(self, Door::Pam { .. })
+    }
+
+    /// The door itself vouches for the password: nothing typed is checked against the
+    /// stored hash. Only a root PAM stack's `mode=code`.
+    pub fn vouches_for_password(&self) -> bool {
+        matches!(self, Door::Pam { code_only: true, .. })
+    }
 }
 
 impl Door {
@@ -185,8 +205,13 @@ impl Door {
                 Some(format!("{d}, from {addr}"))
             }
             (Door::Api { remote_addr: Some(addr), .. }, None) => Some(format!("from {addr}")),
-            (Door::Pam { rhost: Some(host), .. }, d) => {
-                Some(d.map_or_else(|| format!("from {host}"), |d| format!("{d}, from {host}")))
+            (Door::Pam { rhost, code_only, .. }, d) if rhost.is_some() || *code_only => {
+                let parts = [
+                    d.map(str::to_owned),
+                    code_only.then(|| "password checked by the PAM stack".to_owned()),
+                    rhost.as_ref().map(|host| format!("from {host}")),
+                ];
+                Some(parts.into_iter().flatten().collect::<Vec<_>>().join(", "))
             }
             (_, d) => d.map(str::to_owned),
         }
@@ -253,6 +278,8 @@ pub fn attempt(caller: &Caller, store: &mut Store, request: Request) -> anyhow::
         // An unknown user costs the same argon2 work, so timing tells nothing.
         (Credential::Password(p), None) => (password::verify_dummy(p)?, None),
         (Credential::Verified(hash), _) => (true, Some(hash.to_owned())),
+        (Credential::VouchedFor, Some(account)) => (true, Some(account.password_hash.clone())),
+        (Credential::VouchedFor, None) => (false, None),
     };
     let proved = Proved { seen, password_ok, checked_hash, upgraded_hash };
     decide_and_apply(caller, store, request, proved)
@@ -298,6 +325,7 @@ fn decide_and_apply(
             signed_with,
             target,
             at_terminal: caller.at_terminal,
+            bypass_waits_for_set_up: caller.door.needs_set_up_at_once(),
             clinic: &clinic,
             now: caller.now,
         };

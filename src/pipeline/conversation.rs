@@ -274,7 +274,11 @@ impl Conversation {
             decided: None,
             stage: Stage::Over,
         };
-        let credential = Credential::Password(conversation.password.clone());
+        let credential = if caller.door.vouches_for_password() {
+            Credential::VouchedFor
+        } else {
+            Credential::Password(conversation.password.clone())
+        };
         let turn = conversation.run(caller, store, credential, begin.offered)?;
         Ok((conversation, turn))
     }

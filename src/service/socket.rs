@@ -13,11 +13,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clinic2fa_protocol::{
-    self as protocol, Done, FromModule, FromService, ModuleSays, PamResult, ServiceSays,
+    self as protocol, Done, FromModule, FromService, Mode, ModuleSays, PamResult, Phase,
+    ServiceSays,
 };
 use tokio::io::{AsyncBufReadExt as _, AsyncWriteExt as _, BufReader};
 use tokio::net::{UnixListener, UnixStream};
 
+use crate::domain::account::Standing;
 use crate::domain::signin::{DenyReason, Purpose};
 use crate::domain::username::Username;
 use crate::error::Error;
@@ -25,6 +27,7 @@ use crate::pipeline::{
     Answer, Answered, Ask, Begin, Caller, Conversation, Door, Offered, SetUp, Turn,
 };
 use crate::service::workers::{self, Job, Workers};
+use crate::store::accounts;
 use crate::ui::enrolment;
 
 /// The first line must come within this; each answer within [`ANSWER_SECONDS`] (a
@@ -136,117 +139,306 @@ async fn run(
         return Err("the first line must be a begin".into());
     };
     let Ok(username) = Username::parse(&begin.username) else {
+        if begin.phase != Phase::Auth {
+            return Ok(user_unknown());
+        }
         // No account can have the name: the same answer as a wrong password, after
         // the same question.
-        ask(lines, write, protocol::PASSWORD_PROMPT).await?;
+        if begin.mode == Mode::Full {
+            ask(lines, write, protocol::PASSWORD_PROMPT).await?;
+        }
         return Ok(denied(DenyReason::InvalidCredentials, None));
     };
     if let Some(refusal) = refused_caller(peer, &username) {
         super::http::log(&format!("pam: {refusal}"));
-        return Ok(Done {
-            result: "denied".into(),
-            reason: Some("invalid-credentials".into()),
-            pam: PamResult::AuthErr,
-            message: Some(refusal),
-        });
+        return Ok(refused(refusal));
     }
-    let password = zeroize::Zeroizing::new(ask(lines, write, protocol::PASSWORD_PROMPT).await?);
-    let caller = Caller {
+    let root = peer.is_some_and(|p| p.uid() == 0);
+    let from = Talk {
+        username,
+        service: cleaned(&begin.service),
+        rhost: begin.rhost.as_deref().map(cleaned),
+        can_show_text: begin.can_show_text,
         now: workers::now(pinned),
-        at_terminal: begin.can_show_text,
-        door: Door::Pam {
-            service: cleaned(&begin.service),
-            rhost: begin.rhost.as_deref().map(cleaned),
-        },
+        busy: Duration::ZERO,
     };
-    let start = Begin::new(Purpose::Login, username.clone(), password, Offered::Nothing);
-    let first_caller = caller.clone();
-    let (mut conversation, mut turn) =
-        step(workers, move |store| Conversation::begin(&first_caller, store, start)).await?;
-    loop {
-        let answer = match turn {
-            Turn::Done(finished) => {
-                if let Some(SetUp::Done(codes)) = &finished.set_up {
-                    show(write, enrolment::enrolled_text(&username, codes), false).await?;
-                }
-                let done = finish(finished.answer(), &username);
-                super::http::log(&format!(
-                    "signin {username} via pam:{}{}: {} ({})",
-                    cleaned(&begin.service),
-                    begin
-                        .rhost
-                        .as_deref()
-                        .map(|h| format!(" from {}", cleaned(h)))
-                        .unwrap_or_default(),
-                    done.result,
-                    done.reason.as_deref().unwrap_or("-")
-                ));
-                return Ok(done);
-            }
-            Turn::Ask(Ask::Code { wrong }) => {
-                if wrong.is_some() {
-                    show(write, "That code does not match, or was already used.".into(), true)
-                        .await?;
-                }
-                Answer::Code(ask_code(lines, write).await?)
-            }
-            Turn::Ask(Ask::NewCode { .. }) => {
-                show(write, "That code does not match: type the app's newest code.".into(), true)
-                    .await?;
-                Answer::Code(ask_code(lines, write).await?)
-            }
-            Turn::Ask(Ask::SetUp { started, issuer, .. }) => {
-                let uri = crate::domain::totp::otpauth_uri(
-                    &issuer,
-                    &username,
-                    started.device,
-                    &started.secret,
-                );
-                let pending = enrolment::Pending {
-                    issuer: &issuer,
-                    username: &username,
-                    device: started.device,
-                    secret: &started.secret,
-                    uri: &uri,
-                    expires_at: started.expires_at,
-                };
-                let text =
-                    enrolment::pending_text(&pending, false, None).map_err(|e| format!("{e:#}"))?;
-                show(write, text, false).await?;
-                Answer::Code(ask_code(lines, write).await?)
-            }
-            Turn::Ask(Ask::SetUpNow { .. }) => {
-                let typed = ask(lines, write, "Set up your authenticator app now? [y/N] ").await?;
-                Answer::SetUpNow(typed.trim().eq_ignore_ascii_case("y"))
-            }
-            // A password someone else set: the password phase replaces it (PAM's
-            // account phase answers "new password required").
-            Turn::Ask(Ask::NewPassword { .. }) => {
-                return Ok(denied(DenyReason::PasswordChangeRequired, None));
-            }
-        };
-        let next_caller = caller.clone();
-        let (again, next) = step(workers, move |store| {
-            let turn = conversation.answer(&next_caller, store, answer)?;
-            Ok((conversation, turn))
-        })
-        .await?;
-        conversation = again;
-        turn = next;
+    match (begin.phase, begin.mode) {
+        (Phase::Account, _) => from.account(workers).await,
+        (Phase::Auth, Mode::Code) if !root => Ok(refused(format!(
+            "mode=code is for root's PAM stacks only (sshd, su, login): uid {} asked",
+            peer.map_or(-1, |p| i64::from(p.uid()))
+        ))),
+        (Phase::Auth, mode) => from.sign_in(lines, write, workers, mode == Mode::Code).await,
+        (Phase::Password, _) => from.replace_password(lines, write, workers).await,
     }
 }
 
+/// One conversation's who, through what, and the time the service spent on it.
+struct Talk {
+    username: Username,
+    service: String,
+    rhost: Option<String>,
+    can_show_text: bool,
+    now: crate::domain::time::Timestamp,
+    /// The service's own time (the workers' steps), not the person's: the log's ms.
+    busy: Duration,
+}
+
+impl Talk {
+    /// One step on a worker (it may hash a password), timed.
+    async fn step<T: Send + 'static>(
+        &mut self,
+        workers: &Arc<Workers>,
+        work: impl FnOnce(&mut crate::store::Store) -> anyhow::Result<T> + Send + 'static,
+    ) -> Result<T, String> {
+        let started = std::time::Instant::now();
+        let result = step(workers, work).await;
+        self.busy += started.elapsed();
+        result
+    }
+
+    /// The log line that ends a conversation.
+    fn log(&self, what: &str, done: &Done) {
+        super::http::log(&format!(
+            "{what} {} via pam:{}{}: {} ({}) in {} ms",
+            self.username,
+            self.service,
+            self.rhost.as_deref().map(|h| format!(" from {h}")).unwrap_or_default(),
+            done.result,
+            done.reason.as_deref().unwrap_or("-"),
+            self.busy.as_millis()
+        ));
+    }
+
+    /// The person gave no code where one was asked: `code-required`. Nothing was
+    /// checked, so nothing is counted (as at `clinic2fa login`'s prompt).
+    fn no_code(&self) -> Done {
+        let done = denied(DenyReason::CodeRequired, None);
+        self.log("signin", &done);
+        done
+    }
+
+    /// `account`: may the account be used now? Nothing is asked and nothing changes.
+    async fn account(mut self, workers: &Arc<Workers>) -> Result<Done, String> {
+        let (username, now) = (self.username.clone(), self.now);
+        let standing = self
+            .step(workers, move |store| {
+                Ok(accounts::find(&store.db(), &username)?.map(|a| a.standing(now)))
+            })
+            .await?;
+        let done = match standing {
+            None => user_unknown(),
+            Some(Standing::Usable) => success(),
+            Some(Standing::Disabled) => Done {
+                result: "denied".into(),
+                reason: Some("disabled".into()),
+                pam: PamResult::AcctExpired,
+                message: Some("This account is disabled: ask the clinic's admin.".into()),
+            },
+            Some(Standing::Locked) => denied(DenyReason::Locked, None),
+            Some(Standing::MustChangePassword) => Done {
+                result: "denied".into(),
+                reason: Some(DenyReason::PasswordChangeRequired.as_str().into()),
+                pam: PamResult::NewAuthtokReqd,
+                message: Some(format!(
+                    "The password of {} was set for them: choose your own now.",
+                    self.username
+                )),
+            },
+        };
+        self.log("account", &done);
+        Ok(done)
+    }
+
+    /// `password`: the person's own password in place of a temporary one, by the
+    /// sign-in that replaces it (the temporary password, the code, the new one).
+    async fn replace_password(
+        mut self,
+        lines: &mut Lines,
+        write: &mut Writer,
+        workers: &Arc<Workers>,
+    ) -> Result<Done, String> {
+        let (username, now) = (self.username.clone(), self.now);
+        let standing = self
+            .step(workers, move |store| {
+                Ok(accounts::find(&store.db(), &username)?.map(|a| a.standing(now)))
+            })
+            .await?;
+        match standing {
+            None => Ok(user_unknown()),
+            Some(Standing::MustChangePassword) => self.sign_in(lines, write, workers, false).await,
+            Some(_) => Ok(Done {
+                result: "denied".into(),
+                reason: None,
+                pam: PamResult::AuthtokErr,
+                message: Some(format!(
+                    "Only a password someone else set is replaced here: change your own with `clinic2fa passwd {}`.",
+                    self.username
+                )),
+            }),
+        }
+    }
+
+    /// `auth`: the sign-in, led by the pipeline with the person there to answer.
+    /// `code_only`: a root caller's stack proved the password (`mode=code`).
+    async fn sign_in(
+        mut self,
+        lines: &mut Lines,
+        write: &mut Writer,
+        workers: &Arc<Workers>,
+        code_only: bool,
+    ) -> Result<Done, String> {
+        let password = if code_only {
+            zeroize::Zeroizing::new(String::new())
+        } else {
+            zeroize::Zeroizing::new(ask(lines, write, protocol::PASSWORD_PROMPT).await?)
+        };
+        let caller = Caller {
+            now: self.now,
+            at_terminal: self.can_show_text,
+            door: Door::Pam { service: self.service.clone(), rhost: self.rhost.clone(), code_only },
+        };
+        let username = self.username.clone();
+        let start = Begin::new(Purpose::Login, username.clone(), password, Offered::Nothing);
+        let first_caller = caller.clone();
+        let (mut conversation, mut turn) = self
+            .step(workers, move |store| Conversation::begin(&first_caller, store, start))
+            .await?;
+        loop {
+            let answer = match turn {
+                Turn::Done(finished) => {
+                    if let Some(SetUp::Done(codes)) = &finished.set_up {
+                        show(write, enrolment::enrolled_text(&username, codes), false).await?;
+                    }
+                    let done = finish(finished.answer(), &username);
+                    self.log("signin", &done);
+                    return Ok(done);
+                }
+                Turn::Ask(Ask::Code { wrong }) => {
+                    if let Some(wrong) = wrong {
+                        let why = match wrong.clock_off_minutes {
+                            Some(minutes) => crate::ui::signin::clock_off_message(minutes),
+                            None => "That code does not match, or was already used.".into(),
+                        };
+                        show(write, why, true).await?;
+                    }
+                    let Some(code) = ask_code(lines, write).await? else {
+                        return Ok(self.no_code());
+                    };
+                    Answer::Code(code)
+                }
+                Turn::Ask(Ask::NewCode { wrong, .. }) => {
+                    let why = match wrong.clock_off_minutes {
+                        Some(minutes) => crate::ui::signin::clock_off_message(minutes),
+                        None => "That code does not match: type the app's newest code.".into(),
+                    };
+                    show(write, why, true).await?;
+                    let Some(code) = ask_code(lines, write).await? else {
+                        return Ok(self.no_code());
+                    };
+                    Answer::Code(code)
+                }
+                Turn::Ask(Ask::SetUp { started, issuer, .. }) => {
+                    let uri = crate::domain::totp::otpauth_uri(
+                        &issuer,
+                        &username,
+                        started.device,
+                        &started.secret,
+                    );
+                    let pending = enrolment::Pending {
+                        issuer: &issuer,
+                        username: &username,
+                        device: started.device,
+                        secret: &started.secret,
+                        uri: &uri,
+                        expires_at: started.expires_at,
+                    };
+                    let text = enrolment::pending_text(&pending, false, None)
+                        .map_err(|e| format!("{e:#}"))?;
+                    show(write, text, false).await?;
+                    let Some(code) = ask_code(lines, write).await? else {
+                        return Ok(self.no_code());
+                    };
+                    Answer::Code(code)
+                }
+                Turn::Ask(Ask::SetUpNow { .. }) => {
+                    let typed =
+                        ask(lines, write, "Set up your authenticator app now? [y/N] ").await?;
+                    Answer::SetUpNow(typed.trim().eq_ignore_ascii_case("y"))
+                }
+                // Under mode=code the clinic2fa password is not what this machine
+                // asks: it is replaced where it is used.
+                Turn::Ask(Ask::NewPassword { .. }) if code_only => {
+                    let done = Done {
+                        message: Some(format!(
+                            "The clinic2fa password of {username} was set for them: choose your own first (`clinic2fa login {username}`)."
+                        )),
+                        ..denied(DenyReason::PasswordChangeRequired, None)
+                    };
+                    self.log("signin", &done);
+                    return Ok(done);
+                }
+                // A password someone else set (rule 2a): the person's own, typed twice,
+                // then the sign-in goes on to the code, as `clinic2fa login` does.
+                Turn::Ask(Ask::NewPassword { refused }) => {
+                    let why = refused.unwrap_or_else(|| {
+                        format!("The password of {username} was set for them: choose your own now.")
+                    });
+                    show(write, why, false).await?;
+                    Answer::NewPassword(new_password(lines, write, &conversation).await?)
+                }
+            };
+            let next_caller = caller.clone();
+            let (again, next) = self
+                .step(workers, move |store| {
+                    let turn = conversation.answer(&next_caller, store, answer)?;
+                    Ok((conversation, turn))
+                })
+                .await?;
+            conversation = again;
+            turn = next;
+        }
+    }
+}
+
+/// A new password, typed twice and within the rules (checked here, before any hash).
+async fn new_password(
+    lines: &mut Lines,
+    write: &mut Writer,
+    conversation: &Conversation,
+) -> Result<crate::domain::password::Password, String> {
+    for _ in 0..FORM_TRIES {
+        let first =
+            zeroize::Zeroizing::new(ask(lines, write, protocol::NEW_PASSWORD_PROMPT).await?);
+        if let Err(e) = conversation.check_new_password(&first) {
+            show(write, e.to_string(), true).await?;
+            continue;
+        }
+        let again =
+            zeroize::Zeroizing::new(ask(lines, write, protocol::RETYPE_PASSWORD_PROMPT).await?);
+        if *first == *again {
+            return Ok(first);
+        }
+        show(write, "The two passwords differ: type the new one again.".into(), true).await?;
+    }
+    Err("no new password within the rules after three tries".into())
+}
+
 /// A code (or recovery code) as typed; a malformed one is asked again (not counted:
-/// nothing was checked).
-async fn ask_code(lines: &mut Lines, write: &mut Writer) -> Result<Offered, String> {
+/// nothing was checked). `None`: no code came (nothing typed, or three of the wrong
+/// form): the sign-in ends as `code-required`.
+async fn ask_code(lines: &mut Lines, write: &mut Writer) -> Result<Option<Offered>, String> {
     for _ in 0..FORM_TRIES {
         let typed = zeroize::Zeroizing::new(ask(lines, write, protocol::CODE_PROMPT).await?);
+        if typed.trim().is_empty() {
+            return Ok(None);
+        }
         match Offered::from_typed(&typed) {
-            Ok(offered) => return Ok(offered),
+            Ok(offered) => return Ok(Some(offered)),
             Err(e) => show(write, e.to_string(), true).await?,
         }
     }
-    Err("no code of the right form after three tries".into())
+    Ok(None)
 }
 
 /// One step of the conversation on a worker (it may hash a password).
@@ -301,11 +493,35 @@ fn denied(reason: DenyReason, message: Option<String>) -> Done {
     Done { result: "denied".into(), reason: Some(reason.as_str().into()), pam, message }
 }
 
+fn success() -> Done {
+    Done { result: "success".into(), reason: None, pam: PamResult::Success, message: None }
+}
+
+/// A caller the socket does not serve for this (another user's account; `mode=code`
+/// from a non-root caller).
+fn refused(why: String) -> Done {
+    Done {
+        result: "denied".into(),
+        reason: Some("invalid-credentials".into()),
+        pam: PamResult::AuthErr,
+        message: Some(why),
+    }
+}
+
+/// A name the clinic has no account of, where nothing was asked (`account`, and
+/// `password`): the local accounts a machine also has are not the service's.
+fn user_unknown() -> Done {
+    Done {
+        result: "denied".into(),
+        reason: Some("unknown-user".into()),
+        pam: PamResult::UserUnknown,
+        message: None,
+    }
+}
+
 fn finish(answered: Answered, username: &Username) -> Done {
     match answered {
-        Answered::SignedIn { .. } => {
-            Done { result: "success".into(), reason: None, pam: PamResult::Success, message: None }
-        }
+        Answered::SignedIn { .. } => success(),
         Answered::Denied(DenyReason::EnrolmentRequired) => denied(
             DenyReason::EnrolmentRequired,
             Some(format!(

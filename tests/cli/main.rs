@@ -10,6 +10,7 @@ mod completions;
 mod devices;
 mod login;
 mod messages;
+mod pam;
 mod passwd;
 mod policy;
 mod postgres;

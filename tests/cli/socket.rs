@@ -108,8 +108,25 @@ fn wrong_password_locked_and_temporary_password_map_to_their_pam_results() {
     let unknown = converse(&service.socket, sshd("nobody-here"), wrong);
     assert_eq!(unknown.prompts, ["Password: "], "an unknown name is asked the same");
     assert_eq!(unknown.done["reason"], "invalid-credentials");
-    let temporary = converse(&service.socket, sshd("bob"), |_, _| "a temporary one 123".to_owned());
-    assert_eq!(temporary.done["pam"], "new_authtok_reqd", "{}", temporary.done);
+    let account = |who: &str| {
+        let begin = json!({"username": who, "service": "sshd", "phase": "account"});
+        converse(&service.socket, begin, |p, _| panic!("account asks nothing, not {p:?}")).done
+    };
+    assert_eq!(account("bob")["pam"], "new_authtok_reqd", "the account phase says so");
+    assert_eq!(account("alice")["pam"], "maxtries");
+    assert_eq!(account("nobody-here")["pam"], "user_unknown");
+    // At the auth prompt, the temporary password leads to the person's own, typed
+    // twice, as at `clinic2fa login`; then the sign-in goes on.
+    let temporary = converse(&service.socket, sshd("bob"), |prompt, _| match prompt {
+        "Password: " => "a temporary one 123".to_owned(),
+        _ => "bob's own password 456".to_owned(),
+    });
+    assert_eq!(temporary.prompts, ["Password: ", "New password: ", "Retype new password: "]);
+    assert_eq!(temporary.done["pam"], "success", "{}", temporary.done);
+    assert_eq!(account("bob")["pam"], "success");
+    clinic.login("bob", "bob's own password 456", &[]).code(0);
+    clinic.ok(&["user", "disable", "bob"], None);
+    assert_eq!(account("bob")["pam"], "acct_expired");
 }
 
 #[test]

@@ -16,6 +16,8 @@ struct Situation {
     password_outdated: bool,
     proof: Proof,
     at_terminal: bool,
+    /// The door may not let anyone in owing a set-up (PAM that cannot show text).
+    bypass_waits: bool,
 }
 
 fn situation(name: &'static str, account: Option<Account>, proof: Proof) -> Situation {
@@ -26,6 +28,7 @@ fn situation(name: &'static str, account: Option<Account>, proof: Proof) -> Situ
         password_outdated: false,
         proof,
         at_terminal: false,
+        bypass_waits: false,
     }
 }
 
@@ -77,6 +80,22 @@ fn situations() -> Vec<Situation> {
             Some(Account { bypass_until: later(), ..enrolled() }),
             Proof::Nothing,
         ),
+        Situation {
+            bypass_waits: true,
+            ..situation(
+                "bypass pending, where no set-up can be shown",
+                Some(Account { bypass_until: later(), ..enrolled() }),
+                Proof::Nothing,
+            )
+        },
+        Situation {
+            bypass_waits: true,
+            ..situation(
+                "bypass pending, exempt, where no set-up can be shown",
+                Some(Account { bypass_until: later(), policy: Policy::Exempt, ..enrolled() }),
+                Proof::Nothing,
+            )
+        },
         Situation {
             at_terminal: true,
             ..situation(
@@ -172,6 +191,29 @@ const TABLE: &[(&str, &[Purpose], &str)] = &[
     ("bypass pending", OWN_2FA, "D:code-required"),
     ("bypass pending", &[EnrolConfirm], "R:no-pending"),
     ("bypass pending", &[EnrolAtLogin], "R:enrolled-meanwhile"),
+    // ... except where the door may not let in anyone owing a set-up it cannot show:
+    // kept for a sign-in that can; an exempt person owes none.
+    ("bypass pending, where no set-up can be shown", LOGIN, "D:enrolment-required"),
+    ("bypass pending, where no set-up can be shown", OWN_2FA, "D:code-required"),
+    ("bypass pending, where no set-up can be shown", &[EnrolConfirm], "R:no-pending"),
+    ("bypass pending, where no set-up can be shown", &[EnrolAtLogin], "R:enrolled-meanwhile"),
+    (
+        "bypass pending, exempt, where no set-up can be shown",
+        &[Login],
+        "ok:bypass bypass remove reset login",
+    ),
+    (
+        "bypass pending, exempt, where no set-up can be shown",
+        &[LoginReplacingPassword],
+        "ok:bypass bypass remove setpw reset login",
+    ),
+    ("bypass pending, exempt, where no set-up can be shown", OWN_2FA, "D:code-required"),
+    ("bypass pending, exempt, where no set-up can be shown", &[EnrolConfirm], "R:no-pending"),
+    (
+        "bypass pending, exempt, where no set-up can be shown",
+        &[EnrolAtLogin],
+        "R:enrolled-meanwhile",
+    ),
     ("bypass pending, at a terminal", &[Login], "ok:bypass+enrol bypass remove start reset login"),
     (
         "bypass pending, at a terminal",
@@ -304,6 +346,7 @@ fn facts<'a>(s: &'a Situation, purpose: Purpose, clinic: &'a Clinic) -> Facts<'a
         signed_with: Some(crate::domain::device::DeviceName::default_name()),
         target: None,
         at_terminal: s.at_terminal,
+        bypass_waits_for_set_up: s.bypass_waits,
         clinic,
         now: NOW,
     }
@@ -419,6 +462,7 @@ fn a_lockout_starts_at_the_threshold_for_the_configured_minutes() {
         signed_with: Some(crate::domain::device::DeviceName::default_name()),
         target: None,
         at_terminal: false,
+        bypass_waits_for_set_up: false,
         clinic: &c,
         now: NOW,
     };
@@ -442,6 +486,7 @@ fn a_code_from_a_phone_with_a_wrong_clock_is_refused_and_says_by_how_much() {
         signed_with: Some(crate::domain::device::DeviceName::default_name()),
         target: None,
         at_terminal: false,
+        bypass_waits_for_set_up: false,
         clinic: &c,
         now: NOW,
     };
@@ -468,6 +513,7 @@ fn rule_5_within_the_grace_lets_in_with_the_password_alone_and_says_until_when()
         signed_with: Some(crate::domain::device::DeviceName::default_name()),
         target: None,
         at_terminal,
+        bypass_waits_for_set_up: false,
         clinic: &c,
         now,
     };
