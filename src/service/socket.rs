@@ -37,6 +37,8 @@ const ANSWER_SECONDS: u64 = 300;
 /// Tries at a code's form (not counted: nothing was checked) before the conversation
 /// ends.
 const FORM_TRIES: u32 = 3;
+/// The screen a set-up is laid out for (columns, rows).
+const PAM_SCREEN: (usize, usize) = (80, 24);
 
 /// Binds the socket: mode 0666 (anyone may ask; the service checks who asks). A socket
 /// file left by a service that is gone is replaced; one a running service answers on,
@@ -353,7 +355,10 @@ impl Talk {
                         uri: &uri,
                         expires_at: started.expires_at,
                     };
-                    let text = enrolment::pending_text(&pending, false, None)
+                    // The terminal at the far end is unknown: laid out for the
+                    // smallest people have, 80×24, the code beside its instructions
+                    // and right above the prompt, as `enrol` does on such a screen.
+                    let text = enrolment::pending_text(&pending, false, Some(PAM_SCREEN))
                         .map_err(|e| format!("{e:#}"))?;
                     show(write, text, false).await?;
                     let Some(code) = ask_code(lines, write).await? else {

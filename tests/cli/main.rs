@@ -23,6 +23,7 @@ mod security;
 mod service;
 mod signin;
 mod socket;
+mod ssh;
 mod storage;
 mod terminal;
 mod totp;

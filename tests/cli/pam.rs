@@ -14,7 +14,7 @@ use crate::service::Service;
 
 /// The module, built once per test run in this profile's target folder (the suite's
 /// `cargo test` builds the main crate; the cdylib is the PAM crate's own artefact).
-fn module() -> &'static Path {
+pub(crate) fn module() -> &'static Path {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
     BUILT.get_or_init(|| {
         let exe = std::env::current_exe().expect("the test binary");
@@ -35,6 +35,23 @@ fn module() -> &'static Path {
         assert!(status.success(), "cargo build -p pam_clinic2fa failed");
         profile_dir.join("libpam_clinic2fa.so")
     })
+}
+
+/// Held by each test that runs a program under pam_wrapper, across processes (the
+/// PostgreSQL run of the suite runs beside this one). pam_wrapper 1.1 gives each
+/// process a copy of the service files in `/tmp/pam.X`, X one character (the path
+/// must be as long as `/etc/pam.d`, which it patches into libpam), and processes that
+/// run together were seen reading each other's: one test's pamtester asking another
+/// test's service. One at a time, they cannot.
+pub(crate) fn one_at_a_time() -> std::fs::File {
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(std::env::temp_dir().join("clinic2fa-tests-pam-wrapper.lock"))
+        .expect("the lock file");
+    lock.lock().expect("the lock");
+    lock
 }
 
 /// A PAM service file `clinic2fa-test` in a folder of its own, readable by anyone
@@ -166,6 +183,7 @@ fn enrolled_clinic() -> (Clinic, String) {
 
 #[test]
 fn password_and_code_sign_in_with_the_exact_prompts_and_each_result_is_pam_s() {
+    let _alone = one_at_a_time();
     let (clinic, secret) = enrolled_clinic();
     clinic.add_user("desk", &["--2fa", "exempt"]);
     let service = Service::start_at(&clinic, NOW + 120, &[]);
@@ -215,6 +233,7 @@ fn password_and_code_sign_in_with_the_exact_prompts_and_each_result_is_pam_s() {
 
 #[test]
 fn locked_disabled_and_temporary_passwords_answer_as_the_contract_maps_them() {
+    let _alone = one_at_a_time();
     let clinic = Clinic::new();
     clinic.ok(&["clinic", "set", "lockout-threshold", "2"], None);
     clinic.add_user("alice", &[]);
@@ -250,6 +269,7 @@ fn locked_disabled_and_temporary_passwords_answer_as_the_contract_maps_them() {
 
 #[test]
 fn the_service_stopped_refuses_under_secure_and_defers_under_open() {
+    let _alone = one_at_a_time();
     let clinic = Clinic::new();
     clinic.add_user("alice", &[]);
     let gone = clinic.dir().join("gone.sock");
@@ -275,6 +295,7 @@ fn the_service_stopped_refuses_under_secure_and_defers_under_open() {
 
 #[test]
 fn a_screen_locker_signs_in_its_own_user_only_and_mode_code_is_root_s() {
+    let _alone = one_at_a_time();
     let (clinic, secret) = enrolled_clinic();
     clinic.add_user("nobody", &["--2fa", "exempt"]);
     // The service's folder and socket as the unit makes them: others may connect.
@@ -371,6 +392,7 @@ impl Live {
 
 #[test]
 fn a_bypass_at_a_prompt_that_shows_text_sets_the_app_up_and_one_that_cannot_keeps_it() {
+    let _alone = one_at_a_time();
     let (clinic, _) = enrolled_clinic();
     clinic.ok(&["user", "grant-bypass", "alice"], None);
     let service = Service::start_at(&clinic, NOW + 120, &[]);
@@ -395,7 +417,7 @@ fn a_bypass_at_a_prompt_that_shows_text_sets_the_app_up_and_one_that_cannot_keep
         .filter(|l| !l.starts_with("PWRAP_"))
         .map(|l| l.trim_start_matches("Password: "));
     // The otpauth:// link is one word, for copying whole: a terminal wraps it.
-    let prose = shown.clone().filter(|l| !l.trim_start().starts_with("otpauth://"));
+    let prose = shown.clone().filter(|l| !l.contains("otpauth://"));
     assert!(prose.clone().all(|l| l.chars().count() <= 80), "fits 80 columns:\n{screen}");
     assert!(shown.clone().count() <= 50, "a screenful or two");
     live.type_line(&totp_code(&secret, NOW + 120));

@@ -28,18 +28,19 @@ fn spawn_with(clinic: &Clinic, now: i64, env: &[(&str, &str)], args: &[&str]) ->
 }
 
 /// Everything the terminal showed, so tests can prove a password never echoed.
-struct Screen {
+/// (Also the screen of `ssh` in the sshd tests.)
+pub(crate) struct Screen {
     session: PtySession,
-    seen: String,
+    pub(crate) seen: String,
 }
 
 impl Screen {
-    fn new(session: PtySession) -> Self {
+    pub(crate) fn new(session: PtySession) -> Self {
         Screen { session, seen: String::new() }
     }
 
     #[track_caller]
-    fn expect(&mut self, needle: &str) {
+    pub(crate) fn expect(&mut self, needle: &str) {
         match self.session.exp_string(needle) {
             Ok(before) => {
                 self.seen.push_str(&before);
@@ -53,7 +54,7 @@ impl Screen {
     /// single-key questions switch modes with TCSAFLUSH, which throws away anything
     /// typed before the switch: typing only once echo is off cannot be lost.
     #[track_caller]
-    fn wait_for_echo_off(&mut self) {
+    pub(crate) fn wait_for_echo_off(&mut self) {
         use nix::sys::termios::{LocalFlags, tcgetattr};
         let master = self.session.process().get_file_handle().expect("pty handle");
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
@@ -64,7 +65,7 @@ impl Screen {
     }
 
     /// Types at a hidden prompt (a password), once the program is listening.
-    fn type_hidden(&mut self, line: &str) {
+    pub(crate) fn type_hidden(&mut self, line: &str) {
         self.wait_for_echo_off();
         self.type_line(line);
     }
@@ -90,13 +91,13 @@ impl Screen {
         }
     }
 
-    fn type_line(&mut self, line: &str) {
+    pub(crate) fn type_line(&mut self, line: &str) {
         self.session.send_line(line).expect("type");
     }
 
     /// Waits for the program to end; returns its exit code.
     #[track_caller]
-    fn finish(mut self) -> (i32, String) {
+    pub(crate) fn finish(mut self) -> (i32, String) {
         self.seen.push_str(&self.session.exp_eof().expect("program ends"));
         match self.session.process().wait().expect("exit status") {
             WaitStatus::Exited(_, code) => (code, self.seen),
@@ -460,12 +461,12 @@ fn spawn_sized(clinic: &Clinic, columns: u16, rows: u16, args: &[&str]) -> PtySe
 
 /// What a `columns`×`rows` terminal shows after everything the program wrote so far:
 /// the bytes replayed through a terminal emulator, the visible rows as text.
-fn visible(screen: &Screen, columns: u16, rows: u16) -> Vec<String> {
+pub(crate) fn visible(screen: &Screen, columns: u16, rows: u16) -> Vec<String> {
     replay(&screen.seen, columns, rows)
 }
 
 /// `output` as rexpect read it, replayed through a `columns`×`rows` terminal.
-fn replay(output: &str, columns: u16, rows: u16) -> Vec<String> {
+pub(crate) fn replay(output: &str, columns: u16, rows: u16) -> Vec<String> {
     // rexpect hands the bytes over one char per byte.
     let bytes: Vec<u8> =
         output.chars().map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?')).collect();
