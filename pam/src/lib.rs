@@ -95,7 +95,14 @@ fn run(pamh: &mut PamHandle, args: &[&CStr], flags: PamFlag, phase: Phase) -> Pa
     };
     let mut person = PamPerson { conv, silent };
     match talk::sign_in(&options, begin, &mut person) {
-        Outcome::Decided(done) => answer(&done, &mut person),
+        Outcome::Decided(done) => {
+            if let (true, Some(message)) = (silent, &done.message) {
+                // Nobody could be told (the application asked for silence): the
+                // admin can read it here.
+                log(&format!("not shown to the person (PAM_SILENT): {message}"));
+            }
+            answer(&done, &mut person)
+        }
         Outcome::NoAnswer => PamResultCode::PAM_CONV_ERR,
         Outcome::Unreachable(why) => {
             log(&format!("the sign-in service at {}: {why}", options.socket.display()));

@@ -426,3 +426,46 @@ fn a_bypass_at_a_prompt_that_shows_text_sets_the_app_up_and_one_that_cannot_keep
     assert!(screen.to_lowercase().contains("recovery code"), "{screen}");
     assert_eq!(clinic.user("alice")["two_factor"]["bypass"], serde_json::Value::Null);
 }
+
+#[test]
+fn su_asks_the_clinic_s_password_and_code_in_its_terminal() {
+    let _alone = one_at_a_time();
+    let clinic = Clinic::new();
+    clinic.ok(&["clinic", "require-2fa", "on"], None);
+    clinic.add_user("nobody", &[]);
+    let (secret, _) = clinic.enrol("nobody");
+    let service = Service::start_at(&clinic, NOW + 120, &[]);
+    // su's own service file, in a folder of the test's (pam_wrapper), no pam_rootok:
+    // root typing `su nobody` is asked like anyone.
+    let stack = Stack::new(&[]);
+    let socket = service.socket.display();
+    std::fs::write(
+        stack.dir.path().join("su"),
+        format!(
+            "auth required {m} socket={socket}\naccount required {m} socket={socket}\nsession required pam_permit.so\n",
+            m = module().display()
+        ),
+    )
+    .unwrap();
+    let mut cmd = Command::new("su");
+    cmd.env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("TERM", "xterm")
+        .env("LD_PRELOAD", "libpam_wrapper.so")
+        .env("PAM_WRAPPER", "1")
+        .env("PAM_WRAPPER_SERVICE_DIR", stack.dir.path())
+        .args(["-s", "/bin/sh", "-c", "echo su let nobody in", "nobody"]);
+    let mut su =
+        crate::terminal::Screen::new(rexpect::session::spawn_command(cmd, Some(20_000)).unwrap());
+    su.expect("Password: ");
+    su.type_hidden(PASSWORD);
+    su.expect("Verification code: ");
+    su.type_hidden(&totp_code(&secret, NOW + 120));
+    su.expect("su let nobody in");
+    let (code, screen) = su.finish();
+    assert_eq!(code, 0, "{screen}");
+    let actor: String = clinic.sql(
+        "SELECT actor FROM audit_log WHERE action = 'login' AND outcome = 'success' ORDER BY id DESC LIMIT 1",
+    );
+    assert_eq!(actor, "pam:su");
+}
