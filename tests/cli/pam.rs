@@ -268,6 +268,17 @@ fn locked_disabled_and_temporary_passwords_answer_as_the_contract_maps_them() {
 }
 
 #[test]
+fn the_module_holds_no_database_and_no_password_hash() {
+    let _alone = one_at_a_time();
+    let bytes = std::fs::read(module()).unwrap();
+    let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    for linked in [&b"sqlite3_open"[..], b"argon2", b"PQconnect", b"postgres"] {
+        assert!(!has(linked), "the module links {}", String::from_utf8_lossy(linked));
+    }
+    assert!(has(b"pam_sm_authenticate") && has(b"clinic2fa"), "it is the module");
+}
+
+#[test]
 fn the_service_stopped_refuses_under_secure_and_defers_under_open() {
     let _alone = one_at_a_time();
     let clinic = Clinic::new();
@@ -284,6 +295,19 @@ fn the_service_stopped_refuses_under_secure_and_defers_under_open() {
         "auth required pam_permit.so",
     ]);
     succeeds(&open.pamtester(&["alice", "authenticate"], ""), "successfully authenticated");
+    // A service that takes the connection and says nothing: `timeout` seconds, then
+    // the same as none at all.
+    let quiet = clinic.dir().join("quiet.sock");
+    let listener = std::os::unix::net::UnixListener::bind(&quiet).unwrap();
+    let held = std::thread::spawn(move || listener.accept().map(|(stream, _)| stream));
+    let slow = Stack::new(&[
+        &format!("auth required MODULE socket={} timeout=1", quiet.display()),
+        "auth required pam_permit.so",
+    ]);
+    let started = Instant::now();
+    fails_with(&slow.pamtester(&["alice", "authenticate"], "x\n"), AUTHINFO_UNAVAIL);
+    assert!(started.elapsed() >= Duration::from_secs(1), "it waited the timeout");
+    drop(held.join());
     // A mistyped option fails closed, whatever else it says.
     let typo = Stack::new(&[
         &format!("auth required MODULE socket={gone} failmode=opne"),
