@@ -104,10 +104,7 @@ pub fn converse(ctx: &Context, store: &mut Store, begin: Begin) -> anyhow::Resul
 
 /// What a wrong code is told: a phone clock that is off, or `otherwise`.
 fn wrong_code(wrong: Wrong, otherwise: impl FnOnce() -> String) -> String {
-    match wrong.clock_off_minutes {
-        Some(minutes) => ui::signin::clock_off_message(minutes),
-        None => otherwise(),
-    }
+    ui::signin::wrong_code_message(wrong.clock_off_minutes, otherwise)
 }
 
 fn ask_for_new_code() -> anyhow::Result<Offered> {

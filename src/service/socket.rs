@@ -29,6 +29,7 @@ use crate::pipeline::{
 use crate::service::workers::{self, Job, Workers};
 use crate::store::accounts;
 use crate::ui::enrolment;
+use crate::ui::signin::wrong_code_message;
 
 /// The first line must come within this; each answer within [`ANSWER_SECONDS`] (a
 /// person reading a QR code and typing).
@@ -317,25 +318,22 @@ impl Talk {
                     return Ok(done);
                 }
                 Turn::Ask(Ask::Code { wrong }) => {
-                    if let Some(wrong) = wrong {
-                        let why = match wrong.clock_off_minutes {
-                            Some(minutes) => crate::ui::signin::clock_off_message(minutes),
-                            None => "That code does not match, or was already used.".into(),
-                        };
-                        show(write, why, true).await?;
-                    }
-                    let Some(code) = ask_code(lines, write).await? else {
+                    let why = wrong.map(|w| {
+                        wrong_code_message(w.clock_off_minutes, || {
+                            "That code does not match, or was already used.".into()
+                        })
+                    });
+                    let before = why.map(|text| (text, true));
+                    let Some(code) = ask_code(lines, write, before).await? else {
                         return Ok(self.no_code());
                     };
                     Answer::Code(code)
                 }
                 Turn::Ask(Ask::NewCode { wrong, .. }) => {
-                    let why = match wrong.clock_off_minutes {
-                        Some(minutes) => crate::ui::signin::clock_off_message(minutes),
-                        None => "That code does not match: type the app's newest code.".into(),
-                    };
-                    show(write, why, true).await?;
-                    let Some(code) = ask_code(lines, write).await? else {
+                    let why = wrong_code_message(wrong.clock_off_minutes, || {
+                        "That code does not match: type the app's newest code.".into()
+                    });
+                    let Some(code) = ask_code(lines, write, Some((why, true))).await? else {
                         return Ok(self.no_code());
                     };
                     Answer::Code(code)
@@ -360,8 +358,7 @@ impl Talk {
                     // and right above the prompt, as `enrol` does on such a screen.
                     let text = enrolment::pending_text(&pending, false, Some(PAM_SCREEN))
                         .map_err(|e| format!("{e:#}"))?;
-                    show(write, text, false).await?;
-                    let Some(code) = ask_code(lines, write).await? else {
+                    let Some(code) = ask_code(lines, write, Some((text, false))).await? else {
                         return Ok(self.no_code());
                     };
                     Answer::Code(code)
@@ -431,8 +428,16 @@ async fn new_password(
 
 /// A code (or recovery code) as typed; a malformed one is asked again (not counted:
 /// nothing was checked). `None`: no code came (nothing typed, or three of the wrong
-/// form): the sign-in ends as `code-required`.
-async fn ask_code(lines: &mut Lines, write: &mut Writer) -> Result<Option<Offered>, String> {
+/// form): the sign-in ends as `code-required`. `before`: text shown first (an error,
+/// or not).
+async fn ask_code(
+    lines: &mut Lines,
+    write: &mut Writer,
+    before: Option<(String, bool)>,
+) -> Result<Option<Offered>, String> {
+    if let Some((text, error)) = before {
+        show(write, text, error).await?;
+    }
     for _ in 0..FORM_TRIES {
         let typed = zeroize::Zeroizing::new(ask(lines, write, protocol::CODE_PROMPT).await?);
         if typed.trim().is_empty() {

@@ -77,6 +77,15 @@ pub fn denial_message(
 
 /// A code refused because the phone's clock seems off by about `minutes` (positive:
 /// ahead): what to do about it.
+/// Why a code was refused: a phone clock that is off (by this many minutes), or
+/// `otherwise`. The same at every door that has a person to tell.
+pub fn wrong_code_message(
+    clock_off_minutes: Option<i64>,
+    otherwise: impl FnOnce() -> String,
+) -> String {
+    clock_off_minutes.map_or_else(otherwise, clock_off_message)
+}
+
 pub fn clock_off_message(minutes: i64) -> String {
     let way = if minutes > 0 { "ahead" } else { "behind" };
     let n = minutes.unsigned_abs().max(1);
