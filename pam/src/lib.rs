@@ -84,8 +84,8 @@ fn run(pamh: &mut PamHandle, args: &[&CStr], flags: PamFlag, phase: Phase) -> Pa
         service: service.clone(),
         rhost,
         // PAM has no way to ask whether text can be shown; an application that asks
-        // for silence cannot show a QR code.
-        can_show_text: !silent,
+        // for silence cannot show a QR code, nor one the admin says shows no text.
+        can_show_text: !silent && !options.no_text,
         phase,
         mode: if phase == Phase::Auth { options.mode } else { Mode::Full },
     };

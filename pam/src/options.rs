@@ -1,5 +1,5 @@
 //! The module's arguments in a PAM service file:
-//! `[socket=PATH] [mode=full|code] [failmode=secure|open] [timeout=SECONDS]`.
+//! `[socket=PATH] [mode=full|code] [failmode=secure|open] [timeout=SECONDS] [notext]`.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -18,6 +18,10 @@ pub struct Options {
     /// How long the service may take to connect or to say its next line (not the
     /// person: they take as long as the service lets them).
     pub timeout: Duration,
+    /// `notext`: the application takes PAM's text and shows nobody (a VPN plugin,
+    /// RADIUS), and PAM has no way to tell: no set-up is begun at its prompt, so a
+    /// bypass is kept for a login that can show one.
+    pub no_text: bool,
 }
 
 /// What the module answers when the service cannot be reached or is too slow.
@@ -38,11 +42,13 @@ impl Options {
             mode: Mode::Full,
             failmode: FailMode::Secure,
             timeout: DEFAULT_TIMEOUT,
+            no_text: false,
         };
         for arg in args {
             let (name, value) = arg.split_once('=').unwrap_or((arg, ""));
             match (name, value) {
                 ("socket", path) if path.starts_with('/') => options.socket = PathBuf::from(path),
+                ("notext", "") => options.no_text = true,
                 ("mode", "full") => options.mode = Mode::Full,
                 ("mode", "code") => options.mode = Mode::Code,
                 ("failmode", "secure") => options.failmode = FailMode::Secure,
@@ -57,7 +63,7 @@ impl Options {
                 }
                 _ => {
                     return Err(format!(
-                        "unknown option {arg:?}: the options are socket=PATH, mode=full|code, failmode=secure|open, timeout=SECONDS"
+                        "unknown option {arg:?}: the options are socket=PATH, mode=full|code, failmode=secure|open, timeout=SECONDS, notext"
                     ));
                 }
             }

@@ -425,6 +425,14 @@ fn a_bypass_at_a_prompt_that_shows_text_sets_the_app_up_and_one_that_cannot_keep
     let silent = stack.pamtester(&["alice", "authenticate(PAM_SILENT)"], &format!("{PASSWORD}\n"));
     fails_with(&silent, AUTH_ERR);
     assert!(clinic.user("alice")["two_factor"]["bypass"].is_object(), "the bypass is kept");
+    // `notext` (a VPN plugin that takes text and shows nobody): the same, and the
+    // person is told what to do, as an error message such applications pass on.
+    let vpn = Stack::of(&service, "notext");
+    let told = vpn.pamtester(&["alice", "authenticate"], &format!("{PASSWORD}\n"));
+    fails_with(&told, AUTH_ERR);
+    assert!(said(&told).contains("clinic2fa enrol alice"), "{}", said(&told));
+    assert!(!said(&told).contains("otpauth://"), "{}", said(&told));
+    assert!(clinic.user("alice")["two_factor"]["bypass"].is_object(), "the bypass is kept");
 
     // At a prompt that shows text: the set-up, a code from it, the recovery codes.
     let mut live = stack.live(&["alice", "authenticate"]);
