@@ -456,7 +456,7 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__audit)
-            opts="-h --user --since --limit --db --json --no-input --color --help verify head help"
+            opts="-h --user --since --action --limit --csv --db --json --no-input --color --help verify head help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -467,6 +467,10 @@ _clinic2fa() {
                     return 0
                     ;;
                 --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --action)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

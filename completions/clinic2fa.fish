@@ -40,7 +40,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -f -a "enrol" -d 'Set 
 complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -f -a "unenrol" -d 'Remove one of your authenticators (--device), or all of them (2FA off): needs a current code from any of them, or a recovery code'
 complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -f -a "recovery-codes" -d 'Issue a fresh set of recovery codes; the old ones stop working'
 complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -f -a "passwd" -d 'Change your own password: the current one, a code if enrolled, then the new one'
-complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -f -a "audit" -d 'Show the audit trail (table, or an array with --json), or verify it'
+complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -f -a "audit" -d 'Show the audit trail (table, an array with --json, or CSV with --csv), or verify it'
 complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -f -a "report" -d 'Compliance at a glance: who must enrol, who is exempt, bypasses, lockouts'
 complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -f -a "backup" -d 'Write a consistent copy of the database to FILE (mode 0600), while others work'
 complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -f -a "key" -d 'Work with the key file'
@@ -319,12 +319,14 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand passwd" -l json -d '
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand passwd" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand passwd" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l user -d 'Only entries by or about this account' -r
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l since -d 'Only entries from this time on: RFC 3339 (2026-11-27T09:00:00Z) or a date (2026-11-27)' -r
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l since -d 'Only entries from this time on: a duration back from now (1d, 12h), RFC 3339 (2026-11-27T09:00:00Z) or a date (2026-11-27)' -r
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l action -d 'Only entries of this action (login, user.grant-bypass, enrol.confirm, ...)' -r
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l limit -d 'Only the most recent N entries' -r
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l db -d 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l csv -d 'CSV for spreadsheets, with a header line'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l json -d 'Print exactly one JSON document on stdout; messages go to stderr'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -s h -l help -d 'Print help'
@@ -471,7 +473,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from init clinic user login enrol unenrol recovery-codes passwd audit report backup key db serve client man completions help" -f -a "unenrol" -d 'Remove one of your authenticators (--device), or all of them (2FA off): needs a current code from any of them, or a recovery code'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from init clinic user login enrol unenrol recovery-codes passwd audit report backup key db serve client man completions help" -f -a "recovery-codes" -d 'Issue a fresh set of recovery codes; the old ones stop working'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from init clinic user login enrol unenrol recovery-codes passwd audit report backup key db serve client man completions help" -f -a "passwd" -d 'Change your own password: the current one, a code if enrolled, then the new one'
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from init clinic user login enrol unenrol recovery-codes passwd audit report backup key db serve client man completions help" -f -a "audit" -d 'Show the audit trail (table, or an array with --json), or verify it'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from init clinic user login enrol unenrol recovery-codes passwd audit report backup key db serve client man completions help" -f -a "audit" -d 'Show the audit trail (table, an array with --json, or CSV with --csv), or verify it'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from init clinic user login enrol unenrol recovery-codes passwd audit report backup key db serve client man completions help" -f -a "report" -d 'Compliance at a glance: who must enrol, who is exempt, bypasses, lockouts'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from init clinic user login enrol unenrol recovery-codes passwd audit report backup key db serve client man completions help" -f -a "backup" -d 'Write a consistent copy of the database to FILE (mode 0600), while others work'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from init clinic user login enrol unenrol recovery-codes passwd audit report backup key db serve client man completions help" -f -a "key" -d 'Work with the key file'

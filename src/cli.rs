@@ -143,7 +143,7 @@ pub enum Command {
     /// second the new one.
     Passwd(OwnAccountArgs),
 
-    /// Show the audit trail (table, or an array with --json), or verify it
+    /// Show the audit trail (table, an array with --json, or CSV with --csv), or verify it
     Audit(AuditArgs),
 
     /// Compliance at a glance: who must enrol, who is exempt, bypasses, lockouts
@@ -255,12 +255,19 @@ pub struct AuditArgs {
     /// Only entries by or about this account
     #[arg(long, value_name = "USERNAME")]
     pub user: Option<String>,
-    /// Only entries from this time on: RFC 3339 (2026-11-27T09:00:00Z) or a date (2026-11-27)
+    /// Only entries from this time on: a duration back from now (1d, 12h), RFC 3339
+    /// (2026-11-27T09:00:00Z) or a date (2026-11-27)
     #[arg(long, value_name = "TIME")]
     pub since: Option<String>,
+    /// Only entries of this action (login, user.grant-bypass, enrol.confirm, ...)
+    #[arg(long, value_name = "ACTION")]
+    pub action: Option<String>,
     /// Only the most recent N entries
     #[arg(long, value_name = "N")]
     pub limit: Option<u32>,
+    /// CSV for spreadsheets, with a header line
+    #[arg(long)]
+    pub csv: bool,
 }
 
 #[derive(Debug, Subcommand)]

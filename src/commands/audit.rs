@@ -1,4 +1,4 @@
-//! `audit [--user U] [--since T] [--limit N]` and `audit verify`.
+//! `audit [--user U] [--since T] [--action A] [--limit N] [--csv]` and `audit verify`.
 
 use std::io::Write as _;
 
@@ -7,7 +7,7 @@ use serde_json::json;
 use crate::cli::{AuditArgs, AuditCommand};
 use crate::commands::Context;
 use crate::domain::audit as chain;
-use crate::domain::time::Timestamp;
+use crate::domain::duration;
 use crate::domain::username::Username;
 use crate::error::exit;
 use crate::store;
@@ -22,9 +22,12 @@ pub fn run(ctx: &Context, args: &AuditArgs) -> anyhow::Result<u8> {
         None => {}
     }
     let user = args.user.as_deref().map(Username::parse).transpose()?;
-    let since = args.since.as_deref().map(Timestamp::parse).transpose()?;
+    let now = ctx.now;
+    let since = args.since.as_deref().map(|s| duration::parse_since(s, now)).transpose()?;
+    let action = args.action.as_deref().map(action_named).transpose()?;
     let store = ctx.open_store()?;
-    let filter = Filter { user: user.as_ref().map(Username::as_str), since, limit: args.limit };
+    let filter =
+        Filter { user: user.as_ref().map(Username::as_str), since, action, limit: args.limit };
     // Written as read: JSON one entry at a time, a table a page at a time.
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if ctx.out.json {
@@ -34,6 +37,13 @@ pub fn run(ctx: &Context, args: &AuditArgs) -> anyhow::Result<u8> {
         })?;
         list.finish()?;
         writeln!(out)?;
+    } else if args.csv {
+        let mut csv = csv::Writer::from_writer(&mut out);
+        csv.write_record(views::AUDIT_CSV_HEADER)?;
+        audit::for_each_listed(&store.db(), &filter, |entry| {
+            Ok(csv.write_record(views::audit_csv(&entry))?)
+        })?;
+        csv.flush()?;
     } else {
         let (mut page, mut count) = (Vec::new(), 0usize);
         audit::for_each_listed(&store.db(), &filter, |entry| {
@@ -51,6 +61,21 @@ pub fn run(ctx: &Context, args: &AuditArgs) -> anyhow::Result<u8> {
     }
     out.flush()?;
     Ok(exit::SUCCESS)
+}
+
+/// An action's stored name, as `--action` takes it; another word is refused with the
+/// list to choose from.
+fn action_named(name: &str) -> Result<&'static str, crate::error::Error> {
+    let wanted = name.trim().to_ascii_lowercase();
+    chain::Action::ALL.iter().map(|a| a.as_str()).find(|a| *a == wanted).ok_or_else(|| {
+        let mut names: Vec<&str> = chain::Action::ALL.iter().map(|a| a.as_str()).collect();
+        names.sort_unstable();
+        crate::error::Error::Usage(format!(
+            "unknown action {}: give one of {}",
+            crate::domain::text::shown(name),
+            names.join(", ")
+        ))
+    })
 }
 
 /// `audit head`: the trail's newest entry number and its digest, alone on stdout (so

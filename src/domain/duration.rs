@@ -59,6 +59,20 @@ pub fn parse_until(input: &str, now: Timestamp) -> Result<Timestamp, Error> {
     Ok(at)
 }
 
+/// Where a listing starts, as `--since` takes it: a duration back from `now` (`1d`,
+/// `12h`), a date (`2026-11-27`, its start in UTC) or an RFC 3339 time.
+pub fn parse_since(input: &str, now: Timestamp) -> Result<Timestamp, Error> {
+    if let Some(seconds) = seconds_of(input) {
+        return Ok(now.plus_seconds(-seconds));
+    }
+    Timestamp::parse(input).map_err(|_| {
+        Error::Usage(format!(
+            "invalid --since {}: use a duration back from now (1d, 12h), a date (2026-11-27) or an RFC 3339 time",
+            crate::domain::text::shown(input)
+        ))
+    })
+}
+
 /// A bypass's life, `<whole number><unit>` as [`parse_span`] reads it, from one minute
 /// to a week.
 pub fn parse_bypass_duration(input: &str) -> Result<i64, Error> {
@@ -73,6 +87,16 @@ pub fn parse_bypass_duration(input: &str) -> Result<i64, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn since_takes_a_duration_back_a_date_or_a_time() {
+        let now = Timestamp::from_unix(1_795_798_800); // 2026-11-27T17:00:00Z
+        assert_eq!(parse_since("1d", now).unwrap(), now.plus_seconds(-86_400));
+        assert_eq!(parse_since("90m", now).unwrap(), now.plus_seconds(-5400));
+        assert_eq!(parse_since("2026-11-27", now).unwrap(), Timestamp::from_unix(1_795_737_600));
+        let refused = parse_since("yesterday", now).unwrap_err().to_string();
+        assert!(refused.contains("1d") && refused.contains("2026-11-27"), "{refused}");
+    }
 
     #[test]
     fn until_takes_a_duration_a_date_or_a_time_and_only_ahead() {

@@ -308,6 +308,8 @@ pub struct Filter<'a> {
     /// Entries by or about this account.
     pub user: Option<&'a str>,
     pub since: Option<Timestamp>,
+    /// Entries of this action (its stored name).
+    pub action: Option<&'a str>,
     /// Only the most recent this many.
     pub limit: Option<u32>,
 }
@@ -329,6 +331,10 @@ pub fn for_each_listed(
     if let Some(since) = filter.since {
         values.push(Value::from(since.unix()));
         wanted.push(format!("at >= ?{}", values.len()));
+    }
+    if let Some(action) = filter.action {
+        values.push(Value::from(action));
+        wanted.push(format!("action = ?{}", values.len()));
     }
     let columns = "seq, at, actor, action, subject, outcome, detail, pinned_clock, id";
     let mut sql = format!("SELECT {columns} FROM audit_log");

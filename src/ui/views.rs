@@ -240,6 +240,24 @@ pub fn audit_entry_json(entry: &crate::domain::audit::Listed) -> Value {
     })
 }
 
+/// `audit --csv`: the JSON entry's fields, in its order.
+pub const AUDIT_CSV_HEADER: [&str; 8] =
+    ["seq", "at", "actor", "action", "subject", "outcome", "detail", "pinned_clock"];
+
+pub fn audit_csv(entry: &crate::domain::audit::Listed) -> [String; 8] {
+    let r = &entry.record;
+    [
+        entry.seq.map(|s| s.to_string()).unwrap_or_default(),
+        Timestamp::from_unix(r.at).rfc3339(),
+        r.actor.clone(),
+        r.action.clone(),
+        r.subject.clone().unwrap_or_default(),
+        r.outcome.clone(),
+        r.detail.clone().unwrap_or_default(),
+        r.pinned_clock.to_string(),
+    ]
+}
+
 /// `user 2fa list --json`: one object per authenticator.
 pub fn authenticators_json(devices: &[Device]) -> Value {
     Value::Array(

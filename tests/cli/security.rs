@@ -171,6 +171,26 @@ fn audit_shows_who_did_what_and_filters() {
         7
     );
     clinic.run(&["audit", "--since", "last tuesday"], None).code(2).error_line(&["RFC 3339"]);
+    // A duration back from now, as the other time flags take: 1 day before the
+    // pinned clock holds all seven; a minute after it, none.
+    assert_eq!(clinic.json(&["audit", "--since", "1d"], None).as_array().unwrap().len(), 7);
+    let later = clinic.at(crate::harness::NOW + 120, &["--json", "audit", "--since", "1m"], None);
+    assert_eq!(later.code(0).json(), json!([]));
+    let logins = clinic.json(&["audit", "--action", "login"], None);
+    assert_eq!(logins.as_array().unwrap().len(), 2);
+    clinic
+        .run(&["audit", "--action", "logn"], None)
+        .code(2)
+        .error_line(&["unknown action", "login"]);
+    let csv = clinic.ok(&["audit", "--csv", "--action", "login"], None).stdout();
+    assert_eq!(
+        csv.lines().collect::<Vec<_>>(),
+        [
+            "seq,at,actor,action,subject,outcome,detail,pinned_clock",
+            "4,2026-11-27T17:00:00Z,alice,login,alice,success,none,true",
+            "5,2026-11-27T17:00:00Z,bob,login,bob,denied,invalid-credentials,true",
+        ]
+    );
     let table = clinic.ok(&["audit"], None).stdout();
     assert!(table.contains("user.disable") && table.contains("invalid-credentials"), "{table}");
 }
