@@ -74,34 +74,41 @@ pub fn run(ctx: &Context, request: &Request<'_>) -> anyhow::Result<u8> {
         }
     };
     let temporary = rows.iter().filter(|r| matches!(r.secret, Secret::Temporary)).count();
-    let passwords_out = match (temporary, request.passwords_out) {
+    // What the real run would refuse about --passwords-out: a dry run says it and
+    // goes on (it writes nothing, so it needs no file), a real run stops on it.
+    let passwords_out_problem = match (temporary, request.passwords_out) {
         (0, _) => None,
-        (_, None) => {
-            return Err(Error::Usage(format!(
-                "{temporary} rows have no password: pass --passwords-out FILE to receive their temporary passwords"
-            ))
-            .into());
-        }
-        (_, Some(path)) if path.exists() => {
-            return Err(Error::Usage(format!(
-                "{} already exists: choose a new --passwords-out file (it is never overwritten)",
-                path.display()
-            ))
-            .into());
-        }
-        (_, Some(path)) => Some(path),
+        (_, None) => Some(format!(
+            "{temporary} rows have no password: pass --passwords-out FILE to receive their temporary passwords"
+        )),
+        (_, Some(path)) if path.exists() => Some(format!(
+            "{} already exists: choose a new --passwords-out file (it is never overwritten)",
+            path.display()
+        )),
+        (_, Some(_)) => None,
     };
     if request.dry_run {
-        let json =
+        let mut json =
             json!({"dry_run": true, "would_import": rows.len(), "temporary_passwords": temporary});
+        if let Some(problem) = &passwords_out_problem {
+            json["would_refuse"] = json!(problem);
+        }
         ctx.out.result(&json, || {
-            format!(
+            let mut text = format!(
                 "Dry run, nothing changed: {} accounts would be imported ({temporary} with temporary passwords).",
                 rows.len()
-            )
+            );
+            if let Some(problem) = &passwords_out_problem {
+                text.push_str(&format!("\nThe real run would be refused as it stands: {problem}."));
+            }
+            text
         })?;
         return Ok(exit::SUCCESS);
     }
+    if let Some(problem) = passwords_out_problem {
+        return Err(Error::Usage(problem).into());
+    }
+    let passwords_out = request.passwords_out.filter(|_| temporary > 0);
 
     let prepared = prepare(rows)?;
     // The temporary passwords reach the admin before the accounts exist; if saving the

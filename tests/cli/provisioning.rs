@@ -75,6 +75,14 @@ fn dry_run_checks_everything_and_changes_nothing() {
     assert!(!out.exists());
     let audited: i64 = clinic.sql("SELECT count(*) FROM audit_log WHERE action <> 'clinic.init'");
     assert_eq!(audited, 0);
+    // Without --passwords-out a dry run still runs (it writes nothing), and says what
+    // the real run would refuse.
+    let plan = clinic.run(&["--json", "user", "import", &file, "--dry-run"], None).code(0).json();
+    assert_eq!(plan["would_import"], 2);
+    assert!(plan["would_refuse"].as_str().unwrap().contains("--passwords-out"), "{plan}");
+    let text = clinic.ok(&["user", "import", &file, "--dry-run"], None).stdout();
+    assert!(text.contains("would be refused") && text.contains("--passwords-out"), "{text}");
+    assert_eq!(count(&clinic), 0);
 }
 
 #[test]
