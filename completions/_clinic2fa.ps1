@@ -148,6 +148,7 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Stop an account from signing in')
             [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Let a disabled account sign in again')
             [CompletionResult]::new('set-password', 'set-password', [CompletionResultType]::ParameterValue, 'Reset someone''s password (admin)')
+            [CompletionResult]::new('set-name', 'set-name', [CompletionResultType]::ParameterValue, 'Change the person''s full name (an empty NAME clears it)')
             [CompletionResult]::new('set-role', 'set-role', [CompletionResultType]::ParameterValue, 'Change an account''s role')
             [CompletionResult]::new('unlock', 'unlock', [CompletionResultType]::ParameterValue, 'Clear a lockout (and the count of failed sign-ins)')
             [CompletionResult]::new('2fa', '2fa', [CompletionResultType]::ParameterValue, 'The per-user "Two-factor auth" setting, and the person''s authenticators')
@@ -236,6 +237,15 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured under auto)')
             [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from the first line of stdin instead of prompting')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout; messages go to stderr')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt (implied when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'clinic2fa;user;set-name' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured under auto)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout; messages go to stderr')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt (implied when stdin is not a terminal)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -360,6 +370,7 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Stop an account from signing in')
             [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Let a disabled account sign in again')
             [CompletionResult]::new('set-password', 'set-password', [CompletionResultType]::ParameterValue, 'Reset someone''s password (admin)')
+            [CompletionResult]::new('set-name', 'set-name', [CompletionResultType]::ParameterValue, 'Change the person''s full name (an empty NAME clears it)')
             [CompletionResult]::new('set-role', 'set-role', [CompletionResultType]::ParameterValue, 'Change an account''s role')
             [CompletionResult]::new('unlock', 'unlock', [CompletionResultType]::ParameterValue, 'Clear a lockout (and the count of failed sign-ins)')
             [CompletionResult]::new('2fa', '2fa', [CompletionResultType]::ParameterValue, 'The per-user "Two-factor auth" setting, and the person''s authenticators')
@@ -391,6 +402,9 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             break
         }
         'clinic2fa;user;help;set-password' {
+            break
+        }
+        'clinic2fa;user;help;set-name' {
             break
         }
         'clinic2fa;user;help;set-role' {
@@ -765,6 +779,7 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Stop an account from signing in')
             [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Let a disabled account sign in again')
             [CompletionResult]::new('set-password', 'set-password', [CompletionResultType]::ParameterValue, 'Reset someone''s password (admin)')
+            [CompletionResult]::new('set-name', 'set-name', [CompletionResultType]::ParameterValue, 'Change the person''s full name (an empty NAME clears it)')
             [CompletionResult]::new('set-role', 'set-role', [CompletionResultType]::ParameterValue, 'Change an account''s role')
             [CompletionResult]::new('unlock', 'unlock', [CompletionResultType]::ParameterValue, 'Clear a lockout (and the count of failed sign-ins)')
             [CompletionResult]::new('2fa', '2fa', [CompletionResultType]::ParameterValue, 'The per-user "Two-factor auth" setting, and the person''s authenticators')
@@ -795,6 +810,9 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             break
         }
         'clinic2fa;help;user;set-password' {
+            break
+        }
+        'clinic2fa;help;user;set-name' {
             break
         }
         'clinic2fa;help;user;set-role' {

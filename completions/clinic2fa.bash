@@ -271,6 +271,9 @@ _clinic2fa() {
             clinic2fa__subcmd__help__subcmd__user,revoke-bypass)
                 cmd="clinic2fa__subcmd__help__subcmd__user__subcmd__revoke__subcmd__bypass"
                 ;;
+            clinic2fa__subcmd__help__subcmd__user,set-name)
+                cmd="clinic2fa__subcmd__help__subcmd__user__subcmd__set__subcmd__name"
+                ;;
             clinic2fa__subcmd__help__subcmd__user,set-password)
                 cmd="clinic2fa__subcmd__help__subcmd__user__subcmd__set__subcmd__password"
                 ;;
@@ -336,6 +339,9 @@ _clinic2fa() {
                 ;;
             clinic2fa__subcmd__user,revoke-bypass)
                 cmd="clinic2fa__subcmd__user__subcmd__revoke__subcmd__bypass"
+                ;;
+            clinic2fa__subcmd__user,set-name)
+                cmd="clinic2fa__subcmd__user__subcmd__set__subcmd__name"
                 ;;
             clinic2fa__subcmd__user,set-password)
                 cmd="clinic2fa__subcmd__user__subcmd__set__subcmd__password"
@@ -405,6 +411,9 @@ _clinic2fa() {
                 ;;
             clinic2fa__subcmd__user__subcmd__help,revoke-bypass)
                 cmd="clinic2fa__subcmd__user__subcmd__help__subcmd__revoke__subcmd__bypass"
+                ;;
+            clinic2fa__subcmd__user__subcmd__help,set-name)
+                cmd="clinic2fa__subcmd__user__subcmd__help__subcmd__set__subcmd__name"
                 ;;
             clinic2fa__subcmd__user__subcmd__help,set-password)
                 cmd="clinic2fa__subcmd__user__subcmd__help__subcmd__set__subcmd__password"
@@ -1528,7 +1537,7 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__help__subcmd__user)
-            opts="add list explain show remove disable enable set-password set-role unlock 2fa grant-bypass revoke-bypass import"
+            opts="add list explain show remove disable enable set-password set-name set-role unlock 2fa grant-bypass revoke-bypass import"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1710,6 +1719,20 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__help__subcmd__user__subcmd__revoke__subcmd__bypass)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__help__subcmd__user__subcmd__set__subcmd__name)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2102,7 +2125,7 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__user)
-            opts="-h --db --json --no-input --color --help add list explain show remove disable enable set-password set-role unlock 2fa grant-bypass revoke-bypass import help"
+            opts="-h --db --json --no-input --color --help add list explain show remove disable enable set-password set-name set-role unlock 2fa grant-bypass revoke-bypass import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2412,7 +2435,7 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__user__subcmd__help)
-            opts="add list explain show remove disable enable set-password set-role unlock 2fa grant-bypass revoke-bypass import help"
+            opts="add list explain show remove disable enable set-password set-name set-role unlock 2fa grant-bypass revoke-bypass import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2621,6 +2644,20 @@ _clinic2fa() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        clinic2fa__subcmd__user__subcmd__help__subcmd__set__subcmd__name)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         clinic2fa__subcmd__user__subcmd__help__subcmd__set__subcmd__password)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -2760,6 +2797,28 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__user__subcmd__revoke__subcmd__bypass)
+            opts="-h --db --json --no-input --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__user__subcmd__set__subcmd__name)
             opts="-h --db --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

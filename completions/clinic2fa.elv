@@ -132,6 +132,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand disable 'Stop an account from signing in'
             cand enable 'Let a disabled account sign in again'
             cand set-password 'Reset someone''s password (admin)'
+            cand set-name 'Change the person''s full name (an empty NAME clears it)'
             cand set-role 'Change an account''s role'
             cand unlock 'Clear a lockout (and the count of failed sign-ins)'
             cand 2fa 'The per-user "Two-factor auth" setting, and the person''s authenticators'
@@ -212,6 +213,14 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --password-stdin 'Read the password from the first line of stdin instead of prompting'
+            cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
+            cand --no-input 'Never prompt (implied when stdin is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'clinic2fa;user;set-name'= {
+            cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
             cand -h 'Print help'
@@ -321,6 +330,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand disable 'Stop an account from signing in'
             cand enable 'Let a disabled account sign in again'
             cand set-password 'Reset someone''s password (admin)'
+            cand set-name 'Change the person''s full name (an empty NAME clears it)'
             cand set-role 'Change an account''s role'
             cand unlock 'Clear a lockout (and the count of failed sign-ins)'
             cand 2fa 'The per-user "Two-factor auth" setting, and the person''s authenticators'
@@ -344,6 +354,8 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         &'clinic2fa;user;help;enable'= {
         }
         &'clinic2fa;user;help;set-password'= {
+        }
+        &'clinic2fa;user;help;set-name'= {
         }
         &'clinic2fa;user;help;set-role'= {
         }
@@ -664,6 +676,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand disable 'Stop an account from signing in'
             cand enable 'Let a disabled account sign in again'
             cand set-password 'Reset someone''s password (admin)'
+            cand set-name 'Change the person''s full name (an empty NAME clears it)'
             cand set-role 'Change an account''s role'
             cand unlock 'Clear a lockout (and the count of failed sign-ins)'
             cand 2fa 'The per-user "Two-factor auth" setting, and the person''s authenticators'
@@ -686,6 +699,8 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         &'clinic2fa;help;user;enable'= {
         }
         &'clinic2fa;help;user;set-password'= {
+        }
+        &'clinic2fa;help;user;set-name'= {
         }
         &'clinic2fa;help;user;set-role'= {
         }

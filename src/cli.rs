@@ -378,6 +378,9 @@ pub enum UserCommand {
         password: PasswordInput,
     },
 
+    /// Change the person's full name (an empty NAME clears it)
+    SetName { username: String, name: String },
+
     /// Change an account's role
     SetRole {
         username: String,

@@ -151,6 +151,22 @@ pub fn run(ctx: &Context, cmd: UserCommand) -> anyhow::Result<u8> {
             crate::commands::import::run(ctx, &request)
         }
         UserCommand::RevokeBypass { username } => revoke_bypass(ctx, &username),
+        UserCommand::SetName { username, name } => {
+            let name = person_name(Some(&name)).map_err(|_| {
+                Error::Usage(format!(
+                    "invalid name {}: use at most 200 printable characters",
+                    crate::domain::text::shown(&name)
+                ))
+            })?;
+            let apply = |tx: &Db<'_>, a: &Account| accounts::set_name(tx, a, name.as_deref());
+            let text = match &name {
+                Some(name) => format!("{{}} is now named {name}."),
+                None => "{} has no name now.".to_owned(),
+            };
+            // The name is the person's, not a secret: the trail says what it became.
+            let detail = name.as_deref().map(|n| format!("name={n}"));
+            change(ctx, &username, Action::UserSetName, detail.as_deref(), apply, &text)
+        }
         UserCommand::SetRole { username, role } => {
             let detail = format!("role={role}");
             let apply = |tx: &Db<'_>, a: &Account| accounts::set_role(tx, a, role, ctx.now);

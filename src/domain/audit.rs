@@ -24,6 +24,7 @@ pub enum Action {
     UserEnable,
     UserSetPassword,
     UserSetRole,
+    UserSetName,
     UserUnlock,
     User2faSet,
     /// An override's `--until` came, recorded by the first command after.
@@ -49,7 +50,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 29] = [
+    pub const ALL: [Action; 30] = [
         Action::ClinicInit,
         Action::ClinicSetName,
         Action::ClinicRequire2fa,
@@ -60,6 +61,7 @@ impl Action {
         Action::UserEnable,
         Action::UserSetPassword,
         Action::UserSetRole,
+        Action::UserSetName,
         Action::UserUnlock,
         Action::User2faSet,
         Action::User2faEnded,
@@ -93,6 +95,7 @@ impl Action {
             Action::UserEnable => "user.enable",
             Action::UserSetPassword => "user.set-password",
             Action::UserSetRole => "user.set-role",
+            Action::UserSetName => "user.set-name",
             Action::UserUnlock => "user.unlock",
             Action::User2faSet => "user.2fa-set",
             Action::User2faEnded => "user.2fa-ended",

@@ -311,6 +311,14 @@ pub fn set_role(db: &Db<'_>, account: &Account, role: Role, now: Timestamp) -> a
     Ok(())
 }
 
+/// Sets (or, with `None`, clears) the person's full name, as lists and reports show it.
+pub fn set_name(db: &Db<'_>, account: &Account, name: Option<&str>) -> anyhow::Result<()> {
+    db.touch_account(account.id);
+    db.execute("UPDATE accounts SET name = ?2 WHERE id = ?1", args![account.id, name])
+        .with_context(|| format!("could not update the account {}", account.username))?;
+    Ok(())
+}
+
 /// Sets the password. `temporary`: chosen by someone else, so it must be changed at
 /// the next sign-in.
 pub fn set_password_hash(

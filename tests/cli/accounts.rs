@@ -212,3 +212,25 @@ fn passwords_are_stored_as_argon2id_phc_strings() {
     assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
     assert!(!clinic.db_bytes().windows(PASSWORD.len()).any(|w| w == PASSWORD.as_bytes()));
 }
+
+#[test]
+fn set_name_changes_the_full_name_audited_and_an_empty_one_clears_it() {
+    let clinic = Clinic::new();
+    clinic.add_user("ann", &["--name", "Ann Smith"]);
+    let text = clinic.ok(&["user", "set-name", "ann", "Ann O'Neil"], None).stdout();
+    assert!(text.contains("ann is now named Ann O'Neil."), "{text}");
+    assert_eq!(clinic.user("ann")["name"], "Ann O'Neil");
+    let detail: String = clinic.sql(
+        "SELECT detail FROM audit_log WHERE action = 'user.set-name' ORDER BY id DESC LIMIT 1",
+    );
+    assert_eq!(detail, "name=Ann O'Neil");
+    clinic.ok(&["user", "set-name", "ann", ""], None);
+    assert_eq!(clinic.user("ann")["name"], serde_json::Value::Null);
+    clinic
+        .run(&["user", "set-name", "ann", "a\u{7}bell"], None)
+        .code(2)
+        .error_line(&["invalid name"]);
+    clinic.run(&["user", "set-name", "nobody-here", "X"], None).code(1);
+    assert_eq!(clinic.user("ann")["name"], serde_json::Value::Null, "nothing changed");
+    clinic.ok(&["audit", "verify"], None);
+}
