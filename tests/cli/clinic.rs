@@ -55,6 +55,33 @@ fn require_2fa_dry_run_lists_who_would_enrol_and_changes_nothing() {
 }
 
 #[test]
+fn require_2fa_says_who_must_now_enrol_and_that_the_admin_is_one_of_them() {
+    let clinic = Clinic::new();
+    // The admin running the command: this test's own operating-system login.
+    let me = nix::unistd::User::from_uid(nix::unistd::getuid()).unwrap().unwrap().name;
+    clinic.add_user(&me, &["--role", "admin"]);
+    clinic.add_user("alice", &[]);
+    clinic.add_user("bob", &["--2fa", "exempt"]);
+    let text = clinic.ok(&["clinic", "require-2fa", "on"], None).stdout();
+    let mut names = ["alice".to_owned(), me.clone()];
+    names.sort();
+    assert!(
+        text.contains(&format!("Now 2 have to enrol at their next login: {}.", names.join(", "))),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("You ({me}) are one of them: run `clinic2fa enrol {me}`")),
+        "{text}"
+    );
+    let off = clinic.ok(&["clinic", "require-2fa", "off"], None).stdout();
+    assert!(off.contains("Now nobody has to enrol.") && !off.contains("You ("), "{off}");
+    // --json is the settings document, as before.
+    let json = clinic.json(&["clinic", "require-2fa", "admins"], None);
+    assert_eq!(json["require_2fa_for"], "admins");
+    assert!(json.get("must_enrol").is_none());
+}
+
+#[test]
 fn each_setting_accepts_its_range_and_refuses_outside_it() {
     let clinic = Clinic::new();
     for (setting, low, high) in [
