@@ -78,7 +78,8 @@ fn signed_in(
         if let Some(codes) = recovery_codes {
             text = format!("{}\n\n{text}", enrolment::enrolled_text(username, codes));
         }
-        if second_factor == SecondFactor::Bypass {
+        // (After a set-up at the prompt, the heading above it said so already.)
+        if second_factor == SecondFactor::Bypass && recovery_codes.is_none() {
             text.push_str(
                 "\nThis was the one-time sign-in without 2FA that an admin granted: it is used up.",
             );

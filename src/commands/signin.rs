@@ -11,7 +11,7 @@ use crate::domain::totp;
 use crate::domain::totp::Code;
 use crate::domain::username::Username;
 use crate::error::Error;
-use crate::pipeline::{self, Answer, Ask, Conversation, SetUpWhy, Turn, Wrong};
+use crate::pipeline::{self, Answer, Ask, Conversation, Turn, Wrong};
 pub use crate::pipeline::{Attempted, Begin, Finished, Offered, SetUp, Started};
 use crate::store::Store;
 use crate::ui::output::note;
@@ -51,8 +51,11 @@ pub fn converse(ctx: &Context, store: &mut Store, begin: Begin) -> anyhow::Resul
             Turn::Ask(Ask::Code { wrong }) => {
                 if let Some(wrong) = wrong {
                     note(&wrong_code(wrong, || {
-                        "That code does not match, or was already used. Type the app's newest code."
-                            .into()
+                        if wrong.recovery_code {
+                            "That recovery code is wrong or was already used: each works once. Type another, or the app's newest code.".into()
+                        } else {
+                            "That code does not match, or was already used. Type the app's newest code.".into()
+                        }
                     }))?;
                 }
                 Answer::Code(ask_for_second_factor()?)
@@ -72,11 +75,8 @@ pub fn converse(ctx: &Context, store: &mut Store, begin: Begin) -> anyhow::Resul
             Turn::Ask(Ask::SetUp { started, issuer, why }) => {
                 // Not shown is not signed in: a closed output here is a failure, never
                 // the quiet exit 0 that a success's closed pipe gets.
-                let heading = (why == SetUpWhy::Required).then(|| {
-                    format!(
-                        "Two-factor authentication is required for {username}. Set up your authenticator app now.\n"
-                    )
-                });
+                let heading =
+                    ui::signin::set_up_heading(&username, why).map(|line| format!("{line}\n"));
                 let shown = heading
                     .map_or(Ok(()), |text| ctx.out.text(&text).map_err(anyhow::Error::from))
                     .and_then(|()| show_started(ctx, &issuer, &username, &started));
@@ -160,6 +160,17 @@ fn ask_for_second_factor() -> anyhow::Result<Offered> {
 /// end, a phone clock that is off.
 pub fn report_attempt(attempted: &Attempted, ctx: &Context, username: &Username) -> u8 {
     let Verdict::Denied(reason) = attempted.verdict else { return crate::error::exit::FAILURE };
+    if reason == DenyReason::InvalidCode && attempted.offered_recovery_code {
+        // The app's next code is beside the point: a recovery code is one of a list.
+        if ctx.out.json {
+            let _ = ctx.out.document(&ui::signin::denied_json(username, reason));
+        }
+        let _ = ui::output::note(&format!(
+            "clinic2fa: {}",
+            ui::signin::recovery_code_refused_message(username)
+        ));
+        return reason.exit_code();
+    }
     report(ctx, username, reason, attempted.account.as_ref(), attempted.clock_off_minutes)
 }
 

@@ -145,6 +145,9 @@ pub struct Attempted {
     pub clock_off_minutes: Option<i64>,
     /// Let in within the enrolment grace: until when.
     pub enrolment_due: Option<Timestamp>,
+    /// What was offered was a recovery code (so a refusal is about that code, not
+    /// the app's).
+    pub offered_recovery_code: bool,
 }
 
 /// Who is asking, and when: what the pipeline needs of its door.
@@ -351,6 +354,7 @@ fn decide_and_apply(
             started: applied.started,
             clock_off_minutes: outcome.clock_off_minutes,
             enrolment_due: outcome.enrolment_due,
+            offered_recovery_code: matches!(offered, Offered::RecoveryCode(_)),
         }))
     })?;
     Ok(match step {

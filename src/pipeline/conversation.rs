@@ -16,7 +16,7 @@
 use crate::domain::device::DeviceName;
 use crate::domain::password::{self, Password};
 use crate::domain::recovery::RecoveryCode;
-use crate::domain::signin::{DenyReason, Purpose, Refusal, SecondFactor, Verdict};
+use crate::domain::signin::{DenyReason, Purpose, Refusal, SecondFactor, Verdict, Via};
 use crate::domain::time::Timestamp;
 use crate::domain::username::Username;
 use crate::error::Error;
@@ -93,8 +93,11 @@ pub enum Ask {
 pub enum SetUpWhy {
     /// `enrol`: the person asked for it.
     Enrol,
-    /// The rules require it before this sign-in is through (rule 5, or a bypass spent).
+    /// The rules require it before this sign-in is through (rule 5).
     Required,
+    /// The admin's one-time bypass let the person in, and took the old authenticator
+    /// with it: a new one now (rule 3).
+    AfterBypass,
     /// Within the enrolment grace, the person said yes.
     Chosen,
 }
@@ -104,6 +107,8 @@ pub enum SetUpWhy {
 pub struct Wrong {
     /// It would have matched a phone clock this many minutes off.
     pub clock_off_minutes: Option<i64>,
+    /// It was a recovery code (wrong, or one already used).
+    pub recovery_code: bool,
 }
 
 /// The person's answer to an [`Ask`].
@@ -411,7 +416,10 @@ impl Conversation {
             {
                 self.code_tries += 1;
                 self.stage = Stage::Code(None);
-                let wrong = Wrong { clock_off_minutes: attempted.clock_off_minutes };
+                let wrong = Wrong {
+                    clock_off_minutes: attempted.clock_off_minutes,
+                    recovery_code: attempted.offered_recovery_code,
+                };
                 Ok(Turn::Ask(Ask::Code { wrong: Some(wrong) }))
             }
             // In the enrolment grace: the person may set up now, or later.
@@ -427,7 +435,12 @@ impl Conversation {
                 Some(started),
             ) => {
                 let (purpose, why) = if login {
-                    (Purpose::EnrolAtLogin, SetUpWhy::Required)
+                    let bypass =
+                        matches!(attempted.verdict, Verdict::Allowed { via: Via::Bypass, .. });
+                    (
+                        Purpose::EnrolAtLogin,
+                        if bypass { SetUpWhy::AfterBypass } else { SetUpWhy::Required },
+                    )
                 } else {
                     (Purpose::EnrolConfirm, SetUpWhy::Enrol)
                 };
@@ -502,7 +515,10 @@ impl Conversation {
             (Verdict::Allowed { .. }, Some(codes)) => self.finish_set_up(Some(SetUp::Done(codes))),
             (Verdict::Denied(DenyReason::InvalidCode), _) if tries < CODE_TRIES => {
                 self.stage = Stage::NewCode { purpose, tries: tries + 1, issuer: issuer.clone() };
-                let wrong = Wrong { clock_off_minutes: attempted.clock_off_minutes };
+                let wrong = Wrong {
+                    clock_off_minutes: attempted.clock_off_minutes,
+                    recovery_code: attempted.offered_recovery_code,
+                };
                 Ok(Turn::Ask(Ask::NewCode { wrong, issuer }))
             }
             (Verdict::Denied(DenyReason::InvalidCode), _) => {

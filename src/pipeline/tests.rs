@@ -139,7 +139,10 @@ fn a_wrong_code_is_asked_again_twice_and_each_is_counted() {
     let (mut talk, mut turn) =
         Conversation::begin(&caller, &mut store, begin(Purpose::Login, wrong.clone())).unwrap();
     for tried in 1..CODE_TRIES {
-        let Turn::Ask(Ask::Code { wrong: Some(Wrong { clock_off_minutes: None }) }) = turn else {
+        let Turn::Ask(Ask::Code {
+            wrong: Some(Wrong { clock_off_minutes: None, recovery_code: false }),
+        }) = turn
+        else {
             panic!("try {tried}: asked again: {turn:?}")
         };
         assert_eq!(failures(&store), tried);

@@ -320,7 +320,12 @@ impl Talk {
                 Turn::Ask(Ask::Code { wrong }) => {
                     let why = wrong.map(|w| {
                         wrong_code_message(w.clock_off_minutes, || {
-                            "That code does not match, or was already used.".into()
+                            if w.recovery_code {
+                                "That recovery code is wrong or was already used: each works once."
+                                    .into()
+                            } else {
+                                "That code does not match, or was already used.".into()
+                            }
                         })
                     });
                     let before = why.map(|text| (text, true));
@@ -338,7 +343,10 @@ impl Talk {
                     };
                     Answer::Code(code)
                 }
-                Turn::Ask(Ask::SetUp { started, issuer, .. }) => {
+                Turn::Ask(Ask::SetUp { started, issuer, why }) => {
+                    if let Some(heading) = crate::ui::signin::set_up_heading(&username, why) {
+                        show(write, heading, false).await?;
+                    }
                     let uri = crate::domain::totp::otpauth_uri(
                         &issuer,
                         &username,

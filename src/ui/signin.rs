@@ -75,6 +75,30 @@ pub fn denial_message(
     }
 }
 
+/// The line above a set-up that a sign-in goes on to: why it is shown, first, so the
+/// person knows where they stand before the QR code. `None` for an `enrol` (asked for).
+pub fn set_up_heading(username: &Username, why: crate::pipeline::SetUpWhy) -> Option<String> {
+    use crate::pipeline::SetUpWhy;
+    match why {
+        SetUpWhy::Required => Some(format!(
+            "Two-factor authentication is required for {username}.\nSet up your authenticator app now."
+        )),
+        // Two lines, each within 80 columns for a username of up to 20 letters: it
+        // also heads the set-up at a machine's login prompt, whose width is unknown.
+        SetUpWhy::AfterBypass => Some(format!(
+            "{username} is signing in with the one-time bypass an admin granted.\nIt is used up now, and the old authenticator is gone: set up the app now."
+        )),
+        SetUpWhy::Enrol | SetUpWhy::Chosen => None,
+    }
+}
+
+/// A recovery code refused: wrong, or one already used.
+pub fn recovery_code_refused_message(username: &Username) -> String {
+    format!(
+        "sign-in denied: that recovery code is wrong or was already used (each works once); try another from {username}'s list, or ask an admin for a one-time bypass"
+    )
+}
+
 /// A code refused because the phone's clock seems off by about `minutes` (positive:
 /// ahead): what to do about it.
 /// Why a code was refused: a phone clock that is off (by this many minutes), or

@@ -20,6 +20,13 @@ fn a_recovery_code_signs_in_once_in_any_case_and_grouping() {
     assert_eq!(clinic.user("alice")["two_factor"]["recovery_codes_left"], 9);
     let again = clinic.login_at("alice", NOW, &["--recovery-code", &codes[0]]).code(3);
     assert_eq!(again.json()["reason"], "invalid-code");
+    // About the recovery code, not the app's next code.
+    assert!(
+        again.stderr().contains("that recovery code is wrong or was already used"),
+        "{}",
+        again.stderr()
+    );
+    assert!(!again.stderr().contains("next code"), "{}", again.stderr());
     clinic.login_at("alice", NOW, &["--recovery-code", "not-a-code"]).code(2);
     assert!(!clinic.db_bytes().windows(19).any(|w| codes.iter().any(|c| c.as_bytes() == w)));
 }

@@ -144,9 +144,10 @@ fn a_person_who_must_enrol_sets_the_app_up_in_the_conversation() {
         }
     });
     assert_eq!(talk.done["result"], "success", "{}", talk.done);
-    assert!(talk.shown[0].0.contains("otpauth://totp/"), "{:?}", talk.shown);
-    assert!(talk.shown[0].0.contains('█'), "the QR code as text");
-    assert!(talk.shown[1].0.contains("Recovery codes"), "{:?}", talk.shown[1]);
+    assert!(talk.shown[0].0.contains("is required for alice"), "why, first: {:?}", talk.shown);
+    assert!(talk.shown[1].0.contains("otpauth://totp/"), "{:?}", talk.shown);
+    assert!(talk.shown[1].0.contains('█'), "the QR code as text");
+    assert!(talk.shown[2].0.contains("Recovery codes"), "{:?}", talk.shown[2]);
     assert_eq!(clinic.user("alice")["two_factor"]["enrolled"], true);
     // Where nothing can be shown: denied, and told how to enrol.
     clinic.add_user("bob", &[]);

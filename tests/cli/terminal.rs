@@ -282,15 +282,18 @@ fn a_bypass_login_at_a_terminal_goes_straight_into_enrolment() {
     let mut login = Screen::new(spawn_at(&clinic, at, &["login", "alice"]));
     login.expect("Password");
     login.type_hidden(PASSWORD);
-    // No code is asked for: the bypass stands in for it, once.
+    // No code is asked for: the bypass stands in for it, once, and the person is
+    // told so before the set-up, not after it.
+    login.expect("alice is signing in with the one-time bypass an admin granted");
     login.expect("Scan this QR code");
     let secret = setup_key(&mut login);
     assert_ne!(secret, old);
     login.expect("Code shown in the app");
     login.type_line(&totp_code(&secret, at));
     login.expect("Signed in as alice");
-    login.expect("one-time sign-in without 2FA");
-    assert_eq!(login.finish().0, 0);
+    let (code, screen) = login.finish();
+    assert_eq!(code, 0, "{screen}");
+    assert_eq!(screen.matches("one-time").count(), 1, "said once, at the start: {screen}");
     let user = clinic.user("alice");
     assert_eq!(user["two_factor"]["enrolled"], true);
     assert_eq!(user["two_factor"]["bypass"], serde_json::Value::Null);
@@ -408,6 +411,27 @@ fn a_recovery_code_from_dash_is_asked_for_without_echo_at_a_terminal() {
     let (code, screen) = login.finish();
     assert_eq!(code, 0, "{screen}");
     assert!(!screen.contains(&codes[2]), "the recovery code was echoed: {screen}");
+}
+
+#[test]
+fn a_used_recovery_code_at_the_prompt_is_said_to_be_one_not_the_app_s_code() {
+    let clinic = Clinic::new();
+    clinic.add_user("alice", &[]);
+    let (secret, codes) = clinic.enrol("alice");
+    clinic.login_at("alice", NOW, &["--recovery-code", &codes[0]]).code(0);
+    let at = NOW + 60;
+    let mut login = Screen::new(spawn_at(&clinic, at, &["login", "alice"]));
+    login.expect("Password");
+    login.type_hidden(PASSWORD);
+    login.expect("Code from your authenticator app");
+    login.type_hidden(&codes[0]);
+    login.expect("That recovery code is wrong or was already used: each works once.");
+    login.expect("Code from your authenticator app");
+    login.type_hidden(&totp_code(&secret, at));
+    login.expect("Signed in as alice");
+    let (code, screen) = login.finish();
+    assert_eq!(code, 0, "{screen}");
+    assert!(!screen.contains("That code does not match"), "{screen}");
 }
 
 #[test]
