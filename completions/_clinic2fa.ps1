@@ -44,7 +44,7 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             [CompletionResult]::new('db', 'db', [CompletionResultType]::ParameterValue, 'Move the whole database to another engine or place')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the sign-in service: the machine''s logins (PAM, over a Unix socket) and the clinic''s applications (HTTP API) sign staff in through it, with the rules of `login`')
             [CompletionResult]::new('client', 'client', [CompletionResultType]::ParameterValue, 'The applications allowed to call the sign-in service''s HTTP API')
-            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) on stdout')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) on stdout, or write every command''s page to a folder')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script on stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -710,6 +710,7 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             break
         }
         'clinic2fa;man' {
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Write clinic2fa.1 and a page for each subcommand (clinic2fa-user-add.1, ...) into this folder, made if missing, e.g. ~/.local/share/man/man1')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured under auto)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout; messages go to stderr')
@@ -743,7 +744,7 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             [CompletionResult]::new('db', 'db', [CompletionResultType]::ParameterValue, 'Move the whole database to another engine or place')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the sign-in service: the machine''s logins (PAM, over a Unix socket) and the clinic''s applications (HTTP API) sign staff in through it, with the rules of `login`')
             [CompletionResult]::new('client', 'client', [CompletionResultType]::ParameterValue, 'The applications allowed to call the sign-in service''s HTTP API')
-            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) on stdout')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) on stdout, or write every command''s page to a folder')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script on stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break

@@ -1945,12 +1945,16 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__man)
-            opts="-h --db --json --no-input --color --help"
+            opts="-h --dir --db --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -41,7 +41,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand db 'Move the whole database to another engine or place'
             cand serve 'Run the sign-in service: the machine''s logins (PAM, over a Unix socket) and the clinic''s applications (HTTP API) sign staff in through it, with the rules of `login`'
             cand client 'The applications allowed to call the sign-in service''s HTTP API'
-            cand man 'Print the man page (roff) on stdout'
+            cand man 'Print the man page (roff) on stdout, or write every command''s page to a folder'
             cand completions 'Print a shell completion script on stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -616,6 +616,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         &'clinic2fa;client;help;help'= {
         }
         &'clinic2fa;man'= {
+            cand --dir 'Write clinic2fa.1 and a page for each subcommand (clinic2fa-user-add.1, ...) into this folder, made if missing, e.g. ~/.local/share/man/man1'
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
@@ -647,7 +648,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand db 'Move the whole database to another engine or place'
             cand serve 'Run the sign-in service: the machine''s logins (PAM, over a Unix socket) and the clinic''s applications (HTTP API) sign staff in through it, with the rules of `login`'
             cand client 'The applications allowed to call the sign-in service''s HTTP API'
-            cand man 'Print the man page (roff) on stdout'
+            cand man 'Print the man page (roff) on stdout, or write every command''s page to a folder'
             cand completions 'Print a shell completion script on stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
         }

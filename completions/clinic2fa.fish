@@ -47,7 +47,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -f -a "key" -d 'Work w
 complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -f -a "db" -d 'Move the whole database to another engine or place'
 complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -f -a "serve" -d 'Run the sign-in service: the machine\'s logins (PAM, over a Unix socket) and the clinic\'s applications (HTTP API) sign staff in through it, with the rules of `login`'
 complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -f -a "client" -d 'The applications allowed to call the sign-in service\'s HTTP API'
-complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -f -a "man" -d 'Print the man page (roff) on stdout'
+complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -f -a "man" -d 'Print the man page (roff) on stdout, or write every command\'s page to a folder'
 complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -f -a "completions" -d 'Print a shell completion script on stdout'
 complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand init" -l name -d 'The clinic\'s name, shown as the issuer in authenticator apps [default: Clinic]' -r
@@ -460,6 +460,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand client; and __fish_s
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand client; and __fish_seen_subcommand_from help" -f -a "list" -d 'The applications allowed to call the HTTP API'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand client; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Withdraw an application\'s token: it stops working at once'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand client; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand man" -l dir -d 'Write clinic2fa.1 and a page for each subcommand (clinic2fa-user-add.1, ...) into this folder, made if missing, e.g. ~/.local/share/man/man1' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand man" -l db -d 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand man" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
@@ -489,7 +490,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from init clinic user login enrol unenrol recovery-codes passwd audit report backup key db serve client man completions help" -f -a "db" -d 'Move the whole database to another engine or place'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from init clinic user login enrol unenrol recovery-codes passwd audit report backup key db serve client man completions help" -f -a "serve" -d 'Run the sign-in service: the machine\'s logins (PAM, over a Unix socket) and the clinic\'s applications (HTTP API) sign staff in through it, with the rules of `login`'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from init clinic user login enrol unenrol recovery-codes passwd audit report backup key db serve client man completions help" -f -a "client" -d 'The applications allowed to call the sign-in service\'s HTTP API'
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from init clinic user login enrol unenrol recovery-codes passwd audit report backup key db serve client man completions help" -f -a "man" -d 'Print the man page (roff) on stdout'
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from init clinic user login enrol unenrol recovery-codes passwd audit report backup key db serve client man completions help" -f -a "man" -d 'Print the man page (roff) on stdout, or write every command\'s page to a folder'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from init clinic user login enrol unenrol recovery-codes passwd audit report backup key db serve client man completions help" -f -a "completions" -d 'Print a shell completion script on stdout'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and not __fish_seen_subcommand_from init clinic user login enrol unenrol recovery-codes passwd audit report backup key db serve client man completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand help; and __fish_seen_subcommand_from clinic" -f -a "show" -d 'Show the clinic\'s name, whether 2FA is required clinic-wide, and all settings'

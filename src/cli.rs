@@ -185,8 +185,13 @@ pub enum Command {
     #[command(subcommand)]
     Client(ClientCommand),
 
-    /// Print the man page (roff) on stdout
-    Man,
+    /// Print the man page (roff) on stdout, or write every command's page to a folder
+    Man {
+        /// Write clinic2fa.1 and a page for each subcommand (clinic2fa-user-add.1, ...)
+        /// into this folder, made if missing, e.g. ~/.local/share/man/man1
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 
     /// Print a shell completion script on stdout
     Completions {

@@ -152,7 +152,7 @@ impl Context {
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Completions { shell } => return completions::print(shell).map(|()| exit::SUCCESS),
-        Command::Man => return completions::man().map(|()| exit::SUCCESS),
+        Command::Man { dir } => return completions::man(dir.as_deref()).map(|()| exit::SUCCESS),
         _ => {}
     }
     let ctx = Context::new(&cli.global)?;
@@ -180,7 +180,7 @@ fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<u8> {
         Command::Db(crate::cli::DbCommand::Copy { to }) => copy::run(ctx, &to),
         Command::Client(cmd) => client::run(ctx, cmd),
         Command::Serve(args) => crate::service::run(ctx, &args),
-        Command::Completions { .. } | Command::Man => unreachable!("handled above"),
+        Command::Completions { .. } | Command::Man { .. } => unreachable!("handled above"),
     }
 }
 

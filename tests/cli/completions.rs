@@ -36,18 +36,48 @@ fn committed_completions_are_fresh() {
 }
 
 #[test]
-fn the_committed_man_page_is_fresh() {
+fn the_committed_man_pages_are_fresh_one_for_every_command() {
     let clinic = Clinic::uninitialised();
     let generated = clinic.ok(&["man"], None).0.stdout;
     assert!(String::from_utf8_lossy(&generated).contains(".TH clinic2fa"));
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("man").join("clinic2fa.1");
+    let fresh = clinic.dir().join("man1");
+    clinic.ok(&["man", "--dir", fresh.to_str().unwrap()], None);
+    let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("man");
+    let pages = |dir: &Path| -> std::collections::BTreeMap<String, Vec<u8>> {
+        std::fs::read_dir(dir)
+            .map(|entries| {
+                entries
+                    .filter_map(Result::ok)
+                    .map(|e| {
+                        (
+                            e.file_name().to_string_lossy().into_owned(),
+                            std::fs::read(e.path()).unwrap(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
     if std::env::var_os("UPDATE_COMPLETIONS").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, &generated).unwrap();
+        let _ = std::fs::remove_dir_all(&committed);
+        std::fs::create_dir_all(&committed).unwrap();
+        for (name, bytes) in pages(&fresh) {
+            std::fs::write(committed.join(name), bytes).unwrap();
+        }
     }
+    let (now, kept) = (pages(&fresh), pages(&committed));
+    assert_eq!(now.get("clinic2fa.1"), Some(&generated), "`man` prints the folder's top page");
+    // Every page a page names (`clinic2fa\-audit\-verify(1)`) is shipped.
+    for (name, page) in &now {
+        for line in String::from_utf8_lossy(page).lines().filter(|l| l.ends_with("(1)")) {
+            let named = format!("{}.1", line.trim_end_matches("(1)").replace("\\-", "-"));
+            assert!(now.contains_key(&named), "{name} names {line}, which is not shipped");
+        }
+    }
+    assert!(now.len() > 40, "a page for every command: {:?}", now.keys());
     assert!(
-        std::fs::read(&path).ok().as_ref() == Some(&generated),
-        "stale man/clinic2fa.1: run `UPDATE_COMPLETIONS=1 cargo test completions` and commit"
+        now == kept,
+        "stale man/ pages: run `UPDATE_COMPLETIONS=1 cargo test completions` and commit"
     );
 }
 
