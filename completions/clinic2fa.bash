@@ -443,13 +443,17 @@ _clinic2fa() {
 
     case "${cmd}" in
         clinic2fa)
-            opts="-h -V --db --json --no-input --color --help --version init clinic user login enrol unenrol recovery-codes passwd audit report backup key db serve client man completions help"
+            opts="-h -V --db --key-file --json --no-input --color --help --version init clinic user login enrol unenrol recovery-codes passwd audit report backup key db serve client man completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -465,7 +469,7 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__audit)
-            opts="-h --user --since --action --limit --csv --db --json --no-input --color --help verify head help"
+            opts="-h --user --since --action --limit --csv --db --key-file --json --no-input --color --help verify head help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -491,6 +495,10 @@ _clinic2fa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -503,13 +511,17 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__audit__subcmd__head)
-            opts="-h --db --json --no-input --color --help"
+            opts="-h --db --key-file --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -581,7 +593,7 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__audit__subcmd__verify)
-            opts="-h --head --db --json --no-input --color --help"
+            opts="-h --head --db --key-file --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -592,6 +604,10 @@ _clinic2fa() {
                     return 0
                     ;;
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -607,13 +623,17 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__backup)
-            opts="-h --db --json --no-input --color --help"
+            opts="-h --db --key-file --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -629,13 +649,17 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__client)
-            opts="-h --db --json --no-input --color --help add list remove help"
+            opts="-h --db --key-file --json --no-input --color --help add list remove help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -651,13 +675,17 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__client__subcmd__add)
-            opts="-h --db --json --no-input --color --help"
+            opts="-h --db --key-file --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -743,13 +771,17 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__client__subcmd__list)
-            opts="-h --db --json --no-input --color --help"
+            opts="-h --db --key-file --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -765,13 +797,17 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__client__subcmd__remove)
-            opts="-h --db --json --no-input --color --help"
+            opts="-h --db --key-file --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -787,13 +823,17 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__clinic)
-            opts="-h --db --json --no-input --color --help show set-name require-2fa set help"
+            opts="-h --db --key-file --json --no-input --color --help show set-name require-2fa set help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -893,13 +933,17 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__clinic__subcmd__require__subcmd__2fa)
-            opts="-h --dry-run --db --json --no-input --color --help on admins off"
+            opts="-h --dry-run --db --key-file --json --no-input --color --help on admins off"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -915,13 +959,17 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__clinic__subcmd__set)
-            opts="-h --db --json --no-input --color --help lockout-threshold lockout-minutes totp-window bypass-hours enrol-grace-days inactive-days audit-syslog"
+            opts="-h --db --key-file --json --no-input --color --help lockout-threshold lockout-minutes totp-window bypass-hours enrol-grace-days inactive-days audit-syslog"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -937,13 +985,17 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__clinic__subcmd__set__subcmd__name)
-            opts="-h --db --json --no-input --color --help"
+            opts="-h --db --key-file --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -959,13 +1011,17 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__clinic__subcmd__show)
-            opts="-h --db --json --no-input --color --help"
+            opts="-h --db --key-file --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -981,13 +1037,17 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__completions)
-            opts="-h --db --json --no-input --color --help bash elvish fish powershell zsh"
+            opts="-h --db --key-file --json --no-input --color --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1003,13 +1063,17 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__db)
-            opts="-h --db --json --no-input --color --help copy help"
+            opts="-h --db --key-file --json --no-input --color --help copy help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1025,7 +1089,7 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__db__subcmd__copy)
-            opts="-h --to --db --json --no-input --color --help"
+            opts="-h --to --db --key-file --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1036,6 +1100,10 @@ _clinic2fa() {
                     return 0
                     ;;
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1093,7 +1161,7 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__enrol)
-            opts="-h --password-stdin --code --recovery-code --confirm --device --db --json --no-input --color --help"
+            opts="-h --password-stdin --code --recovery-code --confirm --device --db --key-file --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1116,6 +1184,10 @@ _clinic2fa() {
                     return 0
                     ;;
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1803,7 +1875,7 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__init)
-            opts="-h --name --db --json --no-input --color --help"
+            opts="-h --name --db --key-file --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1814,6 +1886,10 @@ _clinic2fa() {
                     return 0
                     ;;
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1829,13 +1905,17 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__key)
-            opts="-h --db --json --no-input --color --help rotate help"
+            opts="-h --db --key-file --json --no-input --color --help rotate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1893,13 +1973,17 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__key__subcmd__rotate)
-            opts="-h --db --json --no-input --color --help"
+            opts="-h --db --key-file --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1915,7 +1999,7 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__login)
-            opts="-h --password-stdin --code --recovery-code --db --json --no-input --color --help"
+            opts="-h --password-stdin --code --recovery-code --db --key-file --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1930,6 +2014,10 @@ _clinic2fa() {
                     return 0
                     ;;
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1945,7 +2033,7 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__man)
-            opts="-h --dir --db --json --no-input --color --help"
+            opts="-h --dir --db --key-file --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1956,6 +2044,10 @@ _clinic2fa() {
                     return 0
                     ;;
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1971,7 +2063,7 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__passwd)
-            opts="-h --password-stdin --code --recovery-code --db --json --no-input --color --help"
+            opts="-h --password-stdin --code --recovery-code --db --key-file --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1986,6 +2078,10 @@ _clinic2fa() {
                     return 0
                     ;;
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2001,7 +2097,7 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__recovery__subcmd__codes)
-            opts="-h --password-stdin --code --recovery-code --db --json --no-input --color --help"
+            opts="-h --password-stdin --code --recovery-code --db --key-file --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2019,6 +2115,10 @@ _clinic2fa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -2031,13 +2131,17 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__report)
-            opts="-h --csv --db --json --no-input --color --help"
+            opts="-h --csv --db --key-file --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2053,7 +2157,7 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__serve)
-            opts="-h --socket --listen --tls-cert --tls-key --max-concurrent --db --json --no-input --color --help"
+            opts="-h --socket --listen --tls-cert --tls-key --max-concurrent --db --key-file --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2083,6 +2187,10 @@ _clinic2fa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -2095,7 +2203,7 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__unenrol)
-            opts="-h --password-stdin --code --recovery-code --device --db --json --no-input --color --help"
+            opts="-h --password-stdin --code --recovery-code --device --db --key-file --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2117,6 +2225,10 @@ _clinic2fa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -2129,13 +2241,17 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__user)
-            opts="-h --db --json --no-input --color --help add list explain show remove disable enable set-password set-name set-role unlock 2fa grant-bypass revoke-bypass import help"
+            opts="-h --db --key-file --json --no-input --color --help add list explain show remove disable enable set-password set-name set-role unlock 2fa grant-bypass revoke-bypass import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2151,13 +2267,17 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__user__subcmd__2fa)
-            opts="-h --db --json --no-input --color --help set list remove help"
+            opts="-h --db --key-file --json --no-input --color --help set list remove help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2243,13 +2363,17 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__user__subcmd__2fa__subcmd__list)
-            opts="-h --db --json --no-input --color --help"
+            opts="-h --db --key-file --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2265,13 +2389,17 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__user__subcmd__2fa__subcmd__remove)
-            opts="-h --db --json --no-input --color --help"
+            opts="-h --db --key-file --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2287,7 +2415,7 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__user__subcmd__2fa__subcmd__set)
-            opts="-h --until --db --json --no-input --color --help clinic-default required exempt"
+            opts="-h --until --db --key-file --json --no-input --color --help clinic-default required exempt"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2298,6 +2426,10 @@ _clinic2fa() {
                     return 0
                     ;;
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2313,7 +2445,7 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__user__subcmd__add)
-            opts="-h --name --role --2fa --password-stdin --db --json --no-input --color --help"
+            opts="-h --name --role --2fa --password-stdin --db --key-file --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2335,6 +2467,10 @@ _clinic2fa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -2347,13 +2483,17 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__user__subcmd__disable)
-            opts="-h --db --json --no-input --color --help"
+            opts="-h --db --key-file --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2369,13 +2509,17 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__user__subcmd__enable)
-            opts="-h --db --json --no-input --color --help"
+            opts="-h --db --key-file --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2391,13 +2535,17 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__user__subcmd__explain)
-            opts="-h --db --json --no-input --color --help"
+            opts="-h --db --key-file --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2413,7 +2561,7 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__user__subcmd__grant__subcmd__bypass)
-            opts="-h --expires-in --db --json --no-input --color --help"
+            opts="-h --expires-in --db --key-file --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2424,6 +2572,10 @@ _clinic2fa() {
                     return 0
                     ;;
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2719,7 +2871,7 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__user__subcmd__import)
-            opts="-h --dry-run --format --passwords-out --db --json --no-input --color --help"
+            opts="-h --dry-run --format --passwords-out --db --key-file --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2737,6 +2889,10 @@ _clinic2fa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -2749,7 +2905,7 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__user__subcmd__list)
-            opts="-h --role --needs-enrolment --locked --bypass-pending --exempt --inactive --csv --db --json --no-input --color --help"
+            opts="-h --role --needs-enrolment --locked --bypass-pending --exempt --inactive --csv --db --key-file --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2767,6 +2923,10 @@ _clinic2fa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -2779,13 +2939,17 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__user__subcmd__remove)
-            opts="-h --yes --db --json --no-input --color --help"
+            opts="-h --yes --db --key-file --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2801,13 +2965,17 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__user__subcmd__revoke__subcmd__bypass)
-            opts="-h --db --json --no-input --color --help"
+            opts="-h --db --key-file --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2823,13 +2991,17 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__user__subcmd__set__subcmd__name)
-            opts="-h --db --json --no-input --color --help"
+            opts="-h --db --key-file --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2845,13 +3017,17 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__user__subcmd__set__subcmd__password)
-            opts="-h --password-stdin --db --json --no-input --color --help"
+            opts="-h --password-stdin --db --key-file --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2867,13 +3043,17 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__user__subcmd__set__subcmd__role)
-            opts="-h --db --json --no-input --color --help staff admin"
+            opts="-h --db --key-file --json --no-input --color --help staff admin"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2889,13 +3069,17 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__user__subcmd__show)
-            opts="-h --db --json --no-input --color --help"
+            opts="-h --db --key-file --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2911,13 +3095,17 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__user__subcmd__unlock)
-            opts="-h --db --json --no-input --color --help"
+            opts="-h --db --key-file --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

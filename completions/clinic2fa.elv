@@ -19,6 +19,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
     var completions = [
         &'clinic2fa'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -48,6 +49,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         &'clinic2fa;init'= {
             cand --name 'The clinic''s name, shown as the issuer in authenticator apps [default: Clinic]'
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -56,6 +58,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;clinic'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -69,6 +72,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;clinic;show'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -77,6 +81,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;clinic;set-name'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -85,6 +90,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;clinic;require-2fa'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --dry-run 'List who would have to enrol at their next login, and change nothing'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
@@ -94,6 +100,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;clinic;set'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -119,6 +126,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;user'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -146,6 +154,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand --role 'The account''s role'
             cand --2fa 'The per-user "Two-factor auth" setting'
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --password-stdin 'Read the password from the first line of stdin instead of prompting'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
@@ -157,6 +166,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand --role 'Only this role'
             cand --inactive 'Only accounts with no sign-in for this long (never signed in: since they were made), like 90d or 12w'
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --needs-enrolment 'Only people for whom 2FA is required but who have not set it up'
             cand --locked 'Only locked accounts'
@@ -170,6 +180,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;user;explain'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -178,6 +189,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;user;show'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -186,6 +198,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;user;remove'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --yes 'Do not ask; required under --no-input'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
@@ -195,6 +208,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;user;disable'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -203,6 +217,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;user;enable'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -211,6 +226,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;user;set-password'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --password-stdin 'Read the password from the first line of stdin instead of prompting'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
@@ -220,6 +236,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;user;set-name'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -228,6 +245,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;user;set-role'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -236,6 +254,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;user;unlock'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -244,6 +263,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;user;2fa'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -257,6 +277,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         &'clinic2fa;user;2fa;set'= {
             cand --until 'With required or exempt: revert to clinic-default by itself at WHEN, a date (2026-12-31), an RFC 3339 time, or a duration from now (30d, 12w). Without it, any end date is cleared'
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -265,6 +286,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;user;2fa;list'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -273,6 +295,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;user;2fa;remove'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -296,6 +319,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         &'clinic2fa;user;grant-bypass'= {
             cand --expires-in 'How long it stays usable: 90s, 30m, 24h, 7d (1 minute to 7 days) [default: bypass-hours]'
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -304,6 +328,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;user;revoke-bypass'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -314,6 +339,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand --format 'The file''s format [default: from its extension]'
             cand --passwords-out 'Where to write the temporary passwords (mode 0600, never overwritten); needed when any row has no password'
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --dry-run 'Check the file and say what would happen, changing nothing'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
@@ -384,6 +410,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand --code 'A 6-digit code from the authenticator app'
             cand --recovery-code 'One of the recovery codes issued at enrolment (each works once); `-` reads it from the next line of stdin, keeping it out of the process list'
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --password-stdin 'Read the password from the first line of stdin instead of prompting'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
@@ -397,6 +424,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand --confirm 'Finish an enrolment: a code from the newly added app'
             cand --device 'Which authenticator to set up: a new name adds one beside the others (at most 5), an existing one''s name replaces it [default: phone]'
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --password-stdin 'Read the password from the first line of stdin instead of prompting'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
@@ -409,6 +437,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand --recovery-code 'One of the recovery codes issued at enrolment (each works once); `-` reads it from the next line of stdin, keeping it out of the process list'
             cand --device 'Remove only this authenticator, leaving the others and the recovery codes [default: all of them, and the recovery codes]'
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --password-stdin 'Read the password from the first line of stdin instead of prompting'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
@@ -420,6 +449,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand --code 'A 6-digit code from the authenticator app'
             cand --recovery-code 'One of the recovery codes issued at enrolment (each works once); `-` reads it from the next line of stdin, keeping it out of the process list'
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --password-stdin 'Read the password from the first line of stdin instead of prompting'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
@@ -431,6 +461,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand --code 'A 6-digit code from the authenticator app'
             cand --recovery-code 'One of the recovery codes issued at enrolment (each works once); `-` reads it from the next line of stdin, keeping it out of the process list'
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --password-stdin 'Read the password from the first line of stdin instead of prompting'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
@@ -444,6 +475,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand --action 'Only entries of this action (login, user.grant-bypass, enrol.confirm, ...)'
             cand --limit 'Only the most recent N entries'
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --csv 'CSV for spreadsheets, with a header line'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
@@ -457,6 +489,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         &'clinic2fa;audit;verify'= {
             cand --head 'Also check that the trail still holds this head, written down earlier from `audit head` (exit 1 if it was cut off, rolled back or rewritten since)'
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -465,6 +498,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;audit;head'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -484,6 +518,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;report'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --csv 'One CSV line per account, with its status, for spreadsheets'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
@@ -493,6 +528,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;backup'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -501,6 +537,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;key'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -511,6 +548,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;key;rotate'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -527,6 +565,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;db'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -538,6 +577,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         &'clinic2fa;db;copy'= {
             cand --to 'A SQLite path that does not exist yet, or a postgres:// URL of an empty database'
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -559,6 +599,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand --tls-key 'The TLS private key (PEM) for --listen'
             cand --max-concurrent 'How many password checks run at once (default: the number of cores); callers beyond it wait in a bounded queue, then are told the service is busy'
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -567,6 +608,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;client'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -579,6 +621,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;client;add'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -587,6 +630,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;client;list'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -595,6 +639,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;client;remove'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -618,6 +663,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         &'clinic2fa;man'= {
             cand --dir 'Write clinic2fa.1 and a page for each subcommand (clinic2fa-user-add.1, ...) into this folder, made if missing, e.g. ~/.local/share/man/man1'
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -626,6 +672,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;completions'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'

@@ -45,8 +45,8 @@ Exit status:
 
 Environment:
   CLINIC2FA_DB        the database, as --db: a SQLite path or a postgres:// URL
-  CLINIC2FA_KEY_FILE  the key file [default: the database's path with .key added;
-                      for a URL, $XDG_DATA_HOME/clinic2fa/postgres-HOST-PORT-DB.key]
+  CLINIC2FA_KEY_FILE  the key file, as --key-file [default: the database's path with
+                      .key added; for a URL, $XDG_DATA_HOME/clinic2fa/postgres-HOST-PORT-DB.key]
   PGPASSWORD          the PostgreSQL password when the URL has none (else ~/.pgpass)
   SSL_CERT_FILE       trusted roots for sslmode=verify-ca/verify-full [default: the
                       system's]
@@ -75,6 +75,17 @@ pub struct GlobalOptions {
         hide_env_values = true
     )]
     pub db: Option<PathBuf>,
+
+    /// The key file [default: the database's path with .key added; for a postgres://
+    /// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]
+    #[arg(
+        long,
+        global = true,
+        value_name = "PATH",
+        env = "CLINIC2FA_KEY_FILE",
+        hide_env_values = true
+    )]
+    pub key_file: Option<PathBuf>,
 
     /// Print exactly one JSON document on stdout; messages go to stderr
     #[arg(long, global = true)]

@@ -22,11 +22,17 @@ pub fn run(ctx: &Context, to: &Path) -> anyhow::Result<u8> {
     ctx.out.result(&json, || {
         let accounts = copied.rows.iter().find(|(t, _)| *t == "accounts").map_or(0, |(_, n)| *n);
         let entries = copied.rows.iter().find(|(t, _)| *t == "audit_log").map_or(0, |(_, n)| *n);
+        // The copy opens with the same key as the original: say where, and whether
+        // the target finds it by itself.
+        let key = ctx.key_path.display();
+        let opens = if target.default_key_path(super::data_home().as_deref()) == ctx.key_path {
+            format!("It opens with the same key file, {key}, which --db {shown} finds by itself.")
+        } else {
+            format!("It opens with the same key file, {key}: use --db {shown} --key-file {key}.")
+        };
         format!(
-            "Copied {} to {shown}: {accounts} accounts and {entries} audit entries, from one snapshot.\n\
-             It opens with the same key file, {}: use --db {shown} with CLINIC2FA_KEY_FILE naming it.",
-            store.location(),
-            ctx.key_path.display()
+            "Copied {} to {shown}: {accounts} accounts and {entries} audit entries, from one snapshot.\n{opens}",
+            store.location()
         )
     })?;
     Ok(exit::SUCCESS)

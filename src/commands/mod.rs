@@ -19,7 +19,7 @@ mod signin;
 mod user;
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::cli::{Cli, ColorChoice, Command, GlobalOptions};
 use crate::domain::audit::Action;
@@ -33,7 +33,7 @@ use crate::ui::output::{Output, note};
 pub struct Context {
     /// The database: a SQLite file or a PostgreSQL URL.
     pub location: Location,
-    /// The master key: `CLINIC2FA_KEY_FILE`, else `<database>.key` beside a file, or
+    /// The master key: `--key-file` (`CLINIC2FA_KEY_FILE`), else `<database>.key` beside a file, or
     /// one named after the server in the data folder.
     pub key_path: PathBuf,
     pub out: Output,
@@ -55,7 +55,7 @@ impl Context {
         show_local_times(now);
         let location = database(global.db.clone())?;
         Ok(Context {
-            key_path: key_path(&location),
+            key_path: key_path(global.key_file.as_deref(), &location),
             location,
             out: Output::new(global.json, chosen_color(global.color)),
             interactive: !global.no_input && std::io::stdin().is_terminal(),
@@ -198,16 +198,18 @@ fn database(given: Option<PathBuf>) -> anyhow::Result<Location> {
 }
 
 /// `$XDG_DATA_HOME`, else `~/.local/share`.
-fn data_home() -> Option<PathBuf> {
+pub(crate) fn data_home() -> Option<PathBuf> {
     let absolute = |v: std::ffi::OsString| Some(PathBuf::from(v)).filter(|p| p.is_absolute());
     std::env::var_os("XDG_DATA_HOME")
         .and_then(absolute)
         .or_else(|| std::env::var_os("HOME").and_then(absolute).map(|h| h.join(".local/share")))
 }
 
-fn key_path(location: &Location) -> PathBuf {
-    match std::env::var_os("CLINIC2FA_KEY_FILE").filter(|v| !v.is_empty()) {
-        Some(path) => PathBuf::from(path),
+/// `--key-file` (or `CLINIC2FA_KEY_FILE`, which clap reads into it), else the
+/// database's own default.
+fn key_path(given: Option<&Path>, location: &Location) -> PathBuf {
+    match given.filter(|p| !p.as_os_str().is_empty()) {
+        Some(path) => path.to_path_buf(),
         None => location.default_key_path(data_home().as_deref()),
     }
 }

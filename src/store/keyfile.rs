@@ -23,7 +23,7 @@ pub fn load(path: &Path) -> anyhow::Result<MasterKey> {
     };
     MasterKey::from_file_text(&text).ok_or_else(|| {
         Error::Database(format!(
-            "{} is not a clinic2fa key file: restore the key file from your backup, or set CLINIC2FA_KEY_FILE to where it is",
+            "{} is not a clinic2fa key file: restore the key file from your backup, or give --key-file (or CLINIC2FA_KEY_FILE) naming where it is",
             path.display()
         ))
         .into()
@@ -58,7 +58,7 @@ pub fn fitting_sibling(key_path: &Path, check: &[u8]) -> Option<std::path::PathB
 
 pub fn missing(path: &Path) -> Error {
     Error::Database(format!(
-        "the key file {} is missing: the database's 2FA secrets and audit trail need it. Restore it from your backup, or set CLINIC2FA_KEY_FILE to where it is",
+        "the key file {} is missing: the database's 2FA secrets and audit trail need it. Restore it from your backup, or give --key-file (or CLINIC2FA_KEY_FILE) naming where it is",
         path.display()
     ))
 }

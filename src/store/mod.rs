@@ -302,7 +302,7 @@ impl Store {
         }
         if !fits(&store.keys) {
             let error = Error::Database(format!(
-                "the key file {} does not belong to the database {location}: restore the right key file from your backup, or set CLINIC2FA_KEY_FILE to it",
+                "the key file {} does not belong to the database {location}: restore the right key file from your backup, or give --key-file (or CLINIC2FA_KEY_FILE) naming it",
                 key_path.display()
             ));
             return Err(wrong_key(store.conn.sql(), key_path, error).into());
@@ -630,7 +630,7 @@ fn link_new(temp: &Path, path: &Path, what: &str) -> anyhow::Result<()> {
 
 fn taken(path: &Path, what: &str) -> Error {
     Error::Conflict(format!(
-        "there is already a file at {}: `clinic2fa init` makes {what} only where there is none, and never takes one over; point --db (or CLINIC2FA_KEY_FILE) elsewhere, or keep using what is there",
+        "there is already a file at {}: `clinic2fa init` makes {what} only where there is none, and never takes one over; point --db (or --key-file) elsewhere, or keep using what is there",
         path.display()
     ))
 }

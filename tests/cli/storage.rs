@@ -325,3 +325,33 @@ fn sixteen_commands_right_after_init_all_succeed() {
     assert_eq!(clinic.json(&["user", "list"], None).as_array().unwrap().len(), 4);
     clinic.ok(&["audit", "verify"], None);
 }
+
+#[test]
+fn key_file_names_the_key_as_the_variable_does_and_a_copy_says_how_to_open_it() {
+    if crate::harness::engine() == crate::harness::Engine::Postgres {
+        return; // about a SQLite file and the key beside it
+    }
+    let clinic = Clinic::new();
+    clinic.add_user("alice", &[]);
+    let key = clinic.key_file();
+    // A backup opened with its key somewhere else: --key-file, no variable needed.
+    let moved = clinic.dir().join("safe").join("clinic.key");
+    std::fs::create_dir_all(moved.parent().unwrap()).unwrap();
+    std::fs::rename(&key, &moved).unwrap();
+    clinic.run(&["user", "list"], None).code(1).error_line(&["is missing", "--key-file"]);
+    let listed = clinic.json(&["--key-file", moved.to_str().unwrap(), "user", "list"], None);
+    assert_eq!(listed[0]["username"], "alice");
+    std::fs::rename(&moved, &key).unwrap();
+
+    let copy = clinic.dir().join("copy.db");
+    let said = clinic.ok(&["db", "copy", "--to", copy.to_str().unwrap()], None).stdout();
+    assert!(
+        said.contains(&format!("--db {} --key-file {}", copy.display(), key.display())),
+        "{said}"
+    );
+    let opened = clinic.json(
+        &["--db", copy.to_str().unwrap(), "--key-file", key.to_str().unwrap(), "user", "list"],
+        None,
+    );
+    assert_eq!(opened[0]["username"], "alice");
+}
