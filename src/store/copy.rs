@@ -132,7 +132,7 @@ pub fn copy(source: &Store, target: &Location) -> anyhow::Result<Copied> {
             built.map(|()| copied)
         }
         Location::Server(server) => {
-            let conn = RefCell::new(PgConn::new(server.connect()?));
+            let conn = RefCell::new(PgConn::new(server.connect()?, server.unnamed_statements));
             let sql = Sql::Postgres(&conn);
             let mut copied = Copied::default();
             migrations::create_postgres(sql, keys, server, |sql| {

@@ -102,9 +102,10 @@ impl Conn {
     fn open(location: &Location) -> anyhow::Result<Conn> {
         Ok(match location {
             Location::File(path) => Conn::Sqlite(sqlite::open(path)?),
-            Location::Server(target) => {
-                Conn::Postgres(Box::new(RefCell::new(PgConn::new(target.connect()?))))
-            }
+            Location::Server(target) => Conn::Postgres(Box::new(RefCell::new(PgConn::new(
+                target.connect()?,
+                target.unnamed_statements,
+            )))),
         })
     }
 
@@ -581,7 +582,7 @@ pub fn create(
                 linked
             }
             Location::Server(target) => {
-                let conn = RefCell::new(PgConn::new(target.connect()?));
+                let conn = RefCell::new(PgConn::new(target.connect()?, target.unnamed_statements));
                 let sql = Sql::Postgres(&conn);
                 // The key first: a clinic on the server is never without its key file.
                 link_new(&temp_key, key_path, "a key file")?;

@@ -33,6 +33,10 @@ pub struct Target {
     ssl: SslMode,
     /// `sslrootcert=PATH`: the roots to trust instead of the system's.
     root_cert: Option<PathBuf>,
+    /// `pool_mode=transaction`: a pooler (PgBouncer in transaction mode) may give each
+    /// transaction another server connection, where a statement prepared on the last
+    /// one does not exist: every statement is sent unnamed, in one round trip.
+    pub unnamed_statements: bool,
 }
 
 impl fmt::Debug for Target {
@@ -68,6 +72,7 @@ impl Target {
             ));
         }
         let (mut ssl, mut root_cert, mut kept) = (SslMode::Prefer, None, Vec::new());
+        let mut unnamed_statements = false;
         for pair in query.split('&').filter(|p| !p.is_empty()) {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
             match key {
@@ -85,6 +90,15 @@ impl Target {
                         }
                     }
                 }
+                "pool_mode" => match value {
+                    "transaction" => unnamed_statements = true,
+                    "session" => unnamed_statements = false,
+                    other => {
+                        return Err(usage(format!(
+                            "pool_mode={other:?} is not one of session, transaction (as the pooler in front of the server pools)"
+                        )));
+                    }
+                },
                 "sslrootcert" if value != "system" => root_cert = Some(PathBuf::from(value)),
                 "sslrootcert" => {}
                 _ => kept.push(pair),
@@ -120,7 +134,7 @@ impl Target {
             config.password(password);
         }
         config.application_name("clinic2fa");
-        Ok(Target { config, ssl, root_cert })
+        Ok(Target { config, ssl, root_cert, unnamed_statements })
     }
 
     pub fn database(&self) -> &str {
@@ -463,6 +477,12 @@ pub fn storage_error(target: &Target, err: anyhow::Error) -> anyhow::Error {
     let message = match pg.code() {
         Some(c) if *c == SqlState::READ_ONLY_SQL_TRANSACTION || *c == SqlState::INSUFFICIENT_PRIVILEGE => format!(
             "the PostgreSQL database {target} cannot be written by this user ({}): grant it the rights, or connect as its owner (nothing was changed)",
+            pg.as_db_error().map_or("", |d| d.message())
+        ),
+        // A statement prepared on one server connection, used on another: a pooler
+        // handing out connections per transaction.
+        Some(c) if *c == SqlState::DUPLICATE_PSTATEMENT || *c == SqlState::INVALID_SQL_STATEMENT_NAME => format!(
+            "the PostgreSQL database {target} is behind a pooler in transaction mode (prepared statement error: {}): add pool_mode=transaction to the URL, or pool clinic2fa's database in session mode (nothing was changed)",
             pg.as_db_error().map_or("", |d| d.message())
         ),
         Some(c) if *c == SqlState::DISK_FULL => format!(

@@ -184,6 +184,8 @@ pub struct PgConn {
     pub(super) client: postgres::Client,
     prepared: HashMap<String, postgres::Statement>,
     seen: std::collections::HashSet<String>,
+    /// Never prepare: behind a pooler in transaction mode (`pool_mode=transaction`).
+    unnamed_only: bool,
 }
 
 /// How a statement is sent.
@@ -200,11 +202,14 @@ impl std::fmt::Debug for PgConn {
 }
 
 impl PgConn {
-    pub fn new(client: postgres::Client) -> PgConn {
-        PgConn { client, prepared: HashMap::new(), seen: Default::default() }
+    pub fn new(client: postgres::Client, unnamed_only: bool) -> PgConn {
+        PgConn { client, prepared: HashMap::new(), seen: Default::default(), unnamed_only }
     }
 
     fn plan(&mut self, sql: &str) -> Result<Plan, postgres::Error> {
+        if self.unnamed_only {
+            return Ok(Plan::Once(dollar_placeholders(sql)));
+        }
         if let Some(found) = self.prepared.get(sql) {
             return Ok(Plan::Prepared(found.clone()));
         }

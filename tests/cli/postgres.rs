@@ -705,3 +705,108 @@ fn an_account_s_latest_entry_is_found_by_index_not_by_scanning_the_trail() {
     assert!(!plan.contains("Seq Scan on audit_log"), "{plan}");
     assert!(plan.contains("audit_log_subject_c"), "{plan}");
 }
+
+/// PgBouncer in transaction mode in front of `db`, one server connection in its pool
+/// (so a statement a command left prepared there meets the next command), run as
+/// nobody (it refuses root) from a folder of its own. Killed when dropped.
+struct Pooler {
+    child: std::process::Child,
+    port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl Pooler {
+    fn start(server: &Server, db: &Database) -> Option<Pooler> {
+        if Command::new("pgbouncer").arg("--version").output().is_err() {
+            crate::harness::skip(
+                "the PgBouncer test was SKIPPED: apt-get install pgbouncer",
+                "CI=true but pgbouncer is missing: .ci/run installs it",
+            );
+            return None;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::set_permissions(dir.path(), std::os::unix::fs::PermissionsExt::from_mode(0o777))
+            .unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let (host, server_port) =
+            server.address().rsplit_once(':').map(|(h, p)| (h.to_owned(), p.to_owned())).unwrap();
+        let ini = dir.path().join("pgbouncer.ini");
+        std::fs::write(
+            &ini,
+            format!(
+                "[databases]\n{name} = host={host} port={server_port} dbname={name} user={user} password={password}\n\
+                 [pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = {port}\nunix_socket_dir =\n\
+                 auth_type = any\npool_mode = transaction\ndefault_pool_size = 1\nmax_client_conn = 20\n\
+                 logfile = {log}\npidfile = {pid}\n",
+                name = db.name(),
+                user = server.user(),
+                password = db.password(),
+                log = dir.path().join("pgbouncer.log").display(),
+                pid = dir.path().join("pgbouncer.pid").display(),
+            ),
+        )
+        .unwrap();
+        let child = Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups", "pgbouncer"])
+            .arg(&ini)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("pgbouncer starts");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(std::time::Instant::now() < deadline, "pgbouncer never listened");
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Some(Pooler { child, port, _dir: dir })
+    }
+}
+
+impl Drop for Pooler {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn behind_pgbouncer_in_transaction_mode_pool_mode_transaction_works_and_without_it_the_error_says_so()
+ {
+    let Some(server) = server() else { return };
+    let (clinic, db) = clinic_on(&server);
+    let Some(pooler) = Pooler::start(&server, &db) else { return };
+    let through = format!("postgres://{}@127.0.0.1:{}/{}", server.user(), pooler.port, db.name());
+    let key = clinic.key_file();
+    let run = |url: &str, args: &[&str], stdin: &str| {
+        let mut cmd = clinic.command();
+        cmd.env("CLINIC2FA_DB", url).env("CLINIC2FA_KEY_FILE", &key).args(args).write_stdin(stdin);
+        crate::harness::Run(cmd.output().unwrap())
+    };
+    // Statements run twice in one command are prepared: the next command, on the same
+    // server connection, meets them. Without the option: one line saying what to do.
+    let plain = (0..4)
+        .map(|i| {
+            run(
+                &through,
+                &["user", "add", &format!("plain{i}"), "--password-stdin"],
+                &format!("{PASSWORD}\n"),
+            )
+        })
+        .find(|r| r.0.status.code() != Some(0))
+        .expect("a command meets a statement prepared by the one before");
+    plain.code(1).error_line(&["pool_mode=transaction", "session mode"]);
+    let with = format!("{through}?pool_mode=transaction");
+    for i in 0..4 {
+        run(
+            &with,
+            &["user", "add", &format!("pooled{i}"), "--password-stdin"],
+            &format!("{PASSWORD}\n"),
+        )
+        .code(0);
+        run(&with, &["user", "list"], "").code(0);
+    }
+    run(&with, &["login", "pooled3", "--password-stdin"], &format!("{PASSWORD}\n")).code(0);
+    run(&with, &["audit", "verify"], "").code(0);
+    let refused = run(&format!("{through}?pool_mode=sometimes"), &["user", "list"], "");
+    refused.code(2).error_line(&["pool_mode=\"sometimes\"", "session, transaction"]);
+}
