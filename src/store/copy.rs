@@ -135,7 +135,7 @@ pub fn copy(source: &Store, target: &Location) -> anyhow::Result<Copied> {
             let conn = RefCell::new(PgConn::new(server.connect()?, server.unnamed_statements));
             let sql = Sql::Postgres(&conn);
             let mut copied = Copied::default();
-            migrations::create_postgres(sql, keys, server, |sql| {
+            migrations::create_postgres(sql, keys, server, "clinic2fa db copy", |sql| {
                 copied = fill(source, sql)?;
                 Ok(())
             })

@@ -480,10 +480,13 @@ fn locked_steps(sql: Sql<'_>, keys: &Keys, target: i64) -> anyhow::Result<()> {
 /// Makes clinic2fa's schema in an empty PostgreSQL database (`init`, `db copy`) and
 /// fills it with `fill`, in one transaction under the schema lock: of several at once,
 /// one makes it and the others find the database taken; a failure leaves it empty.
+/// `command`: the one that was run (`clinic2fa init`, `clinic2fa db copy`), for the
+/// refusal of a database that is not empty.
 pub fn create_postgres(
     sql: Sql<'_>,
     keys: &Keys,
     target: &postgres::Target,
+    command: &str,
     fill: impl FnOnce(Sql<'_>) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     let tx = Transaction::begin(sql, TransactionKind::Schema)?;
@@ -491,7 +494,7 @@ pub fn create_postgres(
     let tables = postgres_tables(sql)?;
     if tables > 0 {
         return Err(Error::Conflict(format!(
-                "the PostgreSQL database {target} is not empty ({tables} tables): `clinic2fa init` makes a clinic only in an empty database, and never takes one over; create a new one (`createdb`), or point --db at the clinic it already holds"
+                "the PostgreSQL database {target} is not empty ({tables} tables): `{command}` makes a clinic only in an empty database, and never takes one over; create a new one (`createdb`), or point at the clinic it already holds"
             ))
             .into());
     }

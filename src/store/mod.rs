@@ -586,7 +586,7 @@ pub fn create(
                 let sql = Sql::Postgres(&conn);
                 // The key first: a clinic on the server is never without its key file.
                 link_new(&temp_key, key_path, "a key file")?;
-                migrations::create_postgres(sql, &keys, target, first_entries)
+                migrations::create_postgres(sql, &keys, target, "clinic2fa init", first_entries)
                     .map_err(|e| postgres::storage_error(target, e))
                     .inspect_err(|_| {
                         let _ = fs::remove_file(key_path); // ours: linked a moment ago

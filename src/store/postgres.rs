@@ -216,15 +216,9 @@ fn password_from_environment(config: &postgres::Config) -> Option<String> {
     if let Some(password) = std::env::var("PGPASSWORD").ok().filter(|p| !p.is_empty()) {
         return Some(password);
     }
-    let file = std::env::var_os("PGPASSFILE")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".pgpass")))?;
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&file).ok()?.permissions().mode();
-        if mode & 0o077 != 0 {
-            return None;
-        }
+    let file = pgpass_file()?;
+    if std::fs::metadata(&file).is_err() || pgpass_skipped().is_some() {
+        return None;
     }
     let text = zeroize::Zeroizing::new(std::fs::read_to_string(&file).ok()?);
     let host = match config.get_hosts().first() {
@@ -240,6 +234,33 @@ fn password_from_environment(config: &postgres::Config) -> Option<String> {
         (fields.len() == 5
             && fields[..4].iter().zip(wanted).all(|(field, want)| field == "*" || field == want))
         .then(|| fields[4].clone())
+    })
+}
+
+/// `PGPASSFILE`, else `~/.pgpass`.
+fn pgpass_file() -> Option<PathBuf> {
+    std::env::var_os("PGPASSFILE")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".pgpass")))
+}
+
+/// The password file, when there is one that is skipped because others may read it
+/// (libpq's rule): messages about a missing or refused password name it.
+fn pgpass_skipped() -> Option<PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    let file = pgpass_file()?;
+    let mode = std::fs::metadata(&file).ok()?.permissions().mode();
+    (mode & 0o077 != 0).then_some(file)
+}
+
+/// What a message about the password adds when a password file was skipped.
+fn pgpass_note() -> String {
+    pgpass_skipped().map_or_else(String::new, |file| {
+        format!(
+            "; {} was found and skipped, since others may read it: `chmod 600 {}`",
+            file.display(),
+            file.display()
+        )
     })
 }
 
@@ -407,8 +428,9 @@ fn connect_error(target: &Target, e: &postgres::Error) -> Error {
                 || *c == SqlState::INVALID_AUTHORIZATION_SPECIFICATION =>
         {
             format!(
-                "the server refused the sign-in of user {:?}: check the password (in the URL, PGPASSWORD or ~/.pgpass) and the server's pg_hba.conf",
-                target.config.get_user().unwrap_or("")
+                "the server refused the sign-in of user {:?}: check the password (in the URL, PGPASSWORD or ~/.pgpass) and the server's pg_hba.conf{}",
+                target.config.get_user().unwrap_or(""),
+                pgpass_note()
             )
         }
         Some(c) if *c == SqlState::INVALID_CATALOG_NAME => format!(
@@ -431,8 +453,9 @@ fn connect_error(target: &Target, e: &postgres::Error) -> Error {
         _ => match db {
             Some(d) => d.message().to_owned(),
             None if source_text(e) == "password missing" => format!(
-                "the server wants a password for user {:?} and none was found: give it in the URL, PGPASSWORD or ~/.pgpass (which only its owner may read)",
-                target.config.get_user().unwrap_or("")
+                "the server wants a password for user {:?} and none was found: give it in the URL, PGPASSWORD or ~/.pgpass (which only its owner may read){}",
+                target.config.get_user().unwrap_or(""),
+                pgpass_note()
             ),
             // No answer from a server at all (refused, unreachable, timed out).
             None => {

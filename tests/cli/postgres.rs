@@ -49,7 +49,7 @@ fn init_makes_the_schema_in_an_empty_database_and_refuses_one_that_is_not() {
     let mut again = clinic.command();
     again.env("CLINIC2FA_KEY_FILE", &other_key).arg("init");
     let again = crate::harness::Run(again.output().unwrap());
-    again.code(1).error_line(&["is not empty", "never takes one over"]);
+    again.code(1).error_line(&["is not empty", "`clinic2fa init` makes", "never takes one over"]);
     assert!(!other_key.exists(), "a refused init leaves no key file behind");
     let accounts: i64 = db.query_one("SELECT count(*) FROM accounts");
     assert_eq!(accounts, 0);
@@ -326,9 +326,14 @@ fn the_password_comes_from_the_url_pgpassword_or_a_private_pgpass() {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&pgpass, std::fs::Permissions::from_mode(0o600)).unwrap();
     plain(&bare, &[]).code(0);
-    // Readable by others: ignored, as libpq ignores it.
+    // Readable by others: ignored, as libpq ignores it, and the message says so.
     std::fs::set_permissions(&pgpass, std::fs::Permissions::from_mode(0o644)).unwrap();
-    plain(&bare, &[]).code(1).error_line(&["wants a password for user", "none was found"]);
+    plain(&bare, &[]).code(1).error_line(&[
+        "wants a password for user",
+        "none was found",
+        &format!("{} was found and skipped", pgpass.display()),
+        "chmod 600",
+    ]);
 }
 
 /// `sslmode` as libpq reads it: `require` encrypts, `verify-ca` and `verify-full` check
@@ -516,7 +521,10 @@ fn db_copy_refuses_a_target_that_holds_anything_and_changes_neither() {
     clinic.add_user("alice", &[]);
     let busy = server.database();
     busy.execute("CREATE TABLE notes (t text); INSERT INTO notes VALUES ('kept')");
-    clinic.run(&["db", "copy", "--to", &busy.url()], None).code(1).error_line(&["is not empty"]);
+    clinic.run(&["db", "copy", "--to", &busy.url()], None).code(1).error_line(&[
+        "is not empty",
+        "`clinic2fa db copy` makes a clinic only in an empty database",
+    ]);
     let kept: String = busy.query_one("SELECT t FROM notes");
     assert_eq!(kept, "kept");
     let tables: i64 = busy
