@@ -13,7 +13,10 @@ use crate::store::{Location, copy};
 pub fn run(ctx: &Context, to: &Path) -> anyhow::Result<u8> {
     let target = Location::parse(to.as_os_str())?;
     let mut store = ctx.open_store()?;
-    let copied = copy::copy(&store, &target)?;
+    let progress = crate::ui::progress::Progress::counting("copying rows");
+    let copied = copy::copy(&store, &target, &|n| progress.add(n));
+    progress.finish();
+    let copied = copied?;
     let shown = target.to_string();
     store.write(|tx| audit_admin(ctx, tx, Action::DbCopy, None, Some(&format!("to {shown}"))))?;
     let counts: serde_json::Map<String, serde_json::Value> =

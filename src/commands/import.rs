@@ -204,6 +204,8 @@ fn prepare(rows: Vec<Row>) -> anyhow::Result<Vec<Prepared>> {
             Ok((row, temporary))
         })
         .collect::<anyhow::Result<_>>()?;
+    // Each password is an argon2 hash: 2,000 rows are tens of seconds.
+    let progress = crate::ui::progress::Progress::new(work.len() as u64, "hashing passwords");
     let next = AtomicUsize::new(0);
     let workers =
         std::thread::available_parallelism().map_or(1, |n| n.get()).min(work.len().max(1));
@@ -222,6 +224,7 @@ fn prepare(rows: Vec<Row>) -> anyhow::Result<Vec<Prepared>> {
                             (Secret::Temporary, None) => unreachable!("made above"),
                         };
                         done.push((i, hash));
+                        progress.tick();
                     }
                 })
             })
@@ -231,6 +234,7 @@ fn prepare(rows: Vec<Row>) -> anyhow::Result<Vec<Prepared>> {
             .map(|h| h.join().unwrap_or_else(|_| Err(anyhow::anyhow!("a hashing thread failed"))))
             .collect::<anyhow::Result<_>>()
     })?;
+    progress.finish();
     let mut by_index: Vec<Option<String>> = vec![None; work.len()];
     for (i, hash) in hashes.into_iter().flatten() {
         by_index[i] = Some(hash);

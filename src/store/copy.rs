@@ -102,10 +102,15 @@ pub struct Copied {
 /// is built under a temporary name and linked into place; a database is filled in one
 /// transaction. A failed copy leaves nothing behind.
 pub fn to_location(source: &Store, target: &Location) -> anyhow::Result<()> {
-    copy(source, target).map(drop)
+    copy(source, target, &|_| {}).map(drop)
 }
 
-pub fn copy(source: &Store, target: &Location) -> anyhow::Result<Copied> {
+/// As [`to_location`], telling `copied` of each batch of rows written (for progress).
+pub fn copy(
+    source: &Store,
+    target: &Location,
+    copied_rows: &dyn Fn(u64),
+) -> anyhow::Result<Copied> {
     let keys = &source.keys;
     match target {
         Location::File(path) => {
@@ -123,7 +128,7 @@ pub fn copy(source: &Store, target: &Location) -> anyhow::Result<Copied> {
                 let sql = Sql::Sqlite(conn);
                 migrations::apply(sql, keys)?;
                 let tx = Transaction::begin(sql, TransactionKind::Schema)?;
-                copied = fill(source, sql)?;
+                copied = fill(source, sql, copied_rows)?;
                 tx.commit()
             })
             .and_then(|()| link_new(&temp, path, "a database"))
@@ -136,7 +141,7 @@ pub fn copy(source: &Store, target: &Location) -> anyhow::Result<Copied> {
             let sql = Sql::Postgres(&conn);
             let mut copied = Copied::default();
             migrations::create_postgres(sql, keys, server, "clinic2fa db copy", |sql| {
-                copied = fill(source, sql)?;
+                copied = fill(source, sql, copied_rows)?;
                 Ok(())
             })
             .map_err(|e| super::postgres::storage_error(server, e))?;
@@ -150,7 +155,7 @@ pub fn copy(source: &Store, target: &Location) -> anyhow::Result<Copied> {
 const BATCH: usize = 500;
 
 /// Inside the target's transaction: every row of `source`'s one snapshot.
-fn fill(source: &Store, target: Sql<'_>) -> anyhow::Result<Copied> {
+fn fill(source: &Store, target: Sql<'_>, copied_rows: &dyn Fn(u64)) -> anyhow::Result<Copied> {
     source.snapshot(|from| {
         let mut copied = Copied::default();
         for (table, columns) in TABLES {
@@ -172,6 +177,7 @@ fn fill(source: &Store, target: Sql<'_>) -> anyhow::Result<Copied> {
                 if count > 0 {
                     target.execute(&insert(table, columns, count), batch)?;
                     batch.clear();
+                    copied_rows(count as u64);
                 }
                 Ok(())
             };

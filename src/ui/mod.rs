@@ -4,6 +4,7 @@
 pub mod enrolment;
 pub mod escape;
 pub mod output;
+pub mod progress;
 pub mod prompt;
 pub mod qr;
 pub mod signin;

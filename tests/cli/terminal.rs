@@ -664,3 +664,43 @@ fn within_the_grace_a_terminal_sign_in_offers_set_up_and_lets_it_be_put_off() {
     assert_eq!(now.finish().0, 0);
     assert_eq!(clinic.user("alice")["two_factor"]["enrolled"], true);
 }
+
+#[test]
+fn a_long_import_shows_progress_at_a_terminal_and_nothing_in_a_pipe() {
+    let clinic = Clinic::new();
+    let mut csv = String::from("username,name,password\n");
+    for i in 0..40 {
+        csv.push_str(&format!("staff{i},Staff {i},{PASSWORD}\n"));
+    }
+    let file = clinic.dir().join("staff.csv");
+    std::fs::write(&file, &csv).unwrap();
+    let mut import = Screen::new(spawn(&clinic, &["user", "import", file.to_str().unwrap()]));
+    import.expect("hashing passwords");
+    let (code, screen) = import.finish();
+    assert_eq!(code, 0, "{screen}");
+    assert!(screen.contains("/40"), "a count out of the rows: {screen}");
+
+    let again = Clinic::new();
+    std::fs::write(again.dir().join("staff.csv"), &csv).unwrap();
+    let piped =
+        again.ok(&["user", "import", again.dir().join("staff.csv").to_str().unwrap()], None);
+    assert!(!piped.stderr().contains("hashing"), "{}", piped.stderr());
+    assert_eq!(again.json(&["user", "list"], None).as_array().unwrap().len(), 40);
+}
+
+#[test]
+fn db_copy_counts_its_rows_at_a_terminal() {
+    if crate::harness::engine() == crate::harness::Engine::Postgres {
+        return; // the copy goes to a new SQLite file here
+    }
+    let clinic = Clinic::new();
+    clinic.add_user("alice", &[]);
+    let to = clinic.dir().join("copy.db");
+    let mut copy = Screen::new(spawn(&clinic, &["db", "copy", "--to", to.to_str().unwrap()]));
+    copy.expect("copying rows: ");
+    copy.expect("Copied");
+    assert_eq!(copy.finish().0, 0);
+    let piped =
+        clinic.ok(&["db", "copy", "--to", clinic.dir().join("again.db").to_str().unwrap()], None);
+    assert!(!piped.stderr().contains("copying rows"), "{}", piped.stderr());
+}
