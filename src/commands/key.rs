@@ -27,7 +27,12 @@ pub fn rotate(ctx: &Context) -> anyhow::Result<u8> {
     keyfile::write_new(&new_path, &new)?;
     let detail = format!("old key kept as {}", old_path.display());
     let entry = audit_admin_entry(ctx, Action::KeyRotate, None, Some(&detail));
-    if let Err(e) = store.rotate_key(&new.derive(), &entry) {
+    // At a million accounts the re-sealing is minutes: its stages, at a terminal.
+    let progress =
+        crate::ui::progress::Progress::new(crate::store::ROTATION_STEPS, "rotating the key");
+    let rotated = store.rotate_key(&new.derive(), &entry, &|stage| progress.stage(stage));
+    progress.finish();
+    if let Err(e) = rotated {
         let _ = std::fs::remove_file(&new_path); // the database still has the old key
         return Err(e);
     }

@@ -371,16 +371,28 @@ impl Store {
         in_transaction(self.conn.sql(), TransactionKind::Snapshot, |sql| read(&Db::new(sql, keys)))
             .map_err(|e| self.location.explain(e))
     }
+}
 
+/// The stages of [`Store::rotate_key`], for a progress count.
+pub const ROTATION_STEPS: u64 = 4;
+
+impl Store {
     /// Re-keys the database to `new`, in one transaction: every secret re-sealed, the
     /// trail (checked first) re-sealed, the key check replaced, and `entry` appended
     /// under the new key. Until it commits, only the old key opens the database; after,
     /// only the new one. The caller has the new key safe in a file before, and swaps
     /// the files after.
-    pub fn rotate_key(&mut self, new: &Keys, entry: &audit::Entry<'_>) -> anyhow::Result<()> {
+    /// `step` is told each of its [`ROTATION_STEPS`] stages as it begins (progress).
+    pub fn rotate_key(
+        &mut self,
+        new: &Keys,
+        entry: &audit::Entry<'_>,
+        step: &dyn Fn(&str),
+    ) -> anyhow::Result<()> {
         let (keys, pinned_clock) = (&self.keys, self.pinned_clock);
         let done = in_transaction(self.conn.sql(), TransactionKind::Write, |sql| {
             let old = Db::new(sql, keys);
+            step("checking every seal");
             seals::check_key(&old)?;
             // Nothing is re-sealed that the old key does not vouch for.
             let (damaged, settings_ok) = seals::damaged(&old)?;
@@ -400,13 +412,16 @@ impl Store {
                 audit::token_of(&old, head.seq)?
             );
             let renewed = Db::new(sql, new);
+            step("re-encrypting the 2FA secrets");
             authenticators::reseal_all(&old, &renewed)?;
             clinic::reseal_lookup_key(&old, &renewed)?;
+            step("re-sealing the audit trail");
             audit::reseal_all(&old, &renewed)?;
             sql.execute(
                 "UPDATE clinic SET key_check = ?1 WHERE id = 1",
                 sql::args![new.check_value().as_slice()],
             )?;
+            step("re-sealing the accounts and settings");
             seals::seal_everything(&renewed, seals::Layout::Named)?;
             tracked(sql, new, pinned_clock, |db| {
                 audit::record(db, &audit::Entry { detail: Some(&detail), ..*entry })

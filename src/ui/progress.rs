@@ -35,6 +35,12 @@ impl Progress {
         self.0.inc(n);
     }
 
+    /// The next of a few stages, by name.
+    pub fn stage(&self, what: &str) {
+        self.0.set_message(what.to_owned());
+        self.0.inc(1);
+    }
+
     /// One more done (any thread).
     pub fn tick(&self) {
         self.0.inc(1);

@@ -704,3 +704,18 @@ fn db_copy_counts_its_rows_at_a_terminal() {
         clinic.ok(&["db", "copy", "--to", clinic.dir().join("again.db").to_str().unwrap()], None);
     assert!(!piped.stderr().contains("copying rows"), "{}", piped.stderr());
 }
+
+#[test]
+fn key_rotate_shows_its_stages_at_a_terminal_and_nothing_in_a_pipe() {
+    let clinic = Clinic::new();
+    clinic.add_user("alice", &[]);
+    let mut rotate = Screen::new(spawn(&clinic, &["key", "rotate"]));
+    // A stage's name and the count (a terminal redraws at most 20 times a second, so
+    // which stages are drawn depends on the machine's speed).
+    rotate.expect_regex(r"(checking every seal|re-encrypting|re-sealing)[^:]*: [1-4]/4");
+    let (code, screen) = rotate.finish();
+    assert_eq!(code, 0, "{screen}");
+    let piped = clinic.ok(&["key", "rotate"], None);
+    assert!(!piped.stderr().contains("re-sealing"), "{}", piped.stderr());
+    clinic.ok(&["audit", "verify"], None);
+}
