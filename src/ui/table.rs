@@ -23,6 +23,9 @@ const MIN_TERMINAL: u16 = 20;
 pub struct PeopleTable {
     header: Option<Vec<String>>,
     rows: Vec<Vec<String>>,
+    /// Columns whose words are never cut (an action's name, a policy's): the others
+    /// give up their width first.
+    whole: Vec<usize>,
 }
 
 impl PeopleTable {
@@ -32,6 +35,13 @@ impl PeopleTable {
 
     pub fn header<S: Into<String>>(mut self, cells: impl IntoIterator<Item = S>) -> Self {
         self.header = Some(cells.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Column `i`'s words are never cut short: the other columns narrow instead (and
+    /// if they cannot, each row is drawn apart).
+    pub fn keep_whole(mut self, i: usize) -> Self {
+        self.whole.push(i);
         self
     }
 
@@ -59,6 +69,7 @@ impl PeopleTable {
             .map(|w| usize::from(w).saturating_sub(3 * columns + 1));
         let mut table = Table::new();
         table.load_style(UTF8_FULL_CONDENSED);
+        let mut constraints = Vec::new();
         let (header, rows) = match available {
             Some(available) if natural_width(&self, columns) > available => {
                 let Some(caps) = caps(&self, columns, available) else {
@@ -68,11 +79,23 @@ impl PeopleTable {
                 if let Some(width) = width {
                     table.set_width(width);
                 }
-                table.set_constraints(caps.iter().map(|cap| {
-                    ColumnConstraint::LowerBoundary(Width::Fixed(
-                        u16::try_from(*cap).unwrap_or(u16::MAX),
-                    ))
-                }));
+                let whole = &self.whole;
+                // Applied once the columns exist (comfy-table makes them from the
+                // rows; constraints set before would be dropped).
+                constraints = caps
+                    .iter()
+                    .enumerate()
+                    .map(|(i, cap)| {
+                        // comfy-table's widths count the cell's padding, one each side.
+                        let cap = Width::Fixed(u16::try_from(*cap + 2).unwrap_or(u16::MAX));
+                        // A column kept whole is exactly as wide as its longest word.
+                        if whole.contains(&i) {
+                            ColumnConstraint::Absolute(cap)
+                        } else {
+                            ColumnConstraint::LowerBoundary(cap)
+                        }
+                    })
+                    .collect();
                 let cut = |cells: Vec<String>| -> Vec<String> {
                     cells.into_iter().zip(&caps).map(|(c, cap)| cut_words(&c, *cap)).collect()
                 };
@@ -86,6 +109,7 @@ impl PeopleTable {
         for row in rows {
             table.add_row(row);
         }
+        table.set_constraints(constraints);
         table.to_string()
     }
 }
@@ -131,7 +155,9 @@ fn caps(table: &PeopleTable, columns: usize, available: usize) -> Option<Vec<usi
         .map(|i| column(table, i).flat_map(str::split_whitespace).map(chars).max().unwrap_or(1))
         .collect();
     while caps.iter().sum::<usize>() > available {
-        let widest = (0..columns).filter(|i| caps[*i] > MIN_COLUMN).max_by_key(|i| caps[*i])?;
+        let widest = (0..columns)
+            .filter(|i| caps[*i] > MIN_COLUMN && !table.whole.contains(i))
+            .max_by_key(|i| caps[*i])?;
         caps[widest] -= 1;
     }
     Some(caps)
@@ -187,6 +213,20 @@ mod tests {
             .flat_map(|cell| cell.split_whitespace().map(str::to_owned).collect::<Vec<_>>())
             .filter(|w| !w.chars().all(|c| "─┼╪═├┤┌┐└┘┬┴╞╡╤╧".contains(c)))
             .collect()
+    }
+
+    #[test]
+    fn a_column_kept_whole_is_never_cut_the_others_give_way() {
+        for width in 60..=100 {
+            let drawn = accounts().keep_whole(3).render_at(Some(width));
+            assert!(drawn.contains("clinic-default"), "at {width}:\n{drawn}");
+            assert!(
+                drawn.lines().all(|l| l.chars().count() <= usize::from(width)),
+                "at {width}:\n{drawn}"
+            );
+        }
+        // Without it, the widest words are the first to be cut.
+        assert!(!accounts().render_at(Some(70)).contains("clinic-default"));
     }
 
     #[test]

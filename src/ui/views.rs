@@ -159,15 +159,10 @@ pub fn accounts_table(
             n => format!("No account matches these filters (there are {n} accounts in all)."),
         };
     }
-    let mut table = PeopleTable::new().header([
-        "username",
-        "name",
-        "role",
-        "2FA policy",
-        "required",
-        "enrolled",
-        "locked",
-    ]);
+    // The policy's name is never cut (`clinic-defa…`): the name column gives way.
+    let mut table = PeopleTable::new()
+        .header(["username", "name", "role", "2FA policy", "required", "enrolled", "locked"])
+        .keep_whole(3);
     for a in accounts {
         let locked = a.locked_at(now).map_or_else(|| "no".to_owned(), |t| format!("until {t}"));
         let mut username = a.username.to_string();
@@ -311,8 +306,10 @@ pub fn audit_table(entries: &[crate::domain::audit::Listed]) -> String {
     if entries.is_empty() {
         return "No audit entries match.".to_owned();
     }
-    let mut table =
-        PeopleTable::new().header(["#", "time", "actor", "action", "subject", "outcome", "detail"]);
+    // An action's name is never cut (`user.grant-b…`): the detail gives way.
+    let mut table = PeopleTable::new()
+        .header(["#", "time", "actor", "action", "subject", "outcome", "detail"])
+        .keep_whole(3);
     for entry in entries {
         let r = &entry.record;
         table.row(vec![

@@ -719,3 +719,31 @@ fn key_rotate_shows_its_stages_at_a_terminal_and_nothing_in_a_pipe() {
     assert!(!piped.stderr().contains("re-sealing"), "{}", piped.stderr());
     clinic.ok(&["audit", "verify"], None);
 }
+
+#[test]
+fn at_80_columns_user_list_and_audit_keep_policy_and_action_names_whole() {
+    let clinic = Clinic::new();
+    clinic.add_user("alice", &["--name", "Dr Alexandra Montgomery-Smythe"]);
+    clinic.add_user("receptionist", &["--name", "Sam Lee", "--2fa", "exempt"]);
+    clinic.ok(&["user", "grant-bypass", "alice"], None);
+    clinic.enrol("receptionist");
+    clinic.ok(&["user", "set-role", "receptionist", "admin"], None);
+    for (args, words) in [
+        (&["user", "list"][..], &["clinic-default", "exempt"][..]),
+        (
+            &["audit", "--limit", "8"][..],
+            &["user.grant-bypass", "enrol.confirm", "user.set-role"][..],
+        ),
+    ] {
+        let screen = Screen::new(spawn_sized(&clinic, 80, 24, args));
+        let (code, output) = screen.finish();
+        assert_eq!(code, 0, "{output}");
+        // The whole output as an 80-column terminal draws it (a tall one: every row).
+        let shown = replay(&output, 80, 200);
+        let text = shown.join("\n");
+        for word in words {
+            assert!(text.contains(word), "{word} not whole at 80 columns:\n{text}");
+        }
+        assert!(shown.iter().all(|l| l.chars().count() <= 80), "{text}");
+    }
+}
