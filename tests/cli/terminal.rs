@@ -607,6 +607,18 @@ fn at_80_by_24_the_whole_qr_code_the_account_the_key_and_the_prompt_share_the_sc
     assert_the_code_on_screen_is_the_uri(&shown, "Clinic");
     let shown = enrolment_screen("Sunny Vale Clinic", 80, 24);
     assert_the_code_on_screen_is_the_uri(&shown, "Sunny%20Vale%20Clinic");
+    // Nothing on the screen is the tail of a line that scrolled off (half a link), even
+    // for a long name, whose code is bigger.
+    let shown = enrolment_screen("Sunny Vale Community Health Centre", 80, 24);
+    for shown in [&shown, &enrolment_screen("Sunny Vale Clinic", 80, 24)] {
+        // A wrapped line's rows, joined, are the line: the link is there whole, or not
+        // at all.
+        let joined: String = shown.concat();
+        if joined.contains("secret=") {
+            let link = joined.split("otpauth://").nth(1).expect("the link's start is on screen");
+            assert!(link.contains("secret=") && link.contains("issuer="), "a cut link: {shown:#?}");
+        }
+    }
 }
 
 #[test]
