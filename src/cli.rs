@@ -33,32 +33,35 @@ pub struct Cli {
 /// The rest of the manual: what `--help` and the man page say after the commands.
 const MORE_HELP: &str = "\
 Getting started:
-  clinic2fa init --name \"Sunny Vale Clinic\"   create the database and its key file
-  clinic2fa user add alice --role admin       add an account (asks for a password)
-  clinic2fa enrol alice                       set up an authenticator app (QR code)
+  clinic2fa init --name \"Sunny Vale Clinic\"   make the database and its key
+  clinic2fa user add alice --role admin       add an account (asks a password)
+  clinic2fa enrol alice                       set up an authenticator (QR code)
   clinic2fa login alice                       sign in
 
 Exit status:
   0 success; 1 failure (storage, not found, conflict); 2 usage; 3 denied
-  (invalid-credentials, code-required, invalid-code); 4 locked; 5 denied until the
-  person acts (enrolment-required, password-change-required).
+  (invalid-credentials, code-required, invalid-code); 4 locked; 5 denied
+  until the person acts (enrolment-required, password-change-required).
 
 Environment:
   CLINIC2FA_DB        the database, as --db: a SQLite path or a postgres:// URL
-  CLINIC2FA_KEY_FILE  the key file, as --key-file [default: the database's path with
-                      .key added; for a URL, $XDG_DATA_HOME/clinic2fa/postgres-HOST-PORT-DB.key]
-  PGPASSWORD          the PostgreSQL password when the URL has none (else ~/.pgpass)
-  SSL_CERT_FILE       trusted roots for sslmode=verify-ca/verify-full [default: the
-                      system's]
+  CLINIC2FA_KEY_FILE  the key file, as --key-file [default: the database's
+                      path with .key added; for a URL,
+                      $XDG_DATA_HOME/clinic2fa/postgres-HOST-PORT-DB.key]
+  PGPASSWORD          the PostgreSQL password when the URL has none
+                      (else ~/.pgpass)
+  SSL_CERT_FILE       trusted roots for sslmode=verify-ca/verify-full
+                      [default: the system's]
   CLINIC2FA_NOW       pin the clock to these Unix seconds (simulations, tests)
-  TZ                  the time zone people's times are shown in; JSON stays UTC
+  TZ                  the time zone people's times are shown in (JSON: UTC)
   NO_COLOR            no colour under --color auto
 
 Files:
-  $XDG_DATA_HOME/clinic2fa/clinic2fa.db (else ~/.local/share/...) and its key file
-  clinic2fa.db.key beside it. Back the key file up apart from the database: it
-  encrypts the 2FA secrets and seals the audit trail. A clinic on PostgreSQL needs
-  the same key file on every admin machine; `db copy` moves a clinic between engines.
+  $XDG_DATA_HOME/clinic2fa/clinic2fa.db (else ~/.local/share/...) and its
+  key file clinic2fa.db.key beside it. Back the key file up apart from the
+  database: it encrypts the 2FA secrets and seals the audit trail. A clinic
+  on PostgreSQL needs the same key file on every admin machine; `db copy`
+  moves a clinic between engines.
 
 The README has the rules of sign-in, the JSON shapes and the admin's guide.";
 

@@ -127,7 +127,10 @@ async fn ask(lines: &mut Lines, write: &mut Writer, prompt: &str) -> Result<Stri
     }
 }
 
+/// Text for the person, its prose wrapped for the 80 columns a login prompt may have
+/// (its drawings, the QR code, are made to fit already).
 async fn show(write: &mut Writer, text: String, error: bool) -> Result<(), String> {
+    let text = crate::ui::output::fitted(&text, Some(PAM_SCREEN.0));
     send(write, ServiceSays::Show { text, error }).await
 }
 

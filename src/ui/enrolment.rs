@@ -180,7 +180,7 @@ pub fn enrolled_text(username: &Username, codes: &[RecoveryCode]) -> String {
     let list: Vec<String> = codes.iter().map(|c| format!("    {}", c.grouped())).collect();
     format!(
         "Two-factor authentication is on for {username}: sign in with your password and the app's code.\n\n\
-         Recovery codes: each works once, in place of a code, if the phone is lost. Keep them\n\
+         Recovery codes: each works once, in place of a code, if the phone is lost. Keep them \
          somewhere safe, away from the phone. They are shown only now.\n\n{}",
         list.join("\n")
     )

@@ -46,7 +46,8 @@ impl Output {
             return note(text);
         }
         let mut out = io::stdout().lock();
-        writeln!(out, "{}", text.trim_end_matches('\n'))?;
+        let text = fitted(text.trim_end_matches('\n'), columns_of(io::stdout()));
+        writeln!(out, "{text}")?;
         out.flush()
     }
 }
@@ -63,10 +64,44 @@ pub fn document(value: &Value) -> io::Result<()> {
 /// that went away (a closed pipe) does not stop the command or change its exit code.
 pub fn note(text: &str) -> io::Result<()> {
     let mut err = io::stderr().lock();
-    match writeln!(err, "{}", text.trim_end_matches('\n')) {
+    let text = fitted(text.trim_end_matches('\n'), columns_of(io::stderr()));
+    match writeln!(err, "{text}") {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         other => other,
     }
+}
+
+/// A terminal's width in columns; `None` for a file, a pipe, or one that says none.
+fn columns_of(stream: impl std::os::fd::AsFd + IsTerminal) -> Option<usize> {
+    if !stream.is_terminal() {
+        return None;
+    }
+    let (terminal_size::Width(w), _) = terminal_size::terminal_size_of(stream)?;
+    (w >= 20).then_some(usize::from(w))
+}
+
+/// `text` with each line longer than `columns` wrapped at spaces, its indentation kept
+/// on the lines it wraps onto; never a word split (a link stays whole, and the
+/// terminal folds it). Lines of a drawing (a table, a QR code) are left as drawn: they
+/// were made to fit. Not a terminal (`None`): unchanged, for scripts.
+pub fn fitted(text: &str, columns: Option<usize>) -> String {
+    let Some(columns) = columns else { return text.to_owned() };
+    let drawing = |line: &str| line.contains(['█', '▀', '▄', '│', '┆', '─', '┌', '└']);
+    text.split('\n')
+        .map(|line| {
+            if textwrap::core::display_width(line) <= columns || drawing(line) {
+                return line.to_owned();
+            }
+            let indent: String = line.chars().take_while(|c| *c == ' ').collect();
+            let options = textwrap::Options::new(columns)
+                .break_words(false)
+                .word_splitter(textwrap::WordSplitter::NoHyphenation)
+                .word_separator(textwrap::WordSeparator::AsciiSpace)
+                .subsequent_indent(&indent);
+            textwrap::fill(line, options)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Colour when nobody chose: a terminal, no `NO_COLOR`, and not a dumb terminal.
@@ -168,5 +203,35 @@ mod tests {
         let mut doc = JsonObject::start(Vec::new(), &serde_json::json!({})).unwrap();
         doc.list("k", |_| Ok(())).unwrap();
         assert_eq!(doc.finish().unwrap(), b"{\"k\":[]}");
+    }
+}
+
+#[cfg(test)]
+mod fitted_tests {
+    use super::fitted;
+
+    #[test]
+    fn long_lines_wrap_at_spaces_keeping_indentation_and_whole_words() {
+        let text = "alice: 2FA is required: the per-user setting is clinic-default and the clinic-wide requirement is on.\n    key:     ABCD EFGH IJKL MNOP QRST UVWX YZ23 4567 ABCD EFGH\nshort";
+        let wrapped = fitted(text, Some(40));
+        assert!(wrapped.lines().all(|l| l.chars().count() <= 40), "{wrapped}");
+        assert!(wrapped.contains("clinic-wide"), "no word split: {wrapped}");
+        assert!(wrapped.lines().any(|l| l.starts_with("    ") && !l.contains("key:")), "{wrapped}");
+        assert_eq!(
+            wrapped.split_whitespace().collect::<Vec<_>>(),
+            text.split_whitespace().collect::<Vec<_>>()
+        );
+        assert!(wrapped.ends_with("\nshort"));
+    }
+
+    #[test]
+    fn links_drawings_and_pipes_are_left_alone() {
+        let link = format!("Open: otpauth://totp/Clinic:alice?secret={}", "A".repeat(60));
+        let wrapped = fitted(&link, Some(40));
+        assert!(wrapped.lines().any(|l| l.starts_with("otpauth://") && l.len() > 40), "{wrapped}");
+        let qr = format!("  {}", "█▀ ".repeat(30));
+        assert_eq!(fitted(&qr, Some(40)), qr);
+        let prose = "word ".repeat(40);
+        assert_eq!(fitted(&prose, None), prose);
     }
 }

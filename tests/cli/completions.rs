@@ -75,6 +75,21 @@ fn the_committed_man_pages_are_fresh_one_for_every_command() {
         }
     }
     assert!(now.len() > 40, "a page for every command: {:?}", now.keys());
+    // No word split at a line's end: every page is set without hyphenation...
+    for (name, page) in &now {
+        let text = String::from_utf8_lossy(page);
+        assert!(text.contains("\n.nh\n.ad l\n"), "{name} would be hyphenated");
+    }
+    // ...and, where man is installed, none comes out split at 80 columns.
+    if let Ok(out) = std::process::Command::new("man")
+        .env("MANWIDTH", "80")
+        .arg("-l")
+        .arg(fresh.join("clinic2fa-user-grant-bypass.1"))
+        .output()
+    {
+        let shown = String::from_utf8_lossy(&out.stdout);
+        assert!(!shown.lines().any(|l| l.ends_with('‐') || l.ends_with('-')), "{shown}");
+    }
     assert!(
         now == kept,
         "stale man/ pages: run `UPDATE_COMPLETIONS=1 cargo test completions` and commit"

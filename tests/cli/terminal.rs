@@ -547,7 +547,8 @@ fn enrolment_screen(name: &str, columns: u16, rows: u16) -> Vec<String> {
     let key = key_on(&shown);
     assert_eq!(key.len(), 32, "the whole key, in whole groups of four:\n{screen}");
     enrol.type_line(&totp_code(&key, NOW));
-    enrol.expect("Two-factor authentication is on for alice");
+    // (At 40 columns the line wraps after "for".)
+    enrol.expect("Two-factor authentication is on for");
     assert_eq!(enrol.finish().0, 0);
     shown
 }
@@ -757,5 +758,29 @@ fn at_80_columns_user_list_and_audit_keep_policy_and_action_names_whole() {
             assert!(text.contains(word), "{word} not whole at 80 columns:\n{text}");
         }
         assert!(shown.iter().all(|l| l.chars().count() <= 80), "{text}");
+    }
+}
+
+/// What the program printed, run at a terminal of `columns`, as that terminal's rows.
+fn shown_at(clinic: &Clinic, columns: u16, args: &[&str]) -> Vec<String> {
+    let (code, output) = Screen::new(spawn_sized(clinic, columns, 24, args)).finish();
+    assert!(code == 0 || code == 2, "{output}");
+    replay(&output, columns, 400).into_iter().map(|l| l.trim_end().to_owned()).collect()
+}
+
+#[test]
+fn at_80_columns_prose_wraps_at_words_and_no_word_of_the_wide_output_is_split() {
+    let clinic = Clinic::new();
+    clinic.ok(&["clinic", "require-2fa", "on"], None);
+    clinic.add_user("alice", &[]);
+    for args in
+        [&["user", "explain", "alice"][..], &["clinic", "require-2fa", "on", "--dry-run"][..]]
+    {
+        let wide = shown_at(&clinic, 200, args);
+        let narrow = shown_at(&clinic, 80, args);
+        let words: Vec<&str> = wide.iter().flat_map(|l| l.split_whitespace()).collect();
+        let narrow_words: Vec<&str> = narrow.iter().flat_map(|l| l.split_whitespace()).collect();
+        assert_eq!(narrow_words, words, "{args:?}: a word was split at 80:\n{}", narrow.join("\n"));
+        assert!(narrow.iter().all(|l| l.chars().count() <= 80), "{}", narrow.join("\n"));
     }
 }
