@@ -14,6 +14,7 @@ use crate::domain::policy::Policy;
 use crate::domain::settings::Clinic;
 use crate::domain::time::Timestamp;
 use crate::domain::username::Username;
+use crate::domain::username::natural_cmp;
 use crate::error::{Error, exit};
 use crate::store::accounts::Candidates;
 use crate::store::{self, accounts};
@@ -221,6 +222,11 @@ struct Counts {
     sections: Vec<(u64, Vec<serde_json::Value>)>,
 }
 
+/// The username of a report entry (a name, or an object with one).
+fn entry_name(entry: &serde_json::Value) -> &str {
+    entry.as_str().or_else(|| entry["username"].as_str()).unwrap_or("")
+}
+
 impl Counts {
     fn add(&mut self, a: &Account, clinic: &Clinic, now: Timestamp) {
         if self.sections.is_empty() {
@@ -234,9 +240,20 @@ impl Counts {
         for (section, (count, first)) in SECTIONS.iter().zip(&mut self.sections) {
             if let Some(entry) = section.entry(a, clinic, now) {
                 *count += 1;
-                if first.len() < views::REPORT_SHOWN {
-                    first.push(entry);
+                // The first names as people read them (staff2 before staff10), kept
+                // to a few whatever the clinic's size.
+                let full = first.len() == views::REPORT_SHOWN;
+                if full
+                    && first.last().is_some_and(|last| {
+                        natural_cmp(entry_name(&entry), entry_name(last)).is_ge()
+                    })
+                {
+                    continue;
                 }
+                let at = first
+                    .partition_point(|x| natural_cmp(entry_name(x), entry_name(&entry)).is_lt());
+                first.insert(at, entry);
+                first.truncate(views::REPORT_SHOWN);
             }
         }
     }

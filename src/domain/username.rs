@@ -45,9 +45,54 @@ pub(crate) fn lowercase_name(input: &str, max: usize, spaces: bool) -> Option<St
     well_formed.then_some(name)
 }
 
+/// The order people read names in: runs of digits compared as numbers, so `staff2`
+/// comes before `staff10`; the rest as text. Names equal so (`a01`, `a1`) fall back
+/// to plain text order, so the order is total.
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let (mut x, mut y) = (a.as_bytes(), b.as_bytes());
+    loop {
+        match (x.first(), y.first()) {
+            (None, None) => return a.cmp(b),
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(p), Some(q)) if p.is_ascii_digit() && q.is_ascii_digit() => {
+                let run = |s: &[u8]| s.iter().take_while(|c| c.is_ascii_digit()).count();
+                let (m, n) = (run(x), run(y));
+                fn trim(d: &[u8]) -> &[u8] {
+                    &d[d.iter().position(|c| *c != b'0').unwrap_or(d.len())..]
+                }
+                let (dx, dy) = (trim(&x[..m]), trim(&y[..n]));
+                let by_value = dx.len().cmp(&dy.len()).then_with(|| dx.cmp(dy));
+                if by_value != Ordering::Equal {
+                    return by_value;
+                }
+                x = &x[m..];
+                y = &y[n..];
+            }
+            (Some(p), Some(q)) if p != q => return p.cmp(q),
+            _ => {
+                x = &x[1..];
+                y = &y[1..];
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_sort_as_people_read_them() {
+        let mut names =
+            vec!["staff10", "staff2", "bob", "staff1", "alice", "staff02", "staff", "2b", "10a"];
+        names.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(
+            names,
+            ["2b", "10a", "alice", "bob", "staff", "staff1", "staff02", "staff2", "staff10"]
+        );
+    }
 
     #[test]
     fn accepts_and_lowercases() {

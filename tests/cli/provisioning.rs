@@ -421,3 +421,23 @@ fn a_passwords_file_that_cannot_be_written_is_removed_so_the_retry_works() {
     assert_eq!(count(&clinic), 2);
     assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 3);
 }
+
+#[test]
+fn report_names_people_in_the_order_people_read_them() {
+    let clinic = Clinic::new();
+    clinic.ok(&["clinic", "require-2fa", "on"], None);
+    let file = write(
+        &clinic,
+        "staff.csv",
+        &(String::from("username,password\n")
+            + &["staff10", "staff2", "staff1", "ann"]
+                .map(|n| format!("{n},{PASSWORD}\n"))
+                .concat()),
+    );
+    clinic.ok(&["user", "import", &file], None);
+    let text = clinic.ok(&["report"], None).stdout();
+    assert!(
+        text.contains("Must set up 2FA at their next login: ann, staff1, staff2, staff10"),
+        "{text}"
+    );
+}
