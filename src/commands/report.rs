@@ -299,7 +299,9 @@ pub fn report(ctx: &Context, csv: bool) -> anyhow::Result<u8> {
     one_format(ctx, csv)?;
     let store = ctx.open_store()?;
     let now = ctx.now;
-    store.snapshot(|db| {
+    // A million accounts are read more than once: a count of them, at a terminal.
+    let progress = crate::ui::progress::Progress::counting("reading accounts");
+    let done = store.snapshot(|db| {
         let clinic = store::clinic::get(db)?;
         let mut out = BufWriter::new(std::io::stdout().lock());
         if csv {
@@ -319,9 +321,11 @@ pub fn report(ctx: &Context, csv: bool) -> anyhow::Result<u8> {
         }
         let mut counts = Counts::default();
         accounts::for_each(db, |a| {
+            progress.tick();
             counts.add(&a, &clinic, now);
             Ok(())
         })?;
+        progress.finish();
         let head = counts.head(&clinic, now);
         if !ctx.out.json {
             let mut shown = head.clone();
@@ -347,6 +351,8 @@ pub fn report(ctx: &Context, csv: bool) -> anyhow::Result<u8> {
         }
         writeln!(report.finish()?)?;
         Ok(out.flush()?)
-    })?;
+    });
+    progress.finish();
+    done?;
     Ok(exit::SUCCESS)
 }

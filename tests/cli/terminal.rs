@@ -784,3 +784,15 @@ fn at_80_columns_prose_wraps_at_words_and_no_word_of_the_wide_output_is_split() 
         assert!(narrow.iter().all(|l| l.chars().count() <= 80), "{}", narrow.join("\n"));
     }
 }
+
+#[test]
+fn report_counts_the_accounts_it_reads_at_a_terminal() {
+    let clinic = Clinic::new();
+    clinic.add_user("alice", &[]);
+    let mut report = Screen::new(spawn(&clinic, &["report"]));
+    report.expect("reading accounts: ");
+    let (code, screen) = report.finish();
+    assert_eq!(code, 0, "{screen}");
+    let piped = clinic.ok(&["report"], None);
+    assert!(!piped.stderr().contains("reading accounts"), "{}", piped.stderr());
+}
