@@ -56,6 +56,20 @@ pub fn fitting_sibling(key_path: &Path, check: &[u8]) -> Option<std::path::PathB
     })
 }
 
+/// Among the other key files in `key_path`'s folder (`*.key`), the one whose key the
+/// database's `check` matches: the same clinic's key, made when its address was spelt
+/// another way (`localhost` for `127.0.0.1`, a pooler's port for the server's).
+pub fn fitting_elsewhere(key_path: &Path, check: &[u8]) -> Option<std::path::PathBuf> {
+    let dir = key_path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    fs::read_dir(dir)
+        .ok()?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p != key_path && p.extension().is_some_and(|x| x == "key"))
+        .take(1000)
+        .find(|candidate| load(candidate).is_ok_and(|key| key.derive().matches_check(check)))
+}
+
 pub fn missing(path: &Path) -> Error {
     Error::Database(format!(
         "the key file {} is missing: the database's 2FA secrets and audit trail need it. Restore it from your backup, or give --key-file (or CLINIC2FA_KEY_FILE) naming where it is",

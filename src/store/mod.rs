@@ -524,6 +524,15 @@ fn wrong_key(sql: Sql<'_>, key_path: &Path, error: Error) -> Error {
             fits.display(),
             key_path.display()
         )),
+        None if !key_path.exists() => match keyfile::fitting_elsewhere(key_path, &check) {
+            Some(other) => Error::Database(format!(
+                "the key file {} is missing, but a key file for this clinic exists under another name: {} (made when the database's address was written another way). Give --key-file {} (or set CLINIC2FA_KEY_FILE to it)",
+                key_path.display(),
+                other.display(),
+                other.display()
+            )),
+            None => error,
+        },
         None => error,
     }
 }

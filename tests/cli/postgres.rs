@@ -818,3 +818,37 @@ fn behind_pgbouncer_in_transaction_mode_pool_mode_transaction_works_and_without_
     let refused = run(&format!("{through}?pool_mode=sometimes"), &["user", "list"], "");
     refused.code(2).error_line(&["pool_mode=\"sometimes\"", "session, transaction"]);
 }
+
+#[test]
+fn another_spelling_of_the_address_is_told_where_the_clinic_s_key_file_is() {
+    let Some(server) = server() else { return };
+    let db = server.database();
+    let clinic = Clinic::uninitialised().with_database(&db);
+    let data = clinic.dir().join("data-home");
+    let run = |url: &str, args: &[&str]| {
+        let mut cmd = clinic.command();
+        cmd.env_remove("CLINIC2FA_KEY_FILE")
+            .env("XDG_DATA_HOME", &data)
+            .env("CLINIC2FA_DB", url)
+            .args(args);
+        crate::harness::Run(cmd.output().unwrap())
+    };
+    let by_ip = db.url();
+    assert!(by_ip.contains("127.0.0.1"), "{by_ip}");
+    run(&by_ip, &["init"]).code(0);
+    let made = std::fs::read_dir(data.join("clinic2fa"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "key"))
+        .expect("init made a key file");
+    // The same server, spelt `localhost`: its default key file is another name.
+    let by_name = by_ip.replace("127.0.0.1", "localhost");
+    let told = run(&by_name, &["user", "list"]).code(1);
+    told.error_line(&[
+        "a key file for this clinic exists under another name",
+        &made.display().to_string(),
+        "--key-file",
+    ]);
+    run(&by_name, &["--key-file", made.to_str().unwrap(), "user", "list"]).code(0);
+}
