@@ -34,6 +34,7 @@ pub fn converse(ctx: &Context, store: &mut Store, begin: Begin) -> anyhow::Resul
     let caller = pipeline::Caller {
         now: ctx.now,
         at_terminal: ctx.interactive,
+        shows_set_up: ctx.interactive,
         door: pipeline::Door::Command,
     };
     let username = begin.username.clone();
@@ -50,13 +51,7 @@ pub fn converse(ctx: &Context, store: &mut Store, begin: Begin) -> anyhow::Resul
             }
             Turn::Ask(Ask::Code { wrong }) => {
                 if let Some(wrong) = wrong {
-                    note(&wrong_code(wrong, || {
-                        if wrong.recovery_code {
-                            "That recovery code is wrong or was already used: each works once. Type another, or the app's newest code.".into()
-                        } else {
-                            "That code does not match, or was already used. Type the app's newest code.".into()
-                        }
-                    }))?;
+                    note(&ui::signin::code_refused(wrong))?;
                 }
                 Answer::Code(ask_for_second_factor()?)
             }

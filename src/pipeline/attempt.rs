@@ -157,6 +157,10 @@ pub struct Caller {
     /// A person is there to answer: a missing code is asked for, and where the rules
     /// say so, set-up follows at once.
     pub at_terminal: bool,
+    /// Where a person is there: a set-up (a QR code, a key) can be shown to them. A
+    /// machine's login that passes prompts but shows no text cannot: there a code is
+    /// still asked for, but no set-up begins (and a bypass waits for one that can).
+    pub shows_set_up: bool,
     /// The way in, for the audit trail.
     pub door: Door,
 }
@@ -327,7 +331,7 @@ fn decide_and_apply(
             proof,
             signed_with,
             target,
-            at_terminal: caller.at_terminal,
+            at_terminal: caller.at_terminal && caller.shows_set_up,
             bypass_waits_for_set_up: caller.door.needs_set_up_at_once(),
             clinic: &clinic,
             now: caller.now,

@@ -367,7 +367,8 @@ impl Conversation {
         let login = matches!(purpose, Purpose::Login | Purpose::LoginReplacingPassword);
         // A set-up may follow a sign-in at once where a person is there: its secret is
         // made ahead, as `enrol`'s always is.
-        let set_up_ahead = purpose == Purpose::Enrol || (login && caller.at_terminal);
+        let set_up_ahead =
+            purpose == Purpose::Enrol || (login && caller.at_terminal && caller.shows_set_up);
         let materials = Materials {
             new_password_hash: self.new_password_hash.clone(),
             started: set_up_ahead.then(|| Started::new(caller.now)).transpose()?,
@@ -422,8 +423,9 @@ impl Conversation {
                 };
                 Ok(Turn::Ask(Ask::Code { wrong: Some(wrong) }))
             }
-            // In the enrolment grace: the person may set up now, or later.
-            (Verdict::Allowed { .. }, Some(due), _) if login => {
+            // In the enrolment grace: the person may set up now, or later (where a
+            // set-up can be shown).
+            (Verdict::Allowed { .. }, Some(due), _) if login && caller.shows_set_up => {
                 self.decided = Some(attempted);
                 self.stage = Stage::SetUpNow;
                 Ok(Turn::Ask(Ask::SetUpNow { due }))

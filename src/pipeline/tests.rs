@@ -86,7 +86,7 @@ fn done(turn: Turn) -> Finished {
 
 /// `enrol` at a terminal, confirmed: alice's secret.
 fn enrol(store: &mut Store, at: Timestamp) -> TotpSecret {
-    let caller = Caller { now: at, at_terminal: true, door: Door::Command };
+    let caller = Caller { now: at, at_terminal: true, shows_set_up: true, door: Door::Command };
     let (mut talk, turn) =
         Conversation::begin(&caller, store, begin(Purpose::Enrol, Offered::Nothing)).unwrap();
     let Turn::Ask(Ask::SetUp { started, why: SetUpWhy::Enrol, .. }) = turn else {
@@ -110,7 +110,7 @@ fn a_missing_code_is_asked_for_and_nothing_is_applied_meanwhile() {
     let mut store = clinic(dir.path(), Policy::Required, false);
     let secret = enrol(&mut store, NOW);
     let later = NOW.plus_seconds(60);
-    let caller = Caller { now: later, at_terminal: true, door: Door::Command };
+    let caller = Caller { now: later, at_terminal: true, shows_set_up: true, door: Door::Command };
     let head = audit::head(&store.db()).unwrap().seq;
     let (mut talk, turn) =
         Conversation::begin(&caller, &mut store, begin(Purpose::Login, Offered::Nothing)).unwrap();
@@ -120,7 +120,12 @@ fn a_missing_code_is_asked_for_and_nothing_is_applied_meanwhile() {
         done(talk.answer(&caller, &mut store, Answer::Code(code_at(&secret, later))).unwrap());
     assert!(matches!(finished.decided.verdict, Verdict::Allowed { via: Via::Totp(_), .. }));
     // Nobody there: the same request is a denial, applied (counted in the trail).
-    let scripted = Caller { now: later.plus_seconds(60), at_terminal: false, door: Door::Command };
+    let scripted = Caller {
+        now: later.plus_seconds(60),
+        at_terminal: false,
+        shows_set_up: false,
+        door: Door::Command,
+    };
     let (_, turn) =
         Conversation::begin(&scripted, &mut store, begin(Purpose::Login, Offered::Nothing))
             .unwrap();
@@ -134,7 +139,7 @@ fn a_wrong_code_is_asked_again_twice_and_each_is_counted() {
     let mut store = clinic(dir.path(), Policy::Required, false);
     let secret = enrol(&mut store, NOW);
     let later = NOW.plus_seconds(90);
-    let caller = Caller { now: later, at_terminal: true, door: Door::Command };
+    let caller = Caller { now: later, at_terminal: true, shows_set_up: true, door: Door::Command };
     let wrong = wrong_code(&secret, later);
     let (mut talk, mut turn) =
         Conversation::begin(&caller, &mut store, begin(Purpose::Login, wrong.clone())).unwrap();
@@ -162,7 +167,7 @@ fn a_wrong_code_is_asked_again_twice_and_each_is_counted() {
 fn a_temporary_password_is_replaced_before_the_sign_in_goes_on() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = clinic(dir.path(), Policy::Exempt, true);
-    let caller = Caller { now: NOW, at_terminal: true, door: Door::Command };
+    let caller = Caller { now: NOW, at_terminal: true, shows_set_up: true, door: Door::Command };
     let (mut talk, turn) =
         Conversation::begin(&caller, &mut store, begin(Purpose::Login, Offered::Nothing)).unwrap();
     assert!(matches!(turn, Turn::Ask(Ask::NewPassword { refused: None })), "{turn:?}");
@@ -180,7 +185,8 @@ fn a_temporary_password_is_replaced_before_the_sign_in_goes_on() {
     // Nobody there: the rule stands, and nothing is asked.
     let dir = tempfile::tempdir().unwrap();
     let mut store = clinic(dir.path(), Policy::Exempt, true);
-    let scripted = Caller { now: NOW, at_terminal: false, door: Door::Command };
+    let scripted =
+        Caller { now: NOW, at_terminal: false, shows_set_up: false, door: Door::Command };
     let (_, turn) =
         Conversation::begin(&scripted, &mut store, begin(Purpose::Login, Offered::Nothing))
             .unwrap();
@@ -193,7 +199,7 @@ fn a_temporary_password_is_replaced_before_the_sign_in_goes_on() {
 fn a_required_set_up_at_login_is_shown_and_confirmed_before_the_person_is_through() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = clinic(dir.path(), Policy::Required, false);
-    let caller = Caller { now: NOW, at_terminal: true, door: Door::Command };
+    let caller = Caller { now: NOW, at_terminal: true, shows_set_up: true, door: Door::Command };
     let (mut talk, turn) =
         Conversation::begin(&caller, &mut store, begin(Purpose::Login, Offered::Nothing)).unwrap();
     let Turn::Ask(Ask::SetUp { started, why: SetUpWhy::Required, .. }) = turn else {
@@ -214,7 +220,7 @@ fn a_required_set_up_at_login_is_shown_and_confirmed_before_the_person_is_throug
 fn a_set_up_not_confirmed_in_three_tries_ends_and_enrols_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = clinic(dir.path(), Policy::Required, false);
-    let caller = Caller { now: NOW, at_terminal: true, door: Door::Command };
+    let caller = Caller { now: NOW, at_terminal: true, shows_set_up: true, door: Door::Command };
     let (mut talk, mut turn) =
         Conversation::begin(&caller, &mut store, begin(Purpose::Login, Offered::Nothing)).unwrap();
     let Turn::Ask(Ask::SetUp { started, .. }) = &turn else { panic!("{turn:?}") };
@@ -240,7 +246,12 @@ fn within_the_grace_the_set_up_is_offered_and_may_be_put_off() {
             store::clinic::set_require_2fa_for(tx, Requirement::Everyone, NOW)
         })
         .unwrap();
-    let caller = Caller { now: NOW.plus_seconds(3600), at_terminal: true, door: Door::Command };
+    let caller = Caller {
+        now: NOW.plus_seconds(3600),
+        at_terminal: true,
+        shows_set_up: true,
+        door: Door::Command,
+    };
     for yes in [false, true] {
         let (mut talk, turn) =
             Conversation::begin(&caller, &mut store, begin(Purpose::Login, Offered::Nothing))
@@ -282,7 +293,7 @@ fn a_wrong_password_ends_the_conversation_with_nothing_proved() {
     let mut store = clinic(dir.path(), Policy::Required, false);
     let secret = enrol(&mut store, NOW);
     let later = NOW.plus_seconds(60);
-    let caller = Caller { now: later, at_terminal: true, door: Door::Command };
+    let caller = Caller { now: later, at_terminal: true, shows_set_up: true, door: Door::Command };
     for offered in [Offered::Nothing, code_at(&secret, later)] {
         let wrong =
             Begin { password: password("not her password"), ..begin(Purpose::Login, offered) };
@@ -300,7 +311,7 @@ fn a_wrong_password_ends_the_conversation_with_nothing_proved() {
 fn no_password_shows_in_a_conversation_s_debug() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = clinic(dir.path(), Policy::Exempt, true);
-    let caller = Caller { now: NOW, at_terminal: true, door: Door::Command };
+    let caller = Caller { now: NOW, at_terminal: true, shows_set_up: true, door: Door::Command };
     let begun = begin(Purpose::Login, Offered::Nothing);
     assert!(!format!("{begun:?}").contains(PASSWORD));
     let (talk, turn) = Conversation::begin(&caller, &mut store, begun).unwrap();

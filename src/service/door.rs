@@ -113,6 +113,7 @@ pub fn sign_in(
     let caller = Caller {
         now,
         at_terminal: false,
+        shows_set_up: false,
         door: Door::Api { client: client.clone(), remote_addr: request.remote_addr },
     };
     let begin = Begin::new(Purpose::Login, username.clone(), request.password, request.offered);

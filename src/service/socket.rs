@@ -224,14 +224,19 @@ impl Talk {
         done
     }
 
+    /// Where the account stands now (`None`: no such account), read and checked
+    /// against its seal.
+    async fn standing(&mut self, workers: &Arc<Workers>) -> Result<Option<Standing>, String> {
+        let (username, now) = (self.username.clone(), self.now);
+        self.step(workers, move |store| {
+            Ok(accounts::find(&store.db(), &username)?.map(|a| a.standing(now)))
+        })
+        .await
+    }
+
     /// `account`: may the account be used now? Nothing is asked and nothing changes.
     async fn account(mut self, workers: &Arc<Workers>) -> Result<Done, String> {
-        let (username, now) = (self.username.clone(), self.now);
-        let standing = self
-            .step(workers, move |store| {
-                Ok(accounts::find(&store.db(), &username)?.map(|a| a.standing(now)))
-            })
-            .await?;
+        let standing = self.standing(workers).await?;
         let done = match standing {
             None => user_unknown(),
             Some(Standing::Usable) => success(),
@@ -264,12 +269,7 @@ impl Talk {
         write: &mut Writer,
         workers: &Arc<Workers>,
     ) -> Result<Done, String> {
-        let (username, now) = (self.username.clone(), self.now);
-        let standing = self
-            .step(workers, move |store| {
-                Ok(accounts::find(&store.db(), &username)?.map(|a| a.standing(now)))
-            })
-            .await?;
+        let standing = self.standing(workers).await?;
         match standing {
             None => Ok(user_unknown()),
             Some(Standing::MustChangePassword) => self.sign_in(lines, write, workers, false).await,
@@ -301,7 +301,10 @@ impl Talk {
         };
         let caller = Caller {
             now: self.now,
-            at_terminal: self.can_show_text,
+            // A person is at every PAM prompt; whether they can be shown a set-up is
+            // what the module said.
+            at_terminal: true,
+            shows_set_up: self.can_show_text,
             door: Door::Pam { service: self.service.clone(), rhost: self.rhost.clone(), code_only },
         };
         let username = self.username.clone();
@@ -321,17 +324,7 @@ impl Talk {
                     return Ok(done);
                 }
                 Turn::Ask(Ask::Code { wrong }) => {
-                    let why = wrong.map(|w| {
-                        wrong_code_message(w.clock_off_minutes, || {
-                            if w.recovery_code {
-                                "That recovery code is wrong or was already used: each works once."
-                                    .into()
-                            } else {
-                                "That code does not match, or was already used.".into()
-                            }
-                        })
-                    });
-                    let before = why.map(|text| (text, true));
+                    let before = wrong.map(|w| (crate::ui::signin::code_refused(w), true));
                     let Some(code) = ask_code(lines, write, before).await? else {
                         return Ok(self.no_code());
                     };

@@ -99,8 +99,6 @@ pub fn recovery_code_refused_message(username: &Username) -> String {
     )
 }
 
-/// A code refused because the phone's clock seems off by about `minutes` (positive:
-/// ahead): what to do about it.
 /// Why a code was refused: a phone clock that is off (by this many minutes), or
 /// `otherwise`. The same at every door that has a person to tell.
 pub fn wrong_code_message(
@@ -110,6 +108,20 @@ pub fn wrong_code_message(
     clock_off_minutes.map_or_else(otherwise, clock_off_message)
 }
 
+/// A code of the person's authenticator (or a recovery code) refused at a prompt that
+/// asks again: the words of every door.
+pub fn code_refused(wrong: crate::pipeline::Wrong) -> String {
+    wrong_code_message(wrong.clock_off_minutes, || {
+        if wrong.recovery_code {
+            "That recovery code is wrong or was already used: each works once. Type another, or the app's newest code.".into()
+        } else {
+            "That code does not match, or was already used. Type the app's newest code.".into()
+        }
+    })
+}
+
+/// A code refused because the phone's clock seems off by about `minutes` (positive:
+/// ahead): what to do about it.
 pub fn clock_off_message(minutes: i64) -> String {
     let way = if minutes > 0 { "ahead" } else { "behind" };
     let n = minutes.unsigned_abs().max(1);

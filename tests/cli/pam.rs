@@ -229,6 +229,15 @@ fn password_and_code_sign_in_with_the_exact_prompts_and_each_result_is_pam_s() {
         "account management done",
     );
     fails_with(&stack.pamtester(&["nobody-here", "acct_mgmt"], ""), USER_UNKNOWN);
+
+    // Where no text can be shown (notext, PAM_SILENT) the prompts still are: the code
+    // is asked for, and a wrong one asked again. (The failures above locked alice.)
+    clinic.ok(&["user", "unlock", "alice"], None);
+    let code = totp_code(&secret, NOW + 150);
+    let vpn = Stack::of(&service, "notext");
+    let silent =
+        vpn.pamtester(&["alice", "authenticate"], &format!("{PASSWORD}\n000000\n{code}\n"));
+    succeeds(&silent, "successfully authenticated");
 }
 
 #[test]
