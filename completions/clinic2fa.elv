@@ -19,7 +19,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
     var completions = [
         &'clinic2fa'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
-            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -49,7 +49,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         &'clinic2fa;init'= {
             cand --name 'The clinic''s name, shown as the issuer in authenticator apps [default: Clinic]'
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
-            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -58,7 +58,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;clinic'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
-            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -72,7 +72,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;clinic;show'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
-            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -81,7 +81,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;clinic;set-name'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
-            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -90,7 +90,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;clinic;require-2fa'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
-            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --dry-run 'List who would have to enrol at their next login, and change nothing'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
@@ -100,7 +100,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;clinic;set'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
-            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -126,7 +126,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;user'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
-            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -154,7 +154,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand --role 'The account''s role'
             cand --2fa 'The per-user "Two-factor auth" setting'
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
-            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --password-stdin 'Read the password from the first line of stdin instead of prompting'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
@@ -166,7 +166,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand --role 'Only this role'
             cand --inactive 'Only accounts with no sign-in for this long (never signed in: since they were made), like 90d or 12w'
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
-            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --needs-enrolment 'Only people for whom 2FA is required but who have not set it up'
             cand --locked 'Only locked accounts'
@@ -180,7 +180,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;user;explain'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
-            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -189,7 +189,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;user;show'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
-            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -198,7 +198,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;user;remove'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
-            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --yes 'Do not ask; required under --no-input'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
@@ -208,7 +208,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;user;disable'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
-            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -217,7 +217,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;user;enable'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
-            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -226,7 +226,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;user;set-password'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
-            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --password-stdin 'Read the password from the first line of stdin instead of prompting'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
@@ -236,7 +236,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;user;set-name'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
-            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -245,7 +245,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;user;set-role'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
-            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -254,7 +254,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;user;unlock'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
-            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -263,7 +263,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;user;2fa'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
-            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -277,7 +277,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         &'clinic2fa;user;2fa;set'= {
             cand --until 'With required or exempt: revert to clinic-default by itself at WHEN, a date (2026-12-31), an RFC 3339 time, or a duration from now (30d, 12w). Without it, any end date is cleared'
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
-            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -286,7 +286,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;user;2fa;list'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
-            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -295,7 +295,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;user;2fa;remove'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
-            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -319,7 +319,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         &'clinic2fa;user;grant-bypass'= {
             cand --expires-in 'How long it stays usable: 90s, 30m, 24h, 7d (1 minute to 7 days) [default: bypass-hours]'
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
-            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -328,7 +328,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;user;revoke-bypass'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
-            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -339,7 +339,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand --format 'The file''s format [default: from its extension]'
             cand --passwords-out 'Where to write the temporary passwords (mode 0600, never overwritten); needed when any row has no password'
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
-            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --dry-run 'Check the file and say what would happen, changing nothing'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
@@ -410,7 +410,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand --code 'A 6-digit code from the authenticator app'
             cand --recovery-code 'One of the recovery codes issued at enrolment (each works once); `-` reads it from the next line of stdin, keeping it out of the process list'
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
-            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --password-stdin 'Read the password from the first line of stdin instead of prompting'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
@@ -424,7 +424,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand --confirm 'Finish an enrolment: a code from the newly added app'
             cand --device 'Which authenticator to set up: a new name adds one beside the others (at most 5), an existing one''s name replaces it [default: phone]'
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
-            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --password-stdin 'Read the password from the first line of stdin instead of prompting'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
@@ -437,7 +437,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand --recovery-code 'One of the recovery codes issued at enrolment (each works once); `-` reads it from the next line of stdin, keeping it out of the process list'
             cand --device 'Remove only this authenticator, leaving the others and the recovery codes [default: all of them, and the recovery codes]'
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
-            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --password-stdin 'Read the password from the first line of stdin instead of prompting'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
@@ -449,7 +449,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand --code 'A 6-digit code from the authenticator app'
             cand --recovery-code 'One of the recovery codes issued at enrolment (each works once); `-` reads it from the next line of stdin, keeping it out of the process list'
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
-            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --password-stdin 'Read the password from the first line of stdin instead of prompting'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
@@ -461,7 +461,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand --code 'A 6-digit code from the authenticator app'
             cand --recovery-code 'One of the recovery codes issued at enrolment (each works once); `-` reads it from the next line of stdin, keeping it out of the process list'
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
-            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --password-stdin 'Read the password from the first line of stdin instead of prompting'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
@@ -475,7 +475,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand --action 'Only entries of this action (login, user.grant-bypass, enrol.confirm, ...)'
             cand --limit 'Only the most recent N entries'
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
-            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --csv 'CSV for spreadsheets, with a header line'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
@@ -489,7 +489,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         &'clinic2fa;audit;verify'= {
             cand --head 'Also check that the trail still holds this head, written down earlier from `audit head` (exit 1 if it was cut off, rolled back or rewritten since)'
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
-            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -498,7 +498,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;audit;head'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
-            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -518,7 +518,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;report'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
-            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --csv 'One CSV line per account, with its status, for spreadsheets'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
@@ -528,7 +528,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;backup'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
-            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -537,7 +537,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;key'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
-            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -548,7 +548,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;key;rotate'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
-            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -565,7 +565,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;db'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
-            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -577,7 +577,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         &'clinic2fa;db;copy'= {
             cand --to 'A SQLite path that does not exist yet, or a postgres:// URL of an empty database'
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
-            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -599,7 +599,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand --tls-key 'The TLS private key (PEM) for --listen'
             cand --max-concurrent 'How many password checks run at once (default: the number of cores); callers beyond it wait in a bounded queue, then are told the service is busy'
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
-            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -608,7 +608,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;client'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
-            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -621,7 +621,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;client;add'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
-            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -630,7 +630,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;client;list'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
-            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -639,7 +639,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;client;remove'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
-            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -663,7 +663,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         &'clinic2fa;man'= {
             cand --dir 'Write clinic2fa.1 and a page for each subcommand (clinic2fa-user-add.1, ...) into this folder, made if missing, e.g. ~/.local/share/man/man1'
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
-            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
@@ -672,7 +672,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         }
         &'clinic2fa;completions'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
-            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
             cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'

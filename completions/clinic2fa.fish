@@ -25,7 +25,7 @@ function __fish_clinic2fa_using_subcommand
 end
 
 complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -l db -d 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
-complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named by the clinic\'s id in $XDG_DATA_HOME/clinic2fa]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -53,7 +53,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -f -a "completions" -d
 complete -c clinic2fa -n "__fish_clinic2fa_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand init" -l name -d 'The clinic\'s name, shown as the issuer in authenticator apps [default: Clinic]' -r
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand init" -l db -d 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand init" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand init" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named by the clinic\'s id in $XDG_DATA_HOME/clinic2fa]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand init" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -61,7 +61,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand init" -l json -d 'Pr
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand init" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and not __fish_seen_subcommand_from show set-name require-2fa set help" -l db -d 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and not __fish_seen_subcommand_from show set-name require-2fa set help" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and not __fish_seen_subcommand_from show set-name require-2fa set help" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named by the clinic\'s id in $XDG_DATA_HOME/clinic2fa]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and not __fish_seen_subcommand_from show set-name require-2fa set help" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -74,7 +74,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and not __fi
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and not __fish_seen_subcommand_from show set-name require-2fa set help" -f -a "set" -d 'Change one of the clinic\'s settings (each is described in `clinic set --help`)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and not __fish_seen_subcommand_from show set-name require-2fa set help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from show" -l db -d 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from show" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from show" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named by the clinic\'s id in $XDG_DATA_HOME/clinic2fa]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from show" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -82,7 +82,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_s
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from show" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from set-name" -l db -d 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from set-name" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from set-name" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named by the clinic\'s id in $XDG_DATA_HOME/clinic2fa]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from set-name" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -90,7 +90,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_s
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from set-name" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from set-name" -s h -l help -d 'Print help'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from require-2fa" -l db -d 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from require-2fa" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from require-2fa" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named by the clinic\'s id in $XDG_DATA_HOME/clinic2fa]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from require-2fa" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -99,7 +99,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_s
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from require-2fa" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from require-2fa" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from set" -l db -d 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from set" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from set" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named by the clinic\'s id in $XDG_DATA_HOME/clinic2fa]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from set" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -112,7 +112,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_s
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from help" -f -a "set" -d 'Change one of the clinic\'s settings (each is described in `clinic set --help`)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand clinic; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list explain show remove disable enable set-password set-name set-role unlock 2fa grant-bypass revoke-bypass import help" -l db -d 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list explain show remove disable enable set-password set-name set-role unlock 2fa grant-bypass revoke-bypass import help" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list explain show remove disable enable set-password set-name set-role unlock 2fa grant-bypass revoke-bypass import help" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named by the clinic\'s id in $XDG_DATA_HOME/clinic2fa]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and not __fish_seen_subcommand_from add list explain show remove disable enable set-password set-name set-role unlock 2fa grant-bypass revoke-bypass import help" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -142,7 +142,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_see
 required\t''
 exempt\t''"
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from add" -l db -d 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from add" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from add" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named by the clinic\'s id in $XDG_DATA_HOME/clinic2fa]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from add" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -154,7 +154,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_see
 admin\t''"
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from list" -l inactive -d 'Only accounts with no sign-in for this long (never signed in: since they were made), like 90d or 12w' -r
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from list" -l db -d 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from list" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from list" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named by the clinic\'s id in $XDG_DATA_HOME/clinic2fa]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from list" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -167,7 +167,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_see
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from list" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from explain" -l db -d 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from explain" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from explain" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named by the clinic\'s id in $XDG_DATA_HOME/clinic2fa]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from explain" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -175,7 +175,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_see
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from explain" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from explain" -s h -l help -d 'Print help'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from show" -l db -d 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from show" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from show" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named by the clinic\'s id in $XDG_DATA_HOME/clinic2fa]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from show" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -183,7 +183,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_see
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from show" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from remove" -l db -d 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from remove" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from remove" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named by the clinic\'s id in $XDG_DATA_HOME/clinic2fa]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from remove" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -192,7 +192,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_see
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from remove" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from disable" -l db -d 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from disable" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from disable" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named by the clinic\'s id in $XDG_DATA_HOME/clinic2fa]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from disable" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -200,7 +200,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_see
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from disable" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from disable" -s h -l help -d 'Print help'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from enable" -l db -d 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from enable" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from enable" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named by the clinic\'s id in $XDG_DATA_HOME/clinic2fa]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from enable" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -208,7 +208,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_see
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from enable" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from enable" -s h -l help -d 'Print help'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from set-password" -l db -d 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from set-password" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from set-password" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named by the clinic\'s id in $XDG_DATA_HOME/clinic2fa]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from set-password" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -217,7 +217,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_see
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from set-password" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from set-password" -s h -l help -d 'Print help'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from set-name" -l db -d 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from set-name" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from set-name" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named by the clinic\'s id in $XDG_DATA_HOME/clinic2fa]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from set-name" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -225,7 +225,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_see
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from set-name" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from set-name" -s h -l help -d 'Print help'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from set-role" -l db -d 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from set-role" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from set-role" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named by the clinic\'s id in $XDG_DATA_HOME/clinic2fa]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from set-role" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -233,7 +233,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_see
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from set-role" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from set-role" -s h -l help -d 'Print help'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from unlock" -l db -d 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from unlock" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from unlock" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named by the clinic\'s id in $XDG_DATA_HOME/clinic2fa]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from unlock" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -241,7 +241,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_see
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from unlock" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from unlock" -s h -l help -d 'Print help'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from 2fa" -l db -d 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from 2fa" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from 2fa" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named by the clinic\'s id in $XDG_DATA_HOME/clinic2fa]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from 2fa" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -254,7 +254,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_see
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from 2fa" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from grant-bypass" -l expires-in -d 'How long it stays usable: 90s, 30m, 24h, 7d (1 minute to 7 days) [default: bypass-hours]' -r
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from grant-bypass" -l db -d 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from grant-bypass" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from grant-bypass" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named by the clinic\'s id in $XDG_DATA_HOME/clinic2fa]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from grant-bypass" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -262,7 +262,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_see
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from grant-bypass" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from grant-bypass" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from revoke-bypass" -l db -d 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from revoke-bypass" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from revoke-bypass" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named by the clinic\'s id in $XDG_DATA_HOME/clinic2fa]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from revoke-bypass" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -273,7 +273,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_see
 json\t''"
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from import" -l passwords-out -d 'Where to write the temporary passwords (mode 0600, never overwritten); needed when any row has no password' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from import" -l db -d 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from import" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from import" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named by the clinic\'s id in $XDG_DATA_HOME/clinic2fa]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_seen_subcommand_from import" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -300,7 +300,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand user; and __fish_see
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand login" -l code -d 'A 6-digit code from the authenticator app' -r
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand login" -l recovery-code -d 'One of the recovery codes issued at enrolment (each works once); `-` reads it from the next line of stdin, keeping it out of the process list' -r
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand login" -l db -d 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand login" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand login" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named by the clinic\'s id in $XDG_DATA_HOME/clinic2fa]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand login" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -313,7 +313,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand enrol" -l recovery-c
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand enrol" -l confirm -d 'Finish an enrolment: a code from the newly added app' -r
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand enrol" -l device -d 'Which authenticator to set up: a new name adds one beside the others (at most 5), an existing one\'s name replaces it [default: phone]' -r
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand enrol" -l db -d 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand enrol" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand enrol" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named by the clinic\'s id in $XDG_DATA_HOME/clinic2fa]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand enrol" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -325,7 +325,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand unenrol" -l code -d 
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand unenrol" -l recovery-code -d 'One of the recovery codes issued at enrolment (each works once); `-` reads it from the next line of stdin, keeping it out of the process list' -r
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand unenrol" -l device -d 'Remove only this authenticator, leaving the others and the recovery codes [default: all of them, and the recovery codes]' -r
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand unenrol" -l db -d 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand unenrol" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand unenrol" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named by the clinic\'s id in $XDG_DATA_HOME/clinic2fa]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand unenrol" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -336,7 +336,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand unenrol" -s h -l hel
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand recovery-codes" -l code -d 'A 6-digit code from the authenticator app' -r
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand recovery-codes" -l recovery-code -d 'One of the recovery codes issued at enrolment (each works once); `-` reads it from the next line of stdin, keeping it out of the process list' -r
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand recovery-codes" -l db -d 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand recovery-codes" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand recovery-codes" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named by the clinic\'s id in $XDG_DATA_HOME/clinic2fa]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand recovery-codes" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -347,7 +347,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand recovery-codes" -s h
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand passwd" -l code -d 'A 6-digit code from the authenticator app' -r
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand passwd" -l recovery-code -d 'One of the recovery codes issued at enrolment (each works once); `-` reads it from the next line of stdin, keeping it out of the process list' -r
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand passwd" -l db -d 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand passwd" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand passwd" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named by the clinic\'s id in $XDG_DATA_HOME/clinic2fa]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand passwd" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -360,7 +360,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fis
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l action -d 'Only entries of this action (login, user.grant-bypass, enrol.confirm, ...)' -r
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l limit -d 'Only the most recent N entries' -r
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l db -d 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named by the clinic\'s id in $XDG_DATA_HOME/clinic2fa]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -373,7 +373,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fis
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and not __fish_seen_subcommand_from verify head help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and __fish_seen_subcommand_from verify" -l head -d 'Also check that the trail still holds this head, written down earlier from `audit head` (exit 1 if it was cut off, rolled back or rewritten since)' -r
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and __fish_seen_subcommand_from verify" -l db -d 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and __fish_seen_subcommand_from verify" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and __fish_seen_subcommand_from verify" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named by the clinic\'s id in $XDG_DATA_HOME/clinic2fa]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and __fish_seen_subcommand_from verify" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -381,7 +381,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and __fish_se
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and __fish_seen_subcommand_from verify" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and __fish_seen_subcommand_from head" -l db -d 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and __fish_seen_subcommand_from head" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and __fish_seen_subcommand_from head" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named by the clinic\'s id in $XDG_DATA_HOME/clinic2fa]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and __fish_seen_subcommand_from head" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -392,7 +392,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and __fish_se
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "head" -d 'Print the trail\'s current head, to write down or send off the machine'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand report" -l db -d 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand report" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand report" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named by the clinic\'s id in $XDG_DATA_HOME/clinic2fa]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand report" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -401,7 +401,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand report" -l json -d '
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand report" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand report" -s h -l help -d 'Print help'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand backup" -l db -d 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand backup" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand backup" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named by the clinic\'s id in $XDG_DATA_HOME/clinic2fa]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand backup" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -409,7 +409,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand backup" -l json -d '
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand backup" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand backup" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand key; and not __fish_seen_subcommand_from rotate help" -l db -d 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand key; and not __fish_seen_subcommand_from rotate help" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand key; and not __fish_seen_subcommand_from rotate help" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named by the clinic\'s id in $XDG_DATA_HOME/clinic2fa]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand key; and not __fish_seen_subcommand_from rotate help" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -419,7 +419,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand key; and not __fish_
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand key; and not __fish_seen_subcommand_from rotate help" -f -a "rotate" -d 'Make a new key: every secret re-encrypted and the audit trail re-sealed in one transaction; the old key file is kept, renamed, for you to destroy'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand key; and not __fish_seen_subcommand_from rotate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand key; and __fish_seen_subcommand_from rotate" -l db -d 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand key; and __fish_seen_subcommand_from rotate" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand key; and __fish_seen_subcommand_from rotate" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named by the clinic\'s id in $XDG_DATA_HOME/clinic2fa]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand key; and __fish_seen_subcommand_from rotate" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -429,7 +429,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand key; and __fish_seen
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "rotate" -d 'Make a new key: every secret re-encrypted and the audit trail re-sealed in one transaction; the old key file is kept, renamed, for you to destroy'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand db; and not __fish_seen_subcommand_from copy help" -l db -d 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand db; and not __fish_seen_subcommand_from copy help" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand db; and not __fish_seen_subcommand_from copy help" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named by the clinic\'s id in $XDG_DATA_HOME/clinic2fa]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand db; and not __fish_seen_subcommand_from copy help" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -440,7 +440,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand db; and not __fish_s
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand db; and not __fish_seen_subcommand_from copy help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand db; and __fish_seen_subcommand_from copy" -l to -d 'A SQLite path that does not exist yet, or a postgres:// URL of an empty database' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand db; and __fish_seen_subcommand_from copy" -l db -d 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand db; and __fish_seen_subcommand_from copy" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand db; and __fish_seen_subcommand_from copy" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named by the clinic\'s id in $XDG_DATA_HOME/clinic2fa]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand db; and __fish_seen_subcommand_from copy" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -455,7 +455,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand serve" -l tls-cert -
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand serve" -l tls-key -d 'The TLS private key (PEM) for --listen' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand serve" -l max-concurrent -d 'How many password checks run at once (default: the number of cores); callers beyond it wait in a bounded queue, then are told the service is busy' -r
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand serve" -l db -d 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand serve" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand serve" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named by the clinic\'s id in $XDG_DATA_HOME/clinic2fa]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand serve" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -463,7 +463,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand serve" -l json -d 'P
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand serve" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand client; and not __fish_seen_subcommand_from add list remove help" -l db -d 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand client; and not __fish_seen_subcommand_from add list remove help" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand client; and not __fish_seen_subcommand_from add list remove help" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named by the clinic\'s id in $XDG_DATA_HOME/clinic2fa]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand client; and not __fish_seen_subcommand_from add list remove help" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -475,7 +475,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand client; and not __fi
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand client; and not __fish_seen_subcommand_from add list remove help" -f -a "remove" -d 'Withdraw an application\'s token: it stops working at once'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand client; and not __fish_seen_subcommand_from add list remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand client; and __fish_seen_subcommand_from add" -l db -d 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand client; and __fish_seen_subcommand_from add" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand client; and __fish_seen_subcommand_from add" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named by the clinic\'s id in $XDG_DATA_HOME/clinic2fa]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand client; and __fish_seen_subcommand_from add" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -483,7 +483,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand client; and __fish_s
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand client; and __fish_seen_subcommand_from add" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand client; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand client; and __fish_seen_subcommand_from list" -l db -d 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand client; and __fish_seen_subcommand_from list" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand client; and __fish_seen_subcommand_from list" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named by the clinic\'s id in $XDG_DATA_HOME/clinic2fa]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand client; and __fish_seen_subcommand_from list" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -491,7 +491,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand client; and __fish_s
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand client; and __fish_seen_subcommand_from list" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand client; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand client; and __fish_seen_subcommand_from remove" -l db -d 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand client; and __fish_seen_subcommand_from remove" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand client; and __fish_seen_subcommand_from remove" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named by the clinic\'s id in $XDG_DATA_HOME/clinic2fa]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand client; and __fish_seen_subcommand_from remove" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -504,7 +504,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand client; and __fish_s
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand client; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand man" -l dir -d 'Write clinic2fa.1 and a page for each subcommand (clinic2fa-user-add.1, ...) into this folder, made if missing, e.g. ~/.local/share/man/man1' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand man" -l db -d 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand man" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand man" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named by the clinic\'s id in $XDG_DATA_HOME/clinic2fa]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand man" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -512,7 +512,7 @@ complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand man" -l json -d 'Pri
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand man" -l no-input -d 'Never prompt (implied when stdin is not a terminal)'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand man" -s h -l help -d 'Print help'
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand completions" -l db -d 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]' -r -F
-complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand completions" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]' -r -F
+complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand completions" -l key-file -d 'The key file [default: the database\'s path with .key added; for a postgres:// URL, one named by the clinic\'s id in $XDG_DATA_HOME/clinic2fa]' -r -F
 complete -c clinic2fa -n "__fish_clinic2fa_using_subcommand completions" -l color -d 'When to use colour (NO_COLOR is honoured under auto)' -r -f -a "auto\t''
 always\t''
 never\t''"

@@ -47,7 +47,8 @@ Environment:
   CLINIC2FA_DB        the database, as --db: a SQLite path or a postgres:// URL
   CLINIC2FA_KEY_FILE  the key file, as --key-file [default: the database's
                       path with .key added; for a URL,
-                      $XDG_DATA_HOME/clinic2fa/postgres-HOST-PORT-DB.key]
+                      $XDG_DATA_HOME/clinic2fa/clinic-ID.key, ID being
+                      the clinic's own, made by init]
   PGPASSWORD          the PostgreSQL password when the URL has none
                       (else ~/.pgpass)
   SSL_CERT_FILE       trusted roots for sslmode=verify-ca/verify-full
@@ -80,7 +81,7 @@ pub struct GlobalOptions {
     pub db: Option<PathBuf>,
 
     /// The key file [default: the database's path with .key added; for a postgres://
-    /// URL, one named after the server and database in $XDG_DATA_HOME/clinic2fa]
+    /// URL, one named by the clinic's id in $XDG_DATA_HOME/clinic2fa]
     #[arg(
         long,
         global = true,

@@ -12,12 +12,13 @@ pub fn run(ctx: &Context, file: &Path) -> anyhow::Result<u8> {
     let mut store = ctx.open_store()?;
     store.back_up_to(file)?;
     let shown = file.display().to_string();
+    let key = store.key_path().display().to_string();
     store.write(|tx| audit_admin(ctx, tx, Action::Backup, None, Some(&shown)))?;
-    let json = json!({"backup": shown, "key_file": ctx.key_path.display().to_string()});
+    let json = json!({"backup": shown, "key_file": key});
     ctx.out.result(&json, || {
         format!(
             "Backed up to {shown}.\nIt opens with the key file {}: keep a copy of that key file too, but never beside this backup.",
-            ctx.key_path.display()
+            key
         )
     })?;
     Ok(exit::SUCCESS)

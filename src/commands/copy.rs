@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::commands::{Context, audit_admin};
 use crate::domain::audit::Action;
 use crate::error::exit;
-use crate::store::{Location, copy};
+use crate::store::{KeyFile, Location, copy};
 
 pub fn run(ctx: &Context, to: &Path) -> anyhow::Result<u8> {
     let target = Location::parse(to.as_os_str())?;
@@ -21,16 +21,21 @@ pub fn run(ctx: &Context, to: &Path) -> anyhow::Result<u8> {
     store.write(|tx| audit_admin(ctx, tx, Action::DbCopy, None, Some(&format!("to {shown}"))))?;
     let counts: serde_json::Map<String, serde_json::Value> =
         copied.rows.iter().map(|(table, n)| ((*table).to_owned(), json!(n))).collect();
-    let json = json!({"to": shown, "rows": counts, "key_file": ctx.key_path.display().to_string()});
+    let key = store.key_path().to_owned();
+    // The copy keeps the clinic's id: where the target looks for its key by itself.
+    let default = KeyFile::Default { data_home: super::data_home() };
+    let found = default.place(&target, store.clinic_id()?.as_ref()).path;
+    let json = json!({"to": shown, "rows": counts, "key_file": key.display().to_string()});
     ctx.out.result(&json, || {
         let accounts = copied.rows.iter().find(|(t, _)| *t == "accounts").map_or(0, |(_, n)| *n);
         let entries = copied.rows.iter().find(|(t, _)| *t == "audit_log").map_or(0, |(_, n)| *n);
         // The copy opens with the same key as the original: say where, and whether
         // the target finds it by itself.
-        let key = ctx.key_path.display();
-        let opens = if target.default_key_path(super::data_home().as_deref()) == ctx.key_path {
+        let opens = if found == key {
+            let key = key.display();
             format!("It opens with the same key file, {key}, which --db {shown} finds by itself.")
         } else {
+            let key = key.display();
             format!("It opens with the same key file, {key}: use --db {shown} --key-file {key}.")
         };
         format!(

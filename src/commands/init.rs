@@ -14,7 +14,7 @@ use crate::ui::output::note;
 
 pub fn run(ctx: &Context, name: Option<&str>) -> anyhow::Result<u8> {
     let name = name.map(check_clinic_name).transpose()?;
-    let created = store::create(&ctx.location, &ctx.key_path, ctx.pinned_clock, |tx| {
+    let created = store::create(&ctx.location, &ctx.key_file, ctx.pinned_clock, |tx| {
         if let Some(name) = &name {
             clinic::set_name(tx, name)?;
         }

@@ -16,7 +16,7 @@ use crate::store::keyfile;
 
 pub fn rotate(ctx: &Context) -> anyhow::Result<u8> {
     let mut store = ctx.open_store()?;
-    let key = &ctx.key_path;
+    let key = &store.key_path().to_owned();
     let aside = |what: &str| {
         let mut name = key.file_name().unwrap_or_default().to_owned();
         name.push(format!(".{what}-{}-{}", ctx.now.unix(), std::process::id()));

@@ -25,7 +25,7 @@ use crate::cli::{Cli, ColorChoice, Command, GlobalOptions};
 use crate::domain::audit::Action;
 use crate::domain::time::Timestamp;
 use crate::error::{Error, exit};
-use crate::store::{Db, Location, Store};
+use crate::store::{Db, KeyFile, Location, Store};
 use crate::ui::output::{Output, note};
 
 /// What every command needs to know about this run.
@@ -33,9 +33,10 @@ use crate::ui::output::{Output, note};
 pub struct Context {
     /// The database: a SQLite file or a PostgreSQL URL.
     pub location: Location,
-    /// The master key: `--key-file` (`CLINIC2FA_KEY_FILE`), else `<database>.key` beside a file, or
-    /// one named after the server in the data folder.
-    pub key_path: PathBuf,
+    /// The master key: `--key-file` (`CLINIC2FA_KEY_FILE`), else `<database>.key` beside
+    /// a file, or one named by the clinic's id in the data folder (an open store knows
+    /// which: [`Store::key_path`]).
+    pub key_file: KeyFile,
     pub out: Output,
     /// Prompts allowed: stdin is a terminal and `--no-input` was not given.
     pub interactive: bool,
@@ -55,7 +56,7 @@ impl Context {
         show_local_times(now);
         let location = database(global.db.clone())?;
         Ok(Context {
-            key_path: key_path(global.key_file.as_deref(), &location),
+            key_file: key_file(global.key_file.as_deref()),
             location,
             out: Output::new(global.json, chosen_color(global.color)),
             interactive: !global.no_input && std::io::stdin().is_terminal(),
@@ -68,9 +69,13 @@ impl Context {
 
     /// Opens the database, and tells the person what opening it found.
     pub fn open_store(&self) -> anyhow::Result<Store> {
-        let mut store = Store::open(&self.location, &self.key_path)?
-            .pin_clock(self.pinned_clock)
-            .warn_into(self.warnings.clone());
+        self.settle(Store::open(&self.location, &self.key_file)?)
+    }
+
+    /// A store just opened, made ready for this run: its clock, its warnings, the
+    /// overrides that ended meanwhile recorded, and what opening found told.
+    pub fn settle(&self, store: Store) -> anyhow::Result<Store> {
+        let mut store = store.pin_clock(self.pinned_clock).warn_into(self.warnings.clone());
         self.record_ended_overrides(&mut store);
         for warning in &store.notices.warnings {
             note(warning)?;
@@ -81,6 +86,15 @@ impl Context {
             note(&format!(
                 "note: created the key file {}. It encrypts 2FA secrets: back it up, separately from the database.",
                 key.display()
+            ))?;
+        }
+        if let Some((by_address, by_id)) = &store.notices.key_named_by_address
+            && std::io::stderr().is_terminal()
+        {
+            note(&format!(
+                "note: the key file {} is named after the address this clinic was made through: rename it to {} and every address of the database (another host name, a pooler's port) finds it.",
+                by_address.display(),
+                by_id.display()
             ))?;
         }
         Ok(store)
@@ -207,10 +221,10 @@ pub(crate) fn data_home() -> Option<PathBuf> {
 
 /// `--key-file` (or `CLINIC2FA_KEY_FILE`, which clap reads into it), else the
 /// database's own default.
-fn key_path(given: Option<&Path>, location: &Location) -> PathBuf {
+fn key_file(given: Option<&Path>) -> KeyFile {
     match given.filter(|p| !p.as_os_str().is_empty()) {
-        Some(path) => path.to_path_buf(),
-        None => location.default_key_path(data_home().as_deref()),
+        Some(path) => KeyFile::Named(path.to_path_buf()),
+        None => KeyFile::Default { data_home: data_home() },
     }
 }
 

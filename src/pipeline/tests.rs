@@ -30,6 +30,7 @@ fn password(text: &str) -> Password {
 fn clinic(dir: &std::path::Path, policy: Policy, temporary: bool) -> Store {
     let (db, key) = (dir.join("c.db"), dir.join("c.db.key"));
     let here = Location::File(db);
+    let key = store::KeyFile::Named(key);
     store::create(&here, &key, false, |_| Ok(())).unwrap();
     let mut store = Store::open(&here, &key).unwrap();
     let phc = password::hash(PASSWORD).unwrap();

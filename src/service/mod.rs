@@ -45,15 +45,22 @@ pub fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<u8> {
         Some(n) => usize::from(n),
         None => std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
     };
-    private_files(ctx)?;
+    if let Location::File(db) = &ctx.location {
+        refuse_if_others_read(db)?;
+    }
     let tls = match (&args.tls_cert, &args.tls_key) {
         (Some(cert), Some(key)) => Some(http::tls_config(cert, key)?),
         _ => None,
     };
     // Opened once here, so that a wrong key, a damaged or newer database is refused at
-    // start (and the schema is brought up to date once), not at the first sign-in.
-    drop(ctx.open_store()?);
-    let workers = Arc::new(workers::Workers::start(ctx, slots, slots * QUEUE_PER_SLOT)?);
+    // start (and the schema is brought up to date once), not at the first sign-in; and
+    // so that the key file is known (a server's is found by the clinic's id), to be
+    // refused if others can read it.
+    let store = crate::store::Store::open(&ctx.location, &ctx.key_file)?;
+    let key_path = store.key_path().to_owned();
+    refuse_if_others_read(&key_path)?;
+    drop(ctx.settle(store)?);
+    let workers = Arc::new(workers::Workers::start(ctx, key_path, slots, slots * QUEUE_PER_SLOT)?);
     // Two threads for the network: the work is on the workers' threads.
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -94,17 +101,6 @@ fn listen_address(text: &str, tls: bool) -> anyhow::Result<SocketAddr> {
 
 /// The service alone may read the database and its key: refused, not warned about, at
 /// start.
-fn private_files(ctx: &Context) -> anyhow::Result<()> {
-    let mut files = vec![ctx.key_path.as_path()];
-    if let Location::File(db) = &ctx.location {
-        files.push(db.as_path());
-    }
-    for file in files {
-        refuse_if_others_read(file)?;
-    }
-    Ok(())
-}
-
 fn refuse_if_others_read(file: &Path) -> anyhow::Result<()> {
     let Ok(meta) = std::fs::metadata(file) else { return Ok(()) };
     let mode = meta.permissions().mode();

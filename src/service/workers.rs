@@ -17,7 +17,7 @@ use std::thread::JoinHandle;
 use crate::commands::Context;
 use crate::domain::time::Timestamp;
 use crate::error::Error;
-use crate::store::{Location, Store};
+use crate::store::{KeyFile, Location, Store};
 
 /// A job for a worker: run against its connection (opened if it has none).
 type Work = Box<dyn FnOnce(&mut Connection) + Send>;
@@ -25,7 +25,7 @@ type Work = Box<dyn FnOnce(&mut Connection) + Send>;
 /// Where the database is, and each worker's connection to it.
 struct Opener {
     location: Location,
-    key_path: PathBuf,
+    key_path: KeyFile,
     pinned_clock: bool,
     /// Counts the times the database could not be reached: a connection opened
     /// before the last one went with the server, and is opened again.
@@ -136,10 +136,17 @@ pub enum Job {
 const HEALTH_QUEUE: usize = 64;
 
 impl Workers {
-    pub fn start(ctx: &Context, slots: usize, queue: usize) -> anyhow::Result<Workers> {
+    /// `key_path`: the key file the service was started with, found by opening the
+    /// database once.
+    pub fn start(
+        ctx: &Context,
+        key_path: PathBuf,
+        slots: usize,
+        queue: usize,
+    ) -> anyhow::Result<Workers> {
         let opener = Arc::new(Opener {
             location: ctx.location.clone(),
-            key_path: ctx.key_path.clone(),
+            key_path: KeyFile::Named(key_path),
             pinned_clock: ctx.pinned_clock,
             outages: AtomicU64::new(0),
         });
@@ -208,7 +215,7 @@ mod tests {
     fn a_job_that_panics_fails_alone_and_its_worker_goes_on() {
         let opener = Arc::new(Opener {
             location: Location::File(PathBuf::from("/nonexistent/clinic2fa.db")),
-            key_path: PathBuf::from("/nonexistent/clinic2fa.db.key"),
+            key_path: KeyFile::Named(PathBuf::from("/nonexistent/clinic2fa.db.key")),
             pinned_clock: false,
             outages: AtomicU64::new(0),
         });

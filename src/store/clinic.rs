@@ -2,8 +2,8 @@
 
 use anyhow::Context as _;
 
-use crate::store::sql::{Row, args};
-use crate::store::{Db, seals};
+use crate::store::sql::{Row, Sql, args};
+use crate::store::{ClinicId, Db, seals};
 
 use crate::domain::account::Role;
 use crate::domain::settings::{Clinic, Requirement, Setting};
@@ -128,6 +128,38 @@ pub(super) fn reseal_lookup_key(old: &Db<'_>, new: &Db<'_>) -> anyhow::Result<()
     let key = lookup_key(old)?;
     let sealed = new.keys.seal(&key, LOOKUP_KEY_CONTEXT)?;
     new.execute("UPDATE clinic SET lookup_key = ?1 WHERE id = 1", args![sealed])?;
+    Ok(())
+}
+
+/// The clinic's id; `None` where it was removed. One not made by clinic2fa is refused:
+/// it names the key file.
+pub fn id(sql: Sql<'_>) -> anyhow::Result<Option<ClinicId>> {
+    let text: Option<String> =
+        sql.query_one("SELECT clinic_id FROM clinic WHERE id = 1", &[])?.get(0)?;
+    text.map(|text| {
+        ClinicId::parse(&text).ok_or_else(|| {
+            Error::Damaged(format!(
+                "the database's clinic id {} is not one clinic2fa makes (it was changed outside clinic2fa): restore the database from a backup, or give --key-file naming its key file",
+                crate::domain::text::shown(&text)
+            ))
+            .into()
+        })
+    })
+    .transpose()
+}
+
+/// Gives the clinic its id (`init`).
+pub(super) fn set_id(db: &Db<'_>, id: &ClinicId) -> anyhow::Result<()> {
+    db.execute("UPDATE clinic SET clinic_id = ?1 WHERE id = 1", args![id.as_str()])?;
+    Ok(())
+}
+
+/// Gives a clinic from before ids (the upgrade to schema 16) one.
+pub(super) fn create_id(db: &Db<'_>) -> anyhow::Result<()> {
+    db.execute(
+        "UPDATE clinic SET clinic_id = ?1 WHERE id = 1 AND clinic_id IS NULL",
+        args![ClinicId::generate()?.as_str()],
+    )?;
     Ok(())
 }
 

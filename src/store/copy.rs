@@ -37,6 +37,7 @@ pub(super) const TABLES: &[(&str, &[&str])] = &[
             "settings_seal",
             "settings_stamp",
             "audit_digest",
+            "clinic_id",
         ],
     ),
     (

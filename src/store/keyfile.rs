@@ -4,12 +4,115 @@
 use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 
 use crate::domain::keys::MasterKey;
 use crate::error::Error;
+use crate::store::Location;
+
+/// Where the key file is: the one `--key-file` (`CLINIC2FA_KEY_FILE`) names, or the
+/// database's default, which for a server is only known once it is open.
+#[derive(Debug, Clone)]
+pub enum KeyFile {
+    Named(PathBuf),
+    /// `<database>.key` beside a SQLite file; for a server, `clinic-ID.key` in
+    /// `data_home`'s clinic2fa folder, ID being the clinic's (see [`ClinicId`]).
+    Default {
+        data_home: Option<PathBuf>,
+    },
+}
+
+/// A clinic's id: random, made at `init`, kept in the clinic row and by every copy of
+/// it. A server's default key file is named by it, so the clinic finds its key however
+/// its address is written (`localhost` or `127.0.0.1`, the server's port or a
+/// pooler's), where a name made from the address found it only as it was first written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClinicId(String);
+
+impl ClinicId {
+    /// 64 random bits: unique among the clinics whose keys share a folder.
+    pub fn generate() -> anyhow::Result<ClinicId> {
+        let mut bytes = [0u8; 8];
+        getrandom::fill(&mut bytes)
+            .map_err(|e| anyhow::anyhow!("the system's random source failed: {e}"))?;
+        Ok(ClinicId(bytes.iter().map(|b| format!("{b:02x}")).collect()))
+    }
+
+    /// Only what [`ClinicId::generate`] makes, 16 lowercase hex digits: the id becomes
+    /// part of a file name, and one written into the database by hand must not lead
+    /// anywhere else (`../`).
+    pub fn parse(text: &str) -> Option<ClinicId> {
+        let hex = |c: char| c.is_ascii_digit() || ('a'..='f').contains(&c);
+        (text.len() == 16 && text.chars().all(hex)).then(|| ClinicId(text.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Where a clinic's key file was looked for, and found or not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyPlace {
+    pub path: PathBuf,
+    /// Found under the name of the address the clinic was made through (before clinic
+    /// ids): the name that every address finds.
+    pub rename_to: Option<PathBuf>,
+}
+
+impl KeyFile {
+    /// The key file of the database at `location`, whose clinic id is `id` (`None` for
+    /// a schema from before ids). A server's key made before ids is named after the
+    /// address it was made through: it is still found there, and said so.
+    pub fn place(&self, location: &Location, id: Option<&ClinicId>) -> KeyPlace {
+        let found = |path: PathBuf| KeyPlace { path, rename_to: None };
+        match (self, location) {
+            (KeyFile::Named(path), _) => found(path.clone()),
+            (KeyFile::Default { .. }, Location::File(_)) => found(self.new_path(location, id)),
+            (KeyFile::Default { data_home }, Location::Server(target)) => {
+                let by_address = key_folder(data_home.as_deref()).join(target.key_file_name());
+                let Some(id) = id else { return found(by_address) };
+                let by_id = self.new_path(location, Some(id));
+                if by_id.exists() || !by_address.exists() {
+                    found(by_id)
+                } else {
+                    KeyPlace { path: by_address, rename_to: Some(by_id) }
+                }
+            }
+        }
+    }
+
+    /// Where a new clinic's key file goes (`init`): never under an old name.
+    pub fn new_path(&self, location: &Location, id: Option<&ClinicId>) -> PathBuf {
+        match (self, location) {
+            (KeyFile::Named(path), _) => path.clone(),
+            (KeyFile::Default { .. }, Location::File(path)) => {
+                let mut name = path.file_name().unwrap_or_default().to_owned();
+                name.push(".key");
+                path.with_file_name(name)
+            }
+            (KeyFile::Default { data_home }, Location::Server(target)) => {
+                let name = match id {
+                    Some(id) => format!("clinic-{}.key", id.as_str()),
+                    None => target.key_file_name(),
+                };
+                key_folder(data_home.as_deref()).join(name)
+            }
+        }
+    }
+
+    /// Whether finding the file needs the clinic's id from the database.
+    pub fn needs_id(&self, location: &Location) -> bool {
+        matches!((self, location), (KeyFile::Default { .. }, Location::Server(_)))
+    }
+}
+
+/// A server's key files: the data folder's clinic2fa folder, else the current one.
+fn key_folder(data_home: Option<&Path>) -> PathBuf {
+    data_home.map_or_else(PathBuf::new, |d| d.join("clinic2fa"))
+}
 
 /// Reads the key file; a missing or malformed one is an error naming it.
 pub fn load(path: &Path) -> anyhow::Result<MasterKey> {
@@ -97,4 +200,55 @@ pub fn exposure(path: &Path, what: &str) -> Option<String> {
             path.display()
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn server(url: &str) -> Location {
+        Location::parse(std::ffi::OsStr::new(url)).unwrap()
+    }
+
+    #[test]
+    fn only_an_id_clinic2fa_makes_is_taken() {
+        let made = ClinicId::generate().unwrap();
+        assert_eq!(ClinicId::parse(made.as_str()), Some(made.clone()));
+        assert_ne!(ClinicId::generate().unwrap(), made);
+        for bad in
+            ["", "../../etc/passwd", "0123456789ABCDEF", "0123456789abcde", "0123456789abcdef0"]
+        {
+            assert_eq!(ClinicId::parse(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_server_s_key_is_found_by_the_clinic_s_id_whatever_the_address() {
+        let dir = tempfile::tempdir().unwrap();
+        let default = KeyFile::Default { data_home: Some(dir.path().to_owned()) };
+        let id = ClinicId::parse("00112233445566ff").unwrap();
+        let by_id = dir.path().join("clinic2fa/clinic-00112233445566ff.key");
+        for url in ["postgres://a@localhost/c", "postgres://a@127.0.0.1:6432/c"] {
+            let place = default.place(&server(url), Some(&id));
+            assert_eq!(place, KeyPlace { path: by_id.clone(), rename_to: None }, "{url}");
+        }
+        // A key made before ids, under its address's name: found there, until renamed.
+        let localhost = server("postgres://a@localhost/c");
+        let by_address = dir.path().join("clinic2fa/postgres-localhost-5432-c.key");
+        std::fs::create_dir_all(by_address.parent().unwrap()).unwrap();
+        std::fs::write(&by_address, "").unwrap();
+        assert_eq!(default.place(&localhost, None).path, by_address);
+        assert_eq!(
+            default.place(&localhost, Some(&id)),
+            KeyPlace { path: by_address.clone(), rename_to: Some(by_id.clone()) }
+        );
+        std::fs::write(&by_id, "").unwrap();
+        assert_eq!(default.place(&localhost, Some(&id)).path, by_id);
+        // Named, or beside a file: the id plays no part.
+        let named = KeyFile::Named(PathBuf::from("/safe/k.key"));
+        assert_eq!(named.place(&localhost, Some(&id)).path, PathBuf::from("/safe/k.key"));
+        let file = Location::File(dir.path().join("c.db"));
+        assert_eq!(default.place(&file, Some(&id)).path, dir.path().join("c.db.key"));
+        assert_eq!(default.new_path(&localhost, Some(&id)), by_id, "init never takes an old name");
+    }
 }

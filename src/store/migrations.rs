@@ -33,6 +33,9 @@ fn data_step(version: i64, db: &Db<'_>) -> anyhow::Result<()> {
         // change from here on.
         seals::seal_everything(db, seals::Layout::SingleAuthenticator("authenticators"))?;
     }
+    if version == CLINIC_IDS {
+        clinic::create_id(db)?;
+    }
     if version == NAMED_AUTHENTICATORS {
         authenticators::name_existing(db)?;
         // Each account is sealed anew over its moved authenticator only if it verified
@@ -49,6 +52,10 @@ pub const SEALED_ROWS: i64 = 12;
 
 /// The schema version from which a person may have several named authenticators.
 pub const NAMED_AUTHENTICATORS: i64 = 14;
+
+/// The schema version from which a clinic has an id, which names a server's default
+/// key file (see `keyfile::ClinicId`).
+pub const CLINIC_IDS: i64 = 16;
 
 const MIGRATIONS: &[&str] = &[
     // 1: the clinic, its accounts, and the audit trail.
@@ -198,6 +205,8 @@ const MIGRATIONS: &[&str] = &[
         token_mac  BLOB    NOT NULL,
         created_at INTEGER NOT NULL
      );",
+    // 16: the clinic's id, which names a server's default key file (`keyfile`).
+    "ALTER TABLE clinic ADD COLUMN clinic_id TEXT;",
 ];
 
 /// PostgreSQL's schema: integers are BIGINT (SQLite's are 64-bit), flags 0/1 as on
@@ -341,6 +350,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
              created_at BIGINT NOT NULL
          );",
     ),
+    (16, "ALTER TABLE clinic ADD COLUMN clinic_id TEXT;"),
 ];
 
 /// Held while a PostgreSQL schema is made or upgraded, so two processes do it once.

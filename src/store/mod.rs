@@ -33,6 +33,7 @@ use anyhow::Context as _;
 
 use crate::domain::keys::Keys;
 use crate::error::Error;
+pub use keyfile::{ClinicId, KeyFile};
 pub use sql::Engine;
 use sql::{PgConn, Sql, Transaction, TransactionKind};
 
@@ -53,22 +54,6 @@ impl Location {
                 postgres::Target::parse(url).map(|t| Location::Server(Box::new(t)))
             }
             _ => Ok(Location::File(PathBuf::from(text))),
-        }
-    }
-
-    /// The key file's default place: `<database>.key` beside a file; for a server,
-    /// one named after it in `data_home`'s clinic2fa folder.
-    pub fn default_key_path(&self, data_home: Option<&Path>) -> PathBuf {
-        match self {
-            Location::File(path) => {
-                let mut name = path.file_name().unwrap_or_default().to_owned();
-                name.push(".key");
-                path.with_file_name(name)
-            }
-            Location::Server(target) => {
-                let name = target.key_file_name();
-                data_home.map_or_else(|| PathBuf::from(&name), |d| d.join("clinic2fa").join(&name))
-            }
         }
     }
 
@@ -121,6 +106,8 @@ impl Conn {
 pub struct Store {
     conn: Conn,
     location: Location,
+    /// The key file the keys were read from.
+    key_path: PathBuf,
     keys: Keys,
     /// "Now" is pinned (`CLINIC2FA_NOW`): every entry written says so.
     pinned_clock: bool,
@@ -161,6 +148,9 @@ pub struct Notices {
     pub warnings: Vec<String>,
     /// A new key file was made here.
     pub created_key: Option<PathBuf>,
+    /// The key file was found under the name of the address the clinic was made
+    /// through (before clinic ids): (that name, the one every address finds).
+    pub key_named_by_address: Option<(PathBuf, PathBuf)>,
 }
 
 /// A connection (or transaction) together with the keys: what store functions that
@@ -233,17 +223,27 @@ pub(crate) const RETRIES: u32 = 20;
 
 impl Store {
     /// Opens the existing database at `location` and brings its schema up to date,
-    /// with the master key from `key_path`.
+    /// with the master key from `key_file`.
     ///
     /// A database that is damaged, not clinic2fa's, or whose schema is newer than this
     /// binary knows, is refused before anything is written to it. A missing or wrong
     /// key is refused too: a new key is only ever made together with a database that
     /// had none (a SQLite file from before secrets were sealed).
-    pub fn open(location: &Location, key_path: &Path) -> anyhow::Result<Store> {
+    pub fn open(location: &Location, key_file: &KeyFile) -> anyhow::Result<Store> {
         let conn = Conn::open(location)?;
         // Read-only checks first: a refused database must stay byte-for-byte as it was.
         let version = migrations::version(conn.sql(), location).map_err(|e| location.explain(e))?;
         migrations::check_known(version, location)?;
+        let id = |sql: Sql<'_>| -> anyhow::Result<Option<ClinicId>> {
+            if !key_file.needs_id(location)
+                || migrations::version(sql, location)? < migrations::CLINIC_IDS
+            {
+                return Ok(None);
+            }
+            clinic::id(sql)
+        };
+        let key_path = key_file.place(location, id(conn.sql())?.as_ref()).path;
+        let key_path = key_path.as_path();
         let mut notices = Notices::default();
         // Once a database has a key, nothing is sealed on the database's own say-so:
         // a schema from before sealing beside an existing key went backwards (someone
@@ -277,6 +277,7 @@ impl Store {
         let mut store = Store {
             conn,
             location: location.clone(),
+            key_path: key_path.to_owned(),
             keys,
             pinned_clock: false,
             notices,
@@ -312,7 +313,21 @@ impl Store {
             store.notices.warnings.extend(keyfile::exposure(path, "database"));
         }
         store.notices.warnings.extend(keyfile::exposure(key_path, "key file"));
+        // Read again: an upgrade from before ids has just made the clinic's.
+        if let Some(by_id) = key_file.place(location, id(store.conn.sql())?.as_ref()).rename_to {
+            store.notices.key_named_by_address = Some((key_path.to_owned(), by_id));
+        }
         Ok(store)
+    }
+
+    /// The key file the keys were read from.
+    pub fn key_path(&self) -> &Path {
+        &self.key_path
+    }
+
+    /// The clinic's id (see [`ClinicId`]); `None` in a database whose id was removed.
+    pub fn clinic_id(&self) -> anyhow::Result<Option<ClinicId>> {
+        clinic::id(self.conn.sql())
     }
 
     /// Marks every entry this store writes from now on as written under a pinned
@@ -546,8 +561,8 @@ pub struct Created {
     pub warnings: Warnings,
 }
 
-/// Creates a new database at `location` and its key file at `key_path` (`clinic2fa
-/// init`): the only way either comes to exist.
+/// Creates a new database at `location` and its key file (`clinic2fa init`), with a
+/// new clinic id: the only way either comes to exist.
 ///
 /// A SQLite file is built under a temporary name beside its final one, complete
 /// (schema, key check, the clinic's name), then linked into place with a link that
@@ -557,11 +572,14 @@ pub struct Created {
 /// overwritten or adopted, and of several `init`s of one database exactly one succeeds.
 pub fn create(
     location: &Location,
-    key_path: &Path,
+    key_file: &KeyFile,
     pinned_clock: bool,
     setup: impl FnOnce(&Db<'_>) -> anyhow::Result<()>,
 ) -> anyhow::Result<Created> {
-    let mut files = vec![(key_path, "a key file")];
+    let id = ClinicId::generate()?;
+    let key_path = &key_file.new_path(location, Some(&id));
+    let setup = |tx: &Db<'_>| clinic::set_id(tx, &id).and_then(|()| setup(tx));
+    let mut files = vec![(key_path.as_path(), "a key file")];
     if let Location::File(path) = location {
         files.push((path, "a database"));
     }
@@ -709,7 +727,8 @@ mod tests {
         assert!(contains(&files(), &secret), "the search must be able to find it before");
 
         let here = Location::File(db_path.clone());
-        let store = Store::open(&here, &key_path).unwrap();
+        let key = KeyFile::Named(key_path.clone());
+        let store = Store::open(&here, &key).unwrap();
         assert!(key_path.is_file(), "the upgrade makes the key file");
         let account = accounts::find(
             &store.db(),
@@ -733,7 +752,7 @@ mod tests {
         assert!(!contains(&files(), b"pending plaintext!!!"));
         // Opening again uses the same key: no second key is ever made.
         let key_before = std::fs::read(&key_path).unwrap();
-        Store::open(&here, &key_path).unwrap();
+        Store::open(&here, &key).unwrap();
         assert_eq!(std::fs::read(&key_path).unwrap(), key_before);
     }
 
@@ -744,7 +763,7 @@ mod tests {
         use std::os::unix::net::UnixDatagram;
 
         let dir = tempfile::tempdir().unwrap();
-        let (db, key) = (dir.path().join("c.db"), dir.path().join("c.db.key"));
+        let (db, key) = (dir.path().join("c.db"), KeyFile::Named(dir.path().join("c.db.key")));
         let here = Location::File(db);
         create(&here, &key, false, |tx| {
             clinic::set(tx, crate::domain::settings::Setting::AuditSyslog, 1)

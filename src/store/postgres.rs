@@ -154,7 +154,9 @@ impl Target {
         self.config.get_ports().first().copied().unwrap_or(5432)
     }
 
-    /// The key file's default name: one per server and database.
+    /// The default key file's name before clinic ids (schema 16): one per spelling of
+    /// the server's address and the database's name. Still looked for, so that a
+    /// clinic made before then finds its key.
     pub fn key_file_name(&self) -> String {
         let clean = |s: &str| -> String {
             s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '_' }).collect()

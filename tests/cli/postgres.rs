@@ -174,7 +174,7 @@ fn a_schema_upgrades_in_place_and_a_newer_one_is_refused_untouched() {
              DROP COLUMN marked_at, DROP COLUMN marked_since;
          ALTER TABLE recovery_codes DROP COLUMN lookup;
          ALTER TABLE clinic DROP COLUMN lookup_key, DROP COLUMN settings_seal,
-             DROP COLUMN settings_stamp, DROP COLUMN audit_digest;
+             DROP COLUMN settings_stamp, DROP COLUMN audit_digest, DROP COLUMN clinic_id;
          UPDATE clinic2fa_schema SET version = 10",
     );
     clinic.ok(&["user", "show", "alice"], None);
@@ -400,17 +400,16 @@ fn a_server_that_does_not_answer_is_one_clear_line() {
 }
 
 #[test]
-fn without_a_key_file_named_a_server_s_key_lives_in_the_data_folder_named_after_it() {
+fn without_a_key_file_named_a_server_s_key_lives_in_the_data_folder_named_by_the_clinic_s_id() {
     let Some(server) = server() else { return };
     let db = server.database();
     let clinic = Clinic::uninitialised().with_database(&db);
     let mut cmd = clinic.command();
     cmd.env_remove("CLINIC2FA_KEY_FILE").env("XDG_DATA_HOME", clinic.dir()).arg("init");
     crate::harness::Run(cmd.output().unwrap()).code(0);
-    let (host, port) =
-        server.address().rsplit_once(':').map(|(h, p)| (h.to_owned(), p.to_owned())).unwrap();
-    let key =
-        clinic.dir().join("clinic2fa").join(format!("postgres-{host}-{port}-{}.key", db.name()));
+    let id: String = db.query_one("SELECT clinic_id FROM clinic");
+    assert_eq!(id.len(), 16, "{id}");
+    let key = clinic.dir().join("clinic2fa").join(format!("clinic-{id}.key"));
     assert!(key.is_file(), "{}", key.display());
 }
 
@@ -819,8 +818,73 @@ fn behind_pgbouncer_in_transaction_mode_pool_mode_transaction_works_and_without_
     refused.code(2).error_line(&["pool_mode=\"sometimes\"", "session, transaction"]);
 }
 
+/// The review's case: `init` through one spelling of the server's address, then
+/// another (`localhost` for `127.0.0.1`, PgBouncer's port for the server's): each finds
+/// the clinic's key by itself, by the id the database holds.
 #[test]
-fn another_spelling_of_the_address_is_told_where_the_clinic_s_key_file_is() {
+fn every_spelling_of_the_address_finds_the_clinic_s_key_by_itself() {
+    let Some(server) = server() else { return };
+    let db = server.database();
+    let clinic = Clinic::uninitialised().with_database(&db);
+    let data = clinic.dir().join("data-home");
+    let run = |url: &str, args: &[&str]| {
+        let mut cmd = clinic.command();
+        cmd.env_remove("CLINIC2FA_KEY_FILE")
+            .env("XDG_DATA_HOME", &data)
+            .env("CLINIC2FA_DB", url)
+            .args(args)
+            .write_stdin(format!("{PASSWORD}\n"));
+        crate::harness::Run(cmd.output().unwrap())
+    };
+    let by_ip = db.url();
+    assert!(by_ip.contains("127.0.0.1"), "{by_ip}");
+    run(&by_ip, &["init"]).code(0);
+    let by_name = by_ip.replace("127.0.0.1", "localhost");
+    run(&by_name, &["user", "add", "alice", "--password-stdin"]).code(0);
+    let listed = run(&by_name, &["--json", "user", "list"]).code(0).json();
+    assert_eq!(listed[0]["username"], "alice");
+    if let Some(pooler) = Pooler::start(&server, &db) {
+        let through =
+            format!("postgres://{}@127.0.0.1:{}/{}", server.user(), pooler.port, db.name());
+        run(&through, &["login", "alice", "--password-stdin"]).code(0);
+    }
+    run(&by_ip, &["audit", "verify"]).code(0);
+    let keys: Vec<_> = std::fs::read_dir(data.join("clinic2fa")).unwrap().collect();
+    assert_eq!(keys.len(), 1, "one key file, made by init: {keys:?}");
+}
+
+/// A copy keeps the clinic's id: a copy onto another database of a server opens
+/// with the same key file, found by itself, and `db copy` says so.
+#[test]
+fn a_copy_to_another_server_database_finds_the_same_key_by_itself() {
+    let Some(server) = server() else { return };
+    let db = server.database();
+    let clinic = Clinic::uninitialised().with_database(&db);
+    let data = clinic.dir().join("data-home");
+    let run = |url: &str, args: &[&str]| {
+        let mut cmd = clinic.command();
+        cmd.env_remove("CLINIC2FA_KEY_FILE")
+            .env("XDG_DATA_HOME", &data)
+            .env("CLINIC2FA_DB", url)
+            .args(args);
+        crate::harness::Run(cmd.output().unwrap())
+    };
+    run(&db.url(), &["init"]).code(0);
+    let target = server.database();
+    let with_password = target.url().replacen('@', &format!(":{}@", target.password()), 1);
+    let said = run(&db.url(), &["db", "copy", "--to", &with_password]).code(0).stdout();
+    assert!(said.contains("finds by itself"), "{said}");
+    run(&target.url(), &["audit", "verify"]).code(0);
+    let same: String = target.query_one("SELECT clinic_id FROM clinic");
+    assert_eq!(same, db.query_one::<String>("SELECT clinic_id FROM clinic"));
+}
+
+/// A clinic made before ids (schema 15) has its key named after the address it was
+/// made through: that address still finds it, and gives the clinic its id; another
+/// spelling is told where the key is; renamed to the id's name, every spelling finds
+/// it. An id written into the database by hand is refused, never followed.
+#[test]
+fn a_key_named_after_an_address_is_still_found_and_another_spelling_is_told_where() {
     let Some(server) = server() else { return };
     let db = server.database();
     let clinic = Clinic::uninitialised().with_database(&db);
@@ -834,21 +898,47 @@ fn another_spelling_of_the_address_is_told_where_the_clinic_s_key_file_is() {
         crate::harness::Run(cmd.output().unwrap())
     };
     let by_ip = db.url();
-    assert!(by_ip.contains("127.0.0.1"), "{by_ip}");
-    run(&by_ip, &["init"]).code(0);
-    let made = std::fs::read_dir(data.join("clinic2fa"))
-        .unwrap()
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .find(|p| p.extension().is_some_and(|x| x == "key"))
-        .expect("init made a key file");
-    // The same server, spelt `localhost`: its default key file is another name.
+    let (host, port) =
+        server.address().rsplit_once(':').map(|(h, p)| (h.to_owned(), p.to_owned())).unwrap();
+    let old_name = data.join("clinic2fa").join(format!("postgres-{host}-{port}-{}.key", db.name()));
+    std::fs::create_dir_all(old_name.parent().unwrap()).unwrap();
+    run(&by_ip, &["--key-file", old_name.to_str().unwrap(), "init"]).code(0);
+    // As schema 15 left it: no id.
+    db.execute(
+        "ALTER TABLE clinic DROP COLUMN clinic_id; UPDATE clinic2fa_schema SET version = 15",
+    );
+    let upgraded = run(&by_ip, &["user", "list"]).code(0);
+    assert_eq!(upgraded.stderr(), "", "the rename is said at a terminal only");
+    let id: String = db.query_one("SELECT clinic_id FROM clinic");
+    let new_name = data.join("clinic2fa").join(format!("clinic-{id}.key"));
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("clinic2fa"));
+    cmd.env_clear()
+        .env("HOME", clinic.dir())
+        .env("XDG_DATA_HOME", &data)
+        .env("CLINIC2FA_DB", &by_ip)
+        .env("PGPASSWORD", db.password())
+        .env("TERM", "xterm")
+        .args(["user", "list"]);
+    let mut at_terminal = crate::terminal::Screen::new(
+        rexpect::session::spawn_command(cmd, Some(20_000)).expect("spawn in a pty"),
+    );
+    at_terminal.expect("named after the address");
+    at_terminal.expect("rename it to");
+    let (code, seen) = at_terminal.finish();
+    assert_eq!(code, 0, "{seen}");
+    // Wrapped to the terminal's width: the words, whatever the line breaks.
+    let said: String = seen.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(said.contains(&new_name.display().to_string()), "{said}");
     let by_name = by_ip.replace("127.0.0.1", "localhost");
-    let told = run(&by_name, &["user", "list"]).code(1);
-    told.error_line(&[
+    run(&by_name, &["user", "list"]).code(1).error_line(&[
         "a key file for this clinic exists under another name",
-        &made.display().to_string(),
+        &old_name.display().to_string(),
         "--key-file",
     ]);
-    run(&by_name, &["--key-file", made.to_str().unwrap(), "user", "list"]).code(0);
+    std::fs::rename(&old_name, &new_name).unwrap();
+    run(&by_name, &["user", "list"]).code(0);
+    run(&by_ip, &["user", "list"]).code(0);
+
+    db.execute("UPDATE clinic SET clinic_id = '../../../../tmp/x'");
+    run(&by_ip, &["user", "list"]).code(1).error_line(&["clinic id", "not one clinic2fa makes"]);
 }
