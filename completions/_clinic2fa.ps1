@@ -157,6 +157,7 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Let a disabled account sign in again')
             [CompletionResult]::new('set-password', 'set-password', [CompletionResultType]::ParameterValue, 'Reset someone''s password (admin)')
             [CompletionResult]::new('set-name', 'set-name', [CompletionResultType]::ParameterValue, 'Change the person''s full name (an empty NAME clears it)')
+            [CompletionResult]::new('enrol-link', 'enrol-link', [CompletionResultType]::ParameterValue, 'A one-time link to the sign-in service''s enrolment page, to send to the person')
             [CompletionResult]::new('set-role', 'set-role', [CompletionResultType]::ParameterValue, 'Change an account''s role')
             [CompletionResult]::new('unlock', 'unlock', [CompletionResultType]::ParameterValue, 'Clear a lockout (and the count of failed sign-ins)')
             [CompletionResult]::new('2fa', '2fa', [CompletionResultType]::ParameterValue, 'The per-user "Two-factor auth" setting, and the person''s authenticators')
@@ -267,6 +268,17 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt (implied when stdin is not a terminal)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'clinic2fa;user;enrol-link' {
+            [CompletionResult]::new('--expires-in', '--expires-in', [CompletionResultType]::ParameterName, 'How long the link works, like 24h or 3d (at most 7d)')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]')
+            [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured under auto)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON document on stdout; messages go to stderr')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt (implied when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'clinic2fa;user;set-role' {
@@ -397,6 +409,7 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Let a disabled account sign in again')
             [CompletionResult]::new('set-password', 'set-password', [CompletionResultType]::ParameterValue, 'Reset someone''s password (admin)')
             [CompletionResult]::new('set-name', 'set-name', [CompletionResultType]::ParameterValue, 'Change the person''s full name (an empty NAME clears it)')
+            [CompletionResult]::new('enrol-link', 'enrol-link', [CompletionResultType]::ParameterValue, 'A one-time link to the sign-in service''s enrolment page, to send to the person')
             [CompletionResult]::new('set-role', 'set-role', [CompletionResultType]::ParameterValue, 'Change an account''s role')
             [CompletionResult]::new('unlock', 'unlock', [CompletionResultType]::ParameterValue, 'Clear a lockout (and the count of failed sign-ins)')
             [CompletionResult]::new('2fa', '2fa', [CompletionResultType]::ParameterValue, 'The per-user "Two-factor auth" setting, and the person''s authenticators')
@@ -431,6 +444,9 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             break
         }
         'clinic2fa;user;help;set-name' {
+            break
+        }
+        'clinic2fa;user;help;enrol-link' {
             break
         }
         'clinic2fa;user;help;set-role' {
@@ -682,6 +698,7 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             [CompletionResult]::new('--tls-cert', '--tls-cert', [CompletionResultType]::ParameterName, 'The TLS certificate chain (PEM) for --listen')
             [CompletionResult]::new('--tls-key', '--tls-key', [CompletionResultType]::ParameterName, 'The TLS private key (PEM) for --listen')
             [CompletionResult]::new('--max-concurrent', '--max-concurrent', [CompletionResultType]::ParameterName, 'How many password checks run at once (default: the number of cores); callers beyond it wait in a bounded queue, then are told the service is busy')
+            [CompletionResult]::new('--public-url', '--public-url', [CompletionResultType]::ParameterName, 'The address staff reach this service''s enrolment page at (e.g. https://signin.example.org): kept as the clinic''s public-url, which `user enrol-link` links start with')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]')
             [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured under auto)')
@@ -828,6 +845,7 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Let a disabled account sign in again')
             [CompletionResult]::new('set-password', 'set-password', [CompletionResultType]::ParameterValue, 'Reset someone''s password (admin)')
             [CompletionResult]::new('set-name', 'set-name', [CompletionResultType]::ParameterValue, 'Change the person''s full name (an empty NAME clears it)')
+            [CompletionResult]::new('enrol-link', 'enrol-link', [CompletionResultType]::ParameterValue, 'A one-time link to the sign-in service''s enrolment page, to send to the person')
             [CompletionResult]::new('set-role', 'set-role', [CompletionResultType]::ParameterValue, 'Change an account''s role')
             [CompletionResult]::new('unlock', 'unlock', [CompletionResultType]::ParameterValue, 'Clear a lockout (and the count of failed sign-ins)')
             [CompletionResult]::new('2fa', '2fa', [CompletionResultType]::ParameterValue, 'The per-user "Two-factor auth" setting, and the person''s authenticators')
@@ -861,6 +879,9 @@ Register-ArgumentCompleter -Native -CommandName 'clinic2fa' -ScriptBlock {
             break
         }
         'clinic2fa;help;user;set-name' {
+            break
+        }
+        'clinic2fa;help;user;enrol-link' {
             break
         }
         'clinic2fa;help;user;set-role' {

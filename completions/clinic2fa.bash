@@ -253,6 +253,9 @@ _clinic2fa() {
             clinic2fa__subcmd__help__subcmd__user,enable)
                 cmd="clinic2fa__subcmd__help__subcmd__user__subcmd__enable"
                 ;;
+            clinic2fa__subcmd__help__subcmd__user,enrol-link)
+                cmd="clinic2fa__subcmd__help__subcmd__user__subcmd__enrol__subcmd__link"
+                ;;
             clinic2fa__subcmd__help__subcmd__user,explain)
                 cmd="clinic2fa__subcmd__help__subcmd__user__subcmd__explain"
                 ;;
@@ -318,6 +321,9 @@ _clinic2fa() {
                 ;;
             clinic2fa__subcmd__user,enable)
                 cmd="clinic2fa__subcmd__user__subcmd__enable"
+                ;;
+            clinic2fa__subcmd__user,enrol-link)
+                cmd="clinic2fa__subcmd__user__subcmd__enrol__subcmd__link"
                 ;;
             clinic2fa__subcmd__user,explain)
                 cmd="clinic2fa__subcmd__user__subcmd__explain"
@@ -390,6 +396,9 @@ _clinic2fa() {
                 ;;
             clinic2fa__subcmd__user__subcmd__help,enable)
                 cmd="clinic2fa__subcmd__user__subcmd__help__subcmd__enable"
+                ;;
+            clinic2fa__subcmd__user__subcmd__help,enrol-link)
+                cmd="clinic2fa__subcmd__user__subcmd__help__subcmd__enrol__subcmd__link"
                 ;;
             clinic2fa__subcmd__user__subcmd__help,explain)
                 cmd="clinic2fa__subcmd__user__subcmd__help__subcmd__explain"
@@ -959,7 +968,7 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__clinic__subcmd__set)
-            opts="-h --db --key-file --json --no-input --color --help lockout-threshold lockout-minutes totp-window bypass-hours enrol-grace-days inactive-days audit-syslog"
+            opts="-h --db --key-file --json --no-input --color --help lockout-threshold lockout-minutes totp-window bypass-hours enrol-grace-days inactive-days audit-syslog public-url"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1609,7 +1618,7 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__help__subcmd__user)
-            opts="add list explain show remove disable enable set-password set-name set-role unlock 2fa grant-bypass revoke-bypass import"
+            opts="add list explain show remove disable enable set-password set-name enrol-link set-role unlock 2fa grant-bypass revoke-bypass import"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1707,6 +1716,20 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__help__subcmd__user__subcmd__enable)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__help__subcmd__user__subcmd__enrol__subcmd__link)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2157,7 +2180,7 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__serve)
-            opts="-h --socket --listen --tls-cert --tls-key --max-concurrent --db --key-file --json --no-input --color --help"
+            opts="-h --socket --listen --tls-cert --tls-key --max-concurrent --public-url --db --key-file --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2180,6 +2203,10 @@ _clinic2fa() {
                     return 0
                     ;;
                 --max-concurrent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --public-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2241,7 +2268,7 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__user)
-            opts="-h --db --key-file --json --no-input --color --help add list explain show remove disable enable set-password set-name set-role unlock 2fa grant-bypass revoke-bypass import help"
+            opts="-h --db --key-file --json --no-input --color --help add list explain show remove disable enable set-password set-name enrol-link set-role unlock 2fa grant-bypass revoke-bypass import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2534,6 +2561,36 @@ _clinic2fa() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        clinic2fa__subcmd__user__subcmd__enrol__subcmd__link)
+            opts="-h --expires-in --db --key-file --json --no-input --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --expires-in)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         clinic2fa__subcmd__user__subcmd__explain)
             opts="-h --db --key-file --json --no-input --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -2591,7 +2648,7 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__user__subcmd__help)
-            opts="add list explain show remove disable enable set-password set-name set-role unlock 2fa grant-bypass revoke-bypass import help"
+            opts="add list explain show remove disable enable set-password set-name enrol-link set-role unlock 2fa grant-bypass revoke-bypass import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2689,6 +2746,20 @@ _clinic2fa() {
             return 0
             ;;
         clinic2fa__subcmd__user__subcmd__help__subcmd__enable)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        clinic2fa__subcmd__user__subcmd__help__subcmd__enrol__subcmd__link)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -141,6 +141,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand enable 'Let a disabled account sign in again'
             cand set-password 'Reset someone''s password (admin)'
             cand set-name 'Change the person''s full name (an empty NAME clears it)'
+            cand enrol-link 'A one-time link to the sign-in service''s enrolment page, to send to the person'
             cand set-role 'Change an account''s role'
             cand unlock 'Clear a lockout (and the count of failed sign-ins)'
             cand 2fa 'The per-user "Two-factor auth" setting, and the person''s authenticators'
@@ -242,6 +243,16 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand --no-input 'Never prompt (implied when stdin is not a terminal)'
             cand -h 'Print help'
             cand --help 'Print help'
+        }
+        &'clinic2fa;user;enrol-link'= {
+            cand --expires-in 'How long the link works, like 24h or 3d (at most 7d)'
+            cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
+            cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]'
+            cand --color 'When to use colour (NO_COLOR is honoured under auto)'
+            cand --json 'Print exactly one JSON document on stdout; messages go to stderr'
+            cand --no-input 'Never prompt (implied when stdin is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'clinic2fa;user;set-role'= {
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
@@ -357,6 +368,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand enable 'Let a disabled account sign in again'
             cand set-password 'Reset someone''s password (admin)'
             cand set-name 'Change the person''s full name (an empty NAME clears it)'
+            cand enrol-link 'A one-time link to the sign-in service''s enrolment page, to send to the person'
             cand set-role 'Change an account''s role'
             cand unlock 'Clear a lockout (and the count of failed sign-ins)'
             cand 2fa 'The per-user "Two-factor auth" setting, and the person''s authenticators'
@@ -382,6 +394,8 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         &'clinic2fa;user;help;set-password'= {
         }
         &'clinic2fa;user;help;set-name'= {
+        }
+        &'clinic2fa;user;help;enrol-link'= {
         }
         &'clinic2fa;user;help;set-role'= {
         }
@@ -598,6 +612,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand --tls-cert 'The TLS certificate chain (PEM) for --listen'
             cand --tls-key 'The TLS private key (PEM) for --listen'
             cand --max-concurrent 'How many password checks run at once (default: the number of cores); callers beyond it wait in a bounded queue, then are told the service is busy'
+            cand --public-url 'The address staff reach this service''s enrolment page at (e.g. https://signin.example.org): kept as the clinic''s public-url, which `user enrol-link` links start with'
             cand --db 'The SQLite file, or a postgres:// URL [default: $XDG_DATA_HOME/clinic2fa/clinic2fa.db]'
             cand --key-file 'The key file [default: the database''s path with .key added; for a postgres:// URL, one named by the clinic''s id in $XDG_DATA_HOME/clinic2fa]'
             cand --color 'When to use colour (NO_COLOR is honoured under auto)'
@@ -725,6 +740,7 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
             cand enable 'Let a disabled account sign in again'
             cand set-password 'Reset someone''s password (admin)'
             cand set-name 'Change the person''s full name (an empty NAME clears it)'
+            cand enrol-link 'A one-time link to the sign-in service''s enrolment page, to send to the person'
             cand set-role 'Change an account''s role'
             cand unlock 'Clear a lockout (and the count of failed sign-ins)'
             cand 2fa 'The per-user "Two-factor auth" setting, and the person''s authenticators'
@@ -749,6 +765,8 @@ set edit:completion:arg-completer[clinic2fa] = {|@words|
         &'clinic2fa;help;user;set-password'= {
         }
         &'clinic2fa;help;user;set-name'= {
+        }
+        &'clinic2fa;help;user;enrol-link'= {
         }
         &'clinic2fa;help;user;set-role'= {
         }

@@ -234,6 +234,11 @@ pub struct ServeArgs {
     /// beyond it wait in a bounded queue, then are told the service is busy
     #[arg(long, value_name = "N")]
     pub max_concurrent: Option<u16>,
+    /// The address staff reach this service's enrolment page at (e.g.
+    /// https://signin.example.org): kept as the clinic's public-url, which
+    /// `user enrol-link` links start with
+    #[arg(long, value_name = "URL")]
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -332,8 +337,9 @@ pub enum ClinicCommand {
     /// Change one of the clinic's settings (each is described in `clinic set --help`)
     Set {
         #[arg(value_parser = setting_parser())]
-        setting: Setting,
-        /// The new value: a whole number in the setting's range (on or off for a switch)
+        setting: SettingKey,
+        /// The new value: a whole number in the setting's range (on or off for a switch;
+        /// for public-url, an https:// address, or "none")
         #[arg(allow_hyphen_values = true)]
         value: String,
     },
@@ -400,6 +406,20 @@ pub enum UserCommand {
 
     /// Change the person's full name (an empty NAME clears it)
     SetName { username: String, name: String },
+
+    /// A one-time link to the sign-in service's enrolment page, to send to the person
+    ///
+    /// At the link the person signs in with their password (and a current code when
+    /// they already have an authenticator), scans the QR code, confirms with a code and
+    /// is shown their recovery codes. The link starts with the clinic's public-url
+    /// (`clinic set public-url`); it works once, until it expires (24h unless
+    /// --expires-in says otherwise, at most 7d); a new link ends the previous one.
+    EnrolLink {
+        username: String,
+        /// How long the link works, like 24h or 3d (at most 7d)
+        #[arg(long, value_name = "DURATION")]
+        expires_in: Option<String>,
+    },
 
     /// Change an account's role
     SetRole {
@@ -579,9 +599,24 @@ fn role_parser() -> impl TypedValueParser<Value = Role> {
 }
 
 /// The settings as the domain names and describes them: one list, shown in `--help`.
-fn setting_parser() -> impl TypedValueParser<Value = Setting> {
-    let values = Setting::ALL.map(|s| PossibleValue::new(s.key()).help(s.help()));
-    PossibleValuesParser::new(values).map(|key| Setting::from_key(&key).expect("listed setting"))
+/// What `clinic set` sets: one of the domain's numeric settings, or the address
+/// enrolment links start with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SettingKey {
+    Number(Setting),
+    PublicUrl,
+}
+
+fn setting_parser() -> impl TypedValueParser<Value = SettingKey> {
+    let mut values: Vec<PossibleValue> =
+        Setting::ALL.iter().map(|s| PossibleValue::new(s.key()).help(s.help())).collect();
+    values.push(PossibleValue::new("public-url").help(
+        "The address the sign-in service's page is reached at, which `user enrol-link` links start with (e.g. https://signin.example.org); \"none\" clears it",
+    ));
+    PossibleValuesParser::new(values).map(|key| match Setting::from_key(&key) {
+        Some(setting) => SettingKey::Number(setting),
+        None => SettingKey::PublicUrl,
+    })
 }
 
 fn policy_parser() -> impl TypedValueParser<Value = Policy> {
@@ -613,7 +648,7 @@ mod tests {
             let Command::Clinic(ClinicCommand::Set { setting: parsed, .. }) = cli.command else {
                 panic!("{setting}: parsed as another command")
             };
-            assert_eq!(parsed, setting);
+            assert_eq!(parsed, super::SettingKey::Number(setting));
         }
         let help = Cli::command()
             .find_subcommand_mut("clinic")

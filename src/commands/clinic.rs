@@ -2,9 +2,10 @@
 
 use serde_json::json;
 
-use crate::cli::{ClinicCommand, RequireFor};
+use crate::cli::{ClinicCommand, RequireFor, SettingKey};
 use crate::commands::{Context, audit_admin};
 use crate::domain::audit::Action;
+use crate::domain::public_url;
 use crate::domain::settings::{self, Clinic, Requirement};
 use crate::error::exit;
 use crate::store::{self, Db, Store};
@@ -34,7 +35,10 @@ pub fn run(ctx: &Context, cmd: ClinicCommand) -> anyhow::Result<u8> {
                 store::clinic::set_require_2fa_for(tx, who, ctx.now)
             })?;
             let clinic = store::clinic::get(&store.db())?;
-            ctx.out.result(&views::clinic_json(&clinic), || views::clinic_text(&clinic))?;
+            let url = store::clinic::public_url(&store.db())?;
+            ctx.out.result(&views::clinic_json(&clinic, url.as_deref()), || {
+                views::clinic_text(&clinic, url.as_deref())
+            })?;
             if !ctx.out.json {
                 // What changed for people, not only the settings: who must now enrol.
                 let (count, named) = must_enrol(ctx, &store, &clinic)?;
@@ -49,7 +53,14 @@ pub fn run(ctx: &Context, cmd: ClinicCommand) -> anyhow::Result<u8> {
             }
             return Ok(exit::SUCCESS);
         }
-        ClinicCommand::Set { setting, value } => {
+        ClinicCommand::Set { setting: SettingKey::PublicUrl, value } => {
+            let url = public_url::parse(&value)?;
+            let detail = format!("public-url={}", url.as_deref().unwrap_or("none"));
+            change(ctx, &mut store, Action::ClinicSet, &detail, |tx| {
+                store::clinic::set_public_url(tx, url.as_deref())
+            })?;
+        }
+        ClinicCommand::Set { setting: SettingKey::Number(setting), value } => {
             let value = setting.parse_value(&value)?;
             let detail = format!("{setting}={}", setting.shown_text(value));
             change(ctx, &mut store, Action::ClinicSet, &detail, |tx| {
@@ -58,7 +69,10 @@ pub fn run(ctx: &Context, cmd: ClinicCommand) -> anyhow::Result<u8> {
         }
     }
     let clinic = store::clinic::get(&store.db())?;
-    ctx.out.result(&views::clinic_json(&clinic), || views::clinic_text(&clinic))?;
+    let url = store::clinic::public_url(&store.db())?;
+    ctx.out.result(&views::clinic_json(&clinic, url.as_deref()), || {
+        views::clinic_text(&clinic, url.as_deref())
+    })?;
     Ok(exit::SUCCESS)
 }
 

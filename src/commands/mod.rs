@@ -8,6 +8,7 @@ mod clinic;
 mod completions;
 mod copy;
 mod enrol;
+mod enrol_link;
 mod import;
 mod init;
 mod input;
@@ -282,6 +283,17 @@ fn audit_admin_entry<'a>(
         outcome: "ok",
         detail,
     }
+}
+
+/// Writes an admin action to the audit trail (for the service's own settings).
+pub(crate) fn record_admin(
+    ctx: &Context,
+    tx: &Db<'_>,
+    action: Action,
+    subject: Option<&str>,
+    detail: Option<&str>,
+) -> anyhow::Result<()> {
+    audit_admin(ctx, tx, action, subject, detail)
 }
 
 /// Writes an admin action to the audit trail, inside the caller's transaction so the

@@ -151,6 +151,9 @@ pub fn run(ctx: &Context, cmd: UserCommand) -> anyhow::Result<u8> {
             crate::commands::import::run(ctx, &request)
         }
         UserCommand::RevokeBypass { username } => revoke_bypass(ctx, &username),
+        UserCommand::EnrolLink { username, expires_in } => {
+            super::enrol_link::run(ctx, &username, expires_in.as_deref())
+        }
         UserCommand::SetName { username, name } => {
             let name = person_name(Some(&name)).map_err(|_| {
                 Error::Usage(format!(

@@ -33,6 +33,8 @@ pub enum Action {
     User2faRemove,
     UserGrantBypass,
     UserRevokeBypass,
+    /// An admin made an enrolment link (`user enrol-link`).
+    UserEnrolLink,
     BypassUse,
     Login,
     Lockout,
@@ -50,7 +52,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 31] = [
         Action::ClinicInit,
         Action::ClinicSetName,
         Action::ClinicRequire2fa,
@@ -68,6 +70,7 @@ impl Action {
         Action::User2faRemove,
         Action::UserGrantBypass,
         Action::UserRevokeBypass,
+        Action::UserEnrolLink,
         Action::BypassUse,
         Action::Login,
         Action::Lockout,
@@ -102,6 +105,7 @@ impl Action {
             Action::User2faRemove => "user.2fa-remove",
             Action::UserGrantBypass => "user.grant-bypass",
             Action::UserRevokeBypass => "user.revoke-bypass",
+            Action::UserEnrolLink => "user.enrol-link",
             Action::BypassUse => "bypass.use",
             Action::Login => "login",
             Action::Lockout => "lockout",

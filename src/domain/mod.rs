@@ -6,6 +6,7 @@ pub mod audit;
 pub mod client;
 pub mod device;
 pub mod duration;
+pub mod enrol_link;
 pub mod explain;
 #[cfg(test)]
 pub mod fixtures;
@@ -15,6 +16,7 @@ pub mod password;
 pub mod policy;
 #[cfg(test)]
 mod properties;
+pub mod public_url;
 pub mod recovery;
 pub mod settings;
 pub mod signin;

@@ -179,6 +179,9 @@ pub enum Door {
     /// `mode=code`, where an earlier module of a root caller's PAM stack proved the
     /// password (the door has checked the caller is root).
     Pam { service: String, rhost: Option<String>, code_only: bool },
+    /// The sign-in service's enrolment page, opened from an enrolment link, by a
+    /// browser at this address: the person is the actor.
+    Page { remote_addr: Option<std::net::IpAddr> },
 }
 
 impl Door {
@@ -199,7 +202,7 @@ impl Door {
     /// Who the audit entry says acted: the person, or the application that asked.
     fn actor<'a>(&self, username: &'a Username) -> std::borrow::Cow<'a, str> {
         match self {
-            Door::Command => username.as_str().into(),
+            Door::Command | Door::Page { .. } => username.as_str().into(),
             Door::Api { client, .. } => format!("api:{client}").into(),
             Door::Pam { service, .. } => format!("pam:{service}").into(),
         }
@@ -217,6 +220,14 @@ impl Door {
                     d.map(str::to_owned),
                     code_only.then(|| "password checked by the PAM stack".to_owned()),
                     rhost.as_ref().map(|host| format!("from {host}")),
+                ];
+                Some(parts.into_iter().flatten().collect::<Vec<_>>().join(", "))
+            }
+            (Door::Page { remote_addr }, d) => {
+                let parts = [
+                    d.map(str::to_owned),
+                    Some("at the enrolment page".to_owned()),
+                    remote_addr.map(|addr| format!("from {addr}")),
                 ];
                 Some(parts.into_iter().flatten().collect::<Vec<_>>().join(", "))
             }

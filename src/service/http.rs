@@ -42,6 +42,10 @@ struct Shared {
     workers: Arc<Workers>,
     limits: Limits,
     pinned: Option<Timestamp>,
+    /// The enrolment page's sessions.
+    pages: crate::service::page::Pages,
+    /// The HTTP side is served over TLS.
+    tls: bool,
 }
 
 /// The TLS settings: the certificate and key files, read again on SIGHUP.
@@ -111,7 +115,13 @@ pub async fn serve(
         ),
         None => None,
     };
-    let shared = Arc::new(Shared { workers, limits: Limits::default(), pinned });
+    let shared = Arc::new(Shared {
+        workers,
+        limits: Limits::default(),
+        pinned,
+        pages: crate::service::page::Pages::default(),
+        tls: tls.is_some(),
+    });
     let mut term = signal(SignalKind::terminate())?;
     let mut int = signal(SignalKind::interrupt())?;
     let mut hup = signal(SignalKind::hangup())?;
@@ -259,6 +269,11 @@ async fn handle(request: Request<Incoming>, peer: SocketAddr, shared: &Shared) -
     match (request.method(), request.uri().path()) {
         (&Method::GET, "/v1/health") => health(shared).await,
         (&Method::POST, "/v1/signin") => sign_in(request, peer, shared, started).await,
+        (_, path) if path.starts_with("/enrol/") => {
+            let (workers, pages) = (&shared.workers, &shared.pages);
+            crate::service::page::handle(request, peer, workers, pages, shared.pinned, shared.tls)
+                .await
+        }
         (_, "/v1/health" | "/v1/signin") => error(
             StatusCode::METHOD_NOT_ALLOWED,
             "use GET /v1/health or POST /v1/signin".to_owned(),
@@ -267,7 +282,8 @@ async fn handle(request: Request<Incoming>, peer: SocketAddr, shared: &Shared) -
             StatusCode::NOT_FOUND,
             format!(
                 "no such endpoint {}: the API has GET /v1/health and POST /v1/signin",
-                crate::domain::text::shown(path)
+                // Never a link's token, should one be mistyped here.
+                crate::domain::text::shown(path.get(..40).unwrap_or(path))
             ),
         ),
     }
@@ -378,7 +394,10 @@ fn bearer(request: &Request<Incoming>) -> Option<Token> {
 }
 
 /// The whole body, within the size cap and the request's deadline.
-async fn read_body(request: Request<Incoming>, started: Instant) -> Result<Bytes, Answer> {
+pub(super) async fn read_body(
+    request: Request<Incoming>,
+    started: Instant,
+) -> Result<Bytes, Answer> {
     let declared = request
         .headers()
         .get(CONTENT_LENGTH)

@@ -13,6 +13,7 @@
 mod door;
 mod http;
 mod limits;
+mod page;
 mod socket;
 mod workers;
 
@@ -59,7 +60,11 @@ pub fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<u8> {
     let store = crate::store::Store::open(&ctx.location, &ctx.key_file)?;
     let key_path = store.key_path().to_owned();
     refuse_if_others_read(&key_path)?;
-    drop(ctx.settle(store)?);
+    let mut store = ctx.settle(store)?;
+    if let Some(url) = &args.public_url {
+        keep_public_url(ctx, &mut store, url)?;
+    }
+    drop(store);
     let workers = Arc::new(workers::Workers::start(ctx, key_path, slots, slots * QUEUE_PER_SLOT)?);
     // Two threads for the network: the work is on the workers' threads.
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -79,6 +84,38 @@ pub fn run(ctx: &Context, args: &ServeArgs) -> anyhow::Result<u8> {
     }
     served?;
     Ok(exit::SUCCESS)
+}
+
+/// `--public-url`: the clinic's public-url from now on, so that the links `user
+/// enrol-link` prints lead here. Recorded (and audited) only when it changes.
+fn keep_public_url(
+    ctx: &Context,
+    store: &mut crate::store::Store,
+    url: &str,
+) -> anyhow::Result<()> {
+    let url = crate::domain::public_url::parse(url)
+        .map_err(|e| Error::Usage(format!("--{e}")))?
+        .ok_or_else(|| {
+            Error::Usage(
+                "--public-url none: give the page's address, or leave --public-url out".into(),
+            )
+        })?;
+    if crate::store::clinic::public_url(&store.db())?.as_deref() == Some(url.as_str()) {
+        return Ok(());
+    }
+    let detail = format!("public-url={url} (serve --public-url)");
+    store.write(|tx| {
+        crate::store::clinic::set_public_url(tx, Some(&url))?;
+        crate::commands::record_admin(
+            ctx,
+            tx,
+            crate::domain::audit::Action::ClinicSet,
+            None,
+            Some(&detail),
+        )
+    })?;
+    http::log(&format!("enrolment links now start with {url}"));
+    Ok(())
 }
 
 /// `--listen`: plain HTTP only on a loopback address, where nobody on the network can

@@ -163,6 +163,41 @@ pub(super) fn create_id(db: &Db<'_>) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The context the public URL is sealed under.
+const PUBLIC_URL_CONTEXT: &[u8] = b"clinic2fa public url";
+
+/// The address enrolment links start with (`clinic set public-url`), if one is set.
+/// Sealed with the key file: one written into the database without it is refused.
+pub fn public_url(db: &Db<'_>) -> anyhow::Result<Option<String>> {
+    let sealed: Option<Vec<u8>> =
+        db.query_one("SELECT public_url FROM clinic WHERE id = 1", &[])?.get(0)?;
+    let Some(sealed) = sealed else { return Ok(None) };
+    let opened = db.keys.open(&sealed, PUBLIC_URL_CONTEXT).map_err(|_| {
+        Error::Damaged(
+            "the clinic's public-url does not open with the key file (it was changed outside clinic2fa): set it again with `clinic2fa clinic set public-url URL`".into(),
+        )
+    })?;
+    let url = String::from_utf8(opened.to_vec())
+        .map_err(|_| anyhow::anyhow!("the clinic's public-url is not text"))?;
+    Ok(Some(url))
+}
+
+pub fn set_public_url(db: &Db<'_>, url: Option<&str>) -> anyhow::Result<()> {
+    get(db)?;
+    let sealed = url.map(|u| db.keys.seal(u.as_bytes(), PUBLIC_URL_CONTEXT)).transpose()?;
+    db.execute("UPDATE clinic SET public_url = ?1 WHERE id = 1", args![sealed])?;
+    Ok(())
+}
+
+/// The public URL sealed again with `new`'s keys (a key rotation).
+pub(super) fn reseal_public_url(old: &Db<'_>, new: &Db<'_>) -> anyhow::Result<()> {
+    if let Some(url) = public_url(old)? {
+        let sealed = new.keys.seal(url.as_bytes(), PUBLIC_URL_CONTEXT)?;
+        new.execute("UPDATE clinic SET public_url = ?1 WHERE id = 1", args![sealed])?;
+    }
+    Ok(())
+}
+
 pub fn set_name(db: &Db<'_>, name: &str) -> anyhow::Result<()> {
     get(db)?;
     db.touch_settings();

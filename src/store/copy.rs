@@ -38,6 +38,7 @@ pub(super) const TABLES: &[(&str, &[&str])] = &[
             "settings_stamp",
             "audit_digest",
             "clinic_id",
+            "public_url",
         ],
     ),
     (
@@ -74,6 +75,7 @@ pub(super) const TABLES: &[(&str, &[&str])] = &[
     ("pending_enrolments", &["account_id", "secret", "expires_at", "device"]),
     ("recovery_codes", &["id", "account_id", "code_hash", "used_at", "lookup"]),
     ("clients", &["id", "name", "token_mac", "created_at"]),
+    ("enrol_links", &["account_id", "lookup", "seal", "created_at", "expires_at", "used_at"]),
     (
         "audit_log",
         &[

@@ -207,6 +207,17 @@ const MIGRATIONS: &[&str] = &[
      );",
     // 16: the clinic's id, which names a server's default key file (`keyfile`).
     "ALTER TABLE clinic ADD COLUMN clinic_id TEXT;",
+    // 17: enrolment links (`user enrol-link`), one per account, kept as keyed hashes
+    // (see `domain::enrol_link`); the address they start with, sealed.
+    "CREATE TABLE enrol_links (
+        account_id INTEGER PRIMARY KEY REFERENCES accounts (id) ON DELETE CASCADE,
+        lookup     BLOB    NOT NULL UNIQUE,
+        seal       BLOB,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        used_at    INTEGER
+     );
+     ALTER TABLE clinic ADD COLUMN public_url BLOB;",
 ];
 
 /// PostgreSQL's schema: integers are BIGINT (SQLite's are 64-bit), flags 0/1 as on
@@ -351,6 +362,18 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
          );",
     ),
     (16, "ALTER TABLE clinic ADD COLUMN clinic_id TEXT;"),
+    (
+        17,
+        "CREATE TABLE enrol_links (
+             account_id BIGINT PRIMARY KEY REFERENCES accounts (id) ON DELETE CASCADE,
+             lookup     BYTEA  NOT NULL UNIQUE,
+             seal       BYTEA,
+             created_at BIGINT NOT NULL,
+             expires_at BIGINT NOT NULL,
+             used_at    BIGINT
+         );
+         ALTER TABLE clinic ADD COLUMN public_url BYTEA;",
+    ),
 ];
 
 /// Held while a PostgreSQL schema is made or upgraded, so two processes do it once.

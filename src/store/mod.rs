@@ -14,6 +14,7 @@ pub mod authenticators;
 pub mod clients;
 pub mod clinic;
 pub mod copy;
+pub mod enrol_links;
 pub mod keyfile;
 mod migrations;
 pub mod postgres;
@@ -430,6 +431,7 @@ impl Store {
             step("re-encrypting the 2FA secrets");
             authenticators::reseal_all(&old, &renewed)?;
             clinic::reseal_lookup_key(&old, &renewed)?;
+            clinic::reseal_public_url(&old, &renewed)?;
             step("re-sealing the audit trail");
             audit::reseal_all(&old, &renewed)?;
             sql.execute(
@@ -541,7 +543,7 @@ fn wrong_key(sql: Sql<'_>, key_path: &Path, error: Error) -> Error {
         )),
         None if !key_path.exists() => match keyfile::fitting_elsewhere(key_path, &check) {
             Some(other) => Error::Database(format!(
-                "the key file {} is missing, but a key file for this clinic exists under another name: {} (made when the database's address was written another way). Give --key-file {} (or set CLINIC2FA_KEY_FILE to it)",
+                "the key file {} is missing, but a key file for this clinic exists under another name: {}. Give --key-file {} (or set CLINIC2FA_KEY_FILE to it)",
                 key_path.display(),
                 other.display(),
                 other.display()

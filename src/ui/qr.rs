@@ -57,6 +57,36 @@ pub fn render(text: &str, color: bool, zone: QuietZone) -> anyhow::Result<Drawn>
     Ok(Drawn { lines, width: modules })
 }
 
+/// The QR code of `text` as an SVG element, for a web page: dark modules on white,
+/// the standard quiet zone, sized by the page (its `viewBox` only), with a label for
+/// screen readers.
+pub fn svg(text: &str, label: &str) -> anyhow::Result<String> {
+    use qrcode::render::svg;
+    let code = encode(text).map_err(|e| anyhow::anyhow!("could not make a QR code: {e}"))?;
+    let drawn = code
+        .render::<svg::Color<'_>>()
+        .dark_color(svg::Color("#000000"))
+        .light_color(svg::Color("#ffffff"))
+        .quiet_zone(true)
+        .module_dimensions(1, 1)
+        .build();
+    // The renderer writes an XML declaration and a fixed size: the element alone, to
+    // fill the space the page gives it.
+    let start = drawn.find("<svg").ok_or_else(|| anyhow::anyhow!("no <svg> drawn"))?;
+    let element = &drawn[start..];
+    let open_end = element.find('>').ok_or_else(|| anyhow::anyhow!("no <svg> drawn"))?;
+    let attrs = &element[4..open_end];
+    let view_box = attrs
+        .split("viewBox=\"")
+        .nth(1)
+        .and_then(|v| v.split('"').next())
+        .ok_or_else(|| anyhow::anyhow!("the drawn QR code has no viewBox"))?;
+    Ok(format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" viewBox=\"{view_box}\" shape-rendering=\"crispEdges\" role=\"img\" aria-label=\"{label}\">{}",
+        &element[open_end + 1..]
+    ))
+}
+
 /// The code, at level L. An otpauth URI's secret goes in alphanumeric mode and the rest
 /// in byte mode, always the same segments: the general optimiser would also use
 /// numeric mode for the digit runs of each random secret, and the same URI shape

@@ -73,9 +73,14 @@ pub fn account_json(account: &Account, clinic: &Clinic, now: Timestamp) -> Value
 }
 
 /// The contract's `clinic show` object.
-pub fn clinic_json(clinic: &Clinic) -> Value {
-    let settings: serde_json::Map<String, Value> =
+/// `clinic show`: the settings, and the address enrolment links start with.
+pub fn clinic_json(clinic: &Clinic, public_url: Option<&str>) -> Value {
+    let mut settings: serde_json::Map<String, Value> =
         Setting::ALL.iter().map(|s| (s.key().to_owned(), s.shown(clinic.get(*s)))).collect();
+    // Only once set: the contract's shape of a clinic without one stays as it was.
+    if let Some(url) = public_url {
+        settings.insert("public-url".to_owned(), json!(url));
+    }
     json!({
         "name": clinic.name,
         "require_2fa": clinic.require_2fa(),
@@ -84,13 +89,14 @@ pub fn clinic_json(clinic: &Clinic) -> Value {
     })
 }
 
-pub fn clinic_text(clinic: &Clinic) -> String {
+pub fn clinic_text(clinic: &Clinic, public_url: Option<&str>) -> String {
     let mut table = PeopleTable::new();
     table.row(vec!["name".to_owned(), clinic.name.clone()]);
     table.row(vec!["require-2fa".to_owned(), clinic.require_2fa_for.command_word().to_owned()]);
     for s in Setting::ALL {
         table.row(vec![s.key().to_owned(), s.shown_text(clinic.get(s))]);
     }
+    table.row(vec!["public-url".to_owned(), public_url.unwrap_or("none").to_owned()]);
     table.render()
 }
 

@@ -5,11 +5,13 @@ mod harness;
 mod pg;
 
 mod accounts;
+mod browser;
 mod clinic;
 mod completions;
 mod devices;
 mod login;
 mod messages;
+mod page;
 mod pam;
 mod passwd;
 mod policy;

@@ -174,7 +174,9 @@ fn a_schema_upgrades_in_place_and_a_newer_one_is_refused_untouched() {
              DROP COLUMN marked_at, DROP COLUMN marked_since;
          ALTER TABLE recovery_codes DROP COLUMN lookup;
          ALTER TABLE clinic DROP COLUMN lookup_key, DROP COLUMN settings_seal,
-             DROP COLUMN settings_stamp, DROP COLUMN audit_digest, DROP COLUMN clinic_id;
+             DROP COLUMN settings_stamp, DROP COLUMN audit_digest, DROP COLUMN clinic_id,
+             DROP COLUMN public_url;
+         DROP TABLE enrol_links;
          UPDATE clinic2fa_schema SET version = 10",
     );
     clinic.ok(&["user", "show", "alice"], None);
@@ -905,7 +907,8 @@ fn a_key_named_after_an_address_is_still_found_and_another_spelling_is_told_wher
     run(&by_ip, &["--key-file", old_name.to_str().unwrap(), "init"]).code(0);
     // As schema 15 left it: no id.
     db.execute(
-        "ALTER TABLE clinic DROP COLUMN clinic_id; UPDATE clinic2fa_schema SET version = 15",
+        "ALTER TABLE clinic DROP COLUMN clinic_id, DROP COLUMN public_url; DROP TABLE enrol_links;
+         UPDATE clinic2fa_schema SET version = 15",
     );
     let upgraded = run(&by_ip, &["user", "list"]).code(0);
     assert_eq!(upgraded.stderr(), "", "the rename is said at a terminal only");
