@@ -285,20 +285,9 @@ fn audit_admin_entry<'a>(
     }
 }
 
-/// Writes an admin action to the audit trail (for the service's own settings).
-pub(crate) fn record_admin(
-    ctx: &Context,
-    tx: &Db<'_>,
-    action: Action,
-    subject: Option<&str>,
-    detail: Option<&str>,
-) -> anyhow::Result<()> {
-    audit_admin(ctx, tx, action, subject, detail)
-}
-
 /// Writes an admin action to the audit trail, inside the caller's transaction so the
 /// action and its record land together or not at all.
-fn audit_admin(
+pub(crate) fn audit_admin(
     ctx: &Context,
     tx: &Db<'_>,
     action: Action,

@@ -106,7 +106,7 @@ fn keep_public_url(
     let detail = format!("public-url={url} (serve --public-url)");
     store.write(|tx| {
         crate::store::clinic::set_public_url(tx, Some(&url))?;
-        crate::commands::record_admin(
+        crate::commands::audit_admin(
             ctx,
             tx,
             crate::domain::audit::Action::ClinicSet,

@@ -4,7 +4,6 @@
 //! (The real browser is in `browser.rs`.)
 
 use std::path::PathBuf;
-use std::process::Stdio;
 
 use crate::harness::{Clinic, NOW, PASSWORD, totp_code};
 use crate::security::tamper;
@@ -80,20 +79,8 @@ impl Visit {
                 "Content-Type: application/x-www-form-urlencoded",
             ]);
         }
-        let mut curl = std::process::Command::new("curl")
-            .args(&args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("curl (apt-get install curl)");
-        crate::harness::feed(&mut curl, form.unwrap_or("").as_bytes());
-        let out = curl.wait_with_output().unwrap();
-        assert!(out.status.success(), "curl: {}", String::from_utf8_lossy(&out.stderr));
-        let text = String::from_utf8_lossy(&out.stdout).into_owned();
-        let (headers, body) = text.split_once("\r\n\r\n").expect("headers and a body");
-        let status = headers.split(' ').nth(1).unwrap().parse().unwrap();
-        Shown { status, headers: headers.to_owned(), body: body.to_owned() }
+        let (status, headers, body) = crate::service::curl(&args, form.unwrap_or(""));
+        Shown { status, headers, body }
     }
 
     pub fn get(&self, url: &str) -> Shown {
@@ -152,6 +139,7 @@ fn a_link_opens_a_page_that_sets_up_an_authenticator_and_shows_the_recovery_code
     assert_eq!(first.header("cache-control").as_deref(), Some("no-store"));
     let cookie = first.header("set-cookie").unwrap();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+    assert!(!cookie.contains("Secure"), "plain http to this machine: {cookie}");
     assert!(first.body.contains("Sunny &lt;Vale&gt; &amp; Co"), "the name, escaped");
     assert!(!first.body.contains("<Vale>"));
     assert!(first.body.contains("<label for=\"password\">"));
@@ -352,7 +340,10 @@ fn enrol_link_says_what_is_missing_and_an_insider_cannot_move_or_extend_a_link()
     // An insider moves alice's link onto bob, or makes it last longer: it is no link.
     let service = Service::start(&clinic, &[]);
     let url = format!("{}/enrol/{token}", service.url);
-    assert_eq!(Visit::new(&clinic, "a").get(&url).status, 200);
+    let opened = Visit::new(&clinic, "a").get(&url);
+    assert_eq!(opened.status, 200);
+    // Staff reach it over HTTPS (a proxy in front): the cookie is for HTTPS only.
+    assert!(opened.header("set-cookie").unwrap().contains("; Secure"));
     tamper(
         &clinic,
         "UPDATE enrol_links SET account_id = (SELECT id FROM accounts WHERE username = 'bob')",
@@ -386,4 +377,36 @@ fn serve_public_url_is_kept_as_the_clinic_s_and_a_plain_http_one_off_this_machin
     let refused = clinic
         .run(&["serve", "--socket", "s.sock", "--public-url", "http://signin.example.org"], None);
     refused.code(2).error_line(&["--public-url", "https://"]);
+}
+
+#[test]
+fn after_a_spent_bypass_the_link_sets_up_the_new_phone_with_the_password_alone() {
+    let clinic = Clinic::new();
+    clinic.ok(&["clinic", "require-2fa", "on"], None);
+    clinic.add_user("alice", &[]);
+    clinic.enrol("alice");
+    clinic.ok(&["user", "grant-bypass", "alice"], None);
+    let bypassed = clinic.login("alice", PASSWORD, &[]).code(0).json();
+    assert_eq!(bypassed["second_factor"], "bypass");
+    assert_eq!(bypassed["enrolment_required"], true);
+    let service = Service::start_at(&clinic, NOW + 2 * STEP, &[]);
+    let url = link_for(&clinic, &service, "alice", &[]);
+    let visit = Visit::new(&clinic, "alice");
+    let page = visit.get(&url);
+    assert!(!page.body.contains("name=\"code\""), "no authenticator left to ask a code of");
+    let shown = visit.submit(&service, &page, &[("step", "sign-in"), ("password", PASSWORD)]);
+    let key = shown.key();
+    let done = visit.submit(
+        &service,
+        &shown,
+        &[("step", "confirm"), ("code", &totp_code(&key, NOW + 2 * STEP))],
+    );
+    assert_eq!(done.codes().len(), 10, "{}", done.body);
+    let code = totp_code(&key, NOW + 3 * STEP);
+    clinic.login_at("alice", NOW + 3 * STEP, &["--code", &code]).code(0);
+    assert_eq!(
+        clinic.user("alice")["two_factor"]["policy"],
+        "clinic-default",
+        "the override as it was"
+    );
 }

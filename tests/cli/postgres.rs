@@ -820,6 +820,21 @@ fn behind_pgbouncer_in_transaction_mode_pool_mode_transaction_works_and_without_
     refused.code(2).error_line(&["pool_mode=\"sometimes\"", "session, transaction"]);
 }
 
+/// The binary on `url`, with no key file named (the default one, in `data`), and
+/// `stdin`.
+fn with_default_key(
+    clinic: &Clinic,
+    data: &std::path::Path,
+    url: &str,
+    args: &[&str],
+    stdin: &str,
+) -> crate::harness::Run {
+    let mut cmd = clinic.command();
+    cmd.env_remove("CLINIC2FA_KEY_FILE").env("XDG_DATA_HOME", data).env("CLINIC2FA_DB", url);
+    cmd.args(args).write_stdin(stdin.to_owned());
+    crate::harness::Run(cmd.output().unwrap())
+}
+
 /// The review's case: `init` through one spelling of the server's address, then
 /// another (`localhost` for `127.0.0.1`, PgBouncer's port for the server's): each finds
 /// the clinic's key by itself, by the id the database holds.
@@ -829,15 +844,8 @@ fn every_spelling_of_the_address_finds_the_clinic_s_key_by_itself() {
     let db = server.database();
     let clinic = Clinic::uninitialised().with_database(&db);
     let data = clinic.dir().join("data-home");
-    let run = |url: &str, args: &[&str]| {
-        let mut cmd = clinic.command();
-        cmd.env_remove("CLINIC2FA_KEY_FILE")
-            .env("XDG_DATA_HOME", &data)
-            .env("CLINIC2FA_DB", url)
-            .args(args)
-            .write_stdin(format!("{PASSWORD}\n"));
-        crate::harness::Run(cmd.output().unwrap())
-    };
+    let password = format!("{PASSWORD}\n");
+    let run = |url: &str, args: &[&str]| with_default_key(&clinic, &data, url, args, &password);
     let by_ip = db.url();
     assert!(by_ip.contains("127.0.0.1"), "{by_ip}");
     run(&by_ip, &["init"]).code(0);
@@ -863,14 +871,7 @@ fn a_copy_to_another_server_database_finds_the_same_key_by_itself() {
     let db = server.database();
     let clinic = Clinic::uninitialised().with_database(&db);
     let data = clinic.dir().join("data-home");
-    let run = |url: &str, args: &[&str]| {
-        let mut cmd = clinic.command();
-        cmd.env_remove("CLINIC2FA_KEY_FILE")
-            .env("XDG_DATA_HOME", &data)
-            .env("CLINIC2FA_DB", url)
-            .args(args);
-        crate::harness::Run(cmd.output().unwrap())
-    };
+    let run = |url: &str, args: &[&str]| with_default_key(&clinic, &data, url, args, "");
     run(&db.url(), &["init"]).code(0);
     let target = server.database();
     let with_password = target.url().replacen('@', &format!(":{}@", target.password()), 1);
@@ -891,14 +892,7 @@ fn a_key_named_after_an_address_is_still_found_and_another_spelling_is_told_wher
     let db = server.database();
     let clinic = Clinic::uninitialised().with_database(&db);
     let data = clinic.dir().join("data-home");
-    let run = |url: &str, args: &[&str]| {
-        let mut cmd = clinic.command();
-        cmd.env_remove("CLINIC2FA_KEY_FILE")
-            .env("XDG_DATA_HOME", &data)
-            .env("CLINIC2FA_DB", url)
-            .args(args);
-        crate::harness::Run(cmd.output().unwrap())
-    };
+    let run = |url: &str, args: &[&str]| with_default_key(&clinic, &data, url, args, "");
     let by_ip = db.url();
     let (host, port) =
         server.address().rsplit_once(':').map(|(h, p)| (h.to_owned(), p.to_owned())).unwrap();

@@ -114,21 +114,9 @@ impl Service {
             args.extend(["-H", "Content-Type: application/json", "--data-binary", "@-"]);
         }
         args.extend_from_slice(extra);
-        let mut curl = std::process::Command::new("curl")
-            .args(&args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("curl (apt-get install curl)");
-        crate::harness::feed(&mut curl, body.unwrap_or("").as_bytes());
-        let out = curl.wait_with_output().unwrap();
-        assert!(out.status.success(), "curl: {}", String::from_utf8_lossy(&out.stderr));
-        let text = String::from_utf8_lossy(&out.stdout).into_owned();
-        let (head, body) = text.split_once("\r\n\r\n").expect("headers and a body");
-        let status = head.split(' ').nth(1).unwrap().parse().unwrap();
-        let json = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body:?}"));
-        (status, head.to_owned(), json)
+        let (status, head, body) = curl(&args, body.unwrap_or(""));
+        let json = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body:?}"));
+        (status, head, json)
     }
 
     /// What the service has written to stderr so far.
@@ -148,6 +136,25 @@ impl Drop for Service {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// curl with `args` (which include `-D -`), `stdin` on its standard input: the status,
+/// the headers and the body.
+pub fn curl(args: &[&str], stdin: &str) -> (u16, String, String) {
+    let mut curl = std::process::Command::new("curl")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("curl (apt-get install curl)");
+    crate::harness::feed(&mut curl, stdin.as_bytes());
+    let out = curl.wait_with_output().unwrap();
+    assert!(out.status.success(), "curl: {}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").expect("headers and a body");
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    (status, head.to_owned(), body.to_owned())
 }
 
 fn terminate(child: &Child) {

@@ -23,14 +23,14 @@ pub fn escape(text: &str) -> String {
 
 /// Dark text on white (contrast well above 7:1), one column that fits 320 px and
 /// reflows at 200 % zoom (sizes in rem, nothing fixed wider than the screen).
-const STYLE: &str = "body{font-family:system-ui,sans-serif;font-size:1.125rem;line-height:1.5;color:#1a1a1a;background:#fff;margin:0;padding:1rem}\
+const STYLE: &str = "body{font-family:system-ui,sans-serif;font-size:1.125rem;line-height:1.5;color:#1a1a1a;background:#ffffff;margin:0;padding:1rem}\
 main{max-width:36rem;margin:0 auto}\
 h1{font-size:1.5rem;margin:0 0 .5rem}\
-.clinic{color:#333;margin:0 0 1rem;font-weight:600}\
+.clinic{color:#333333;margin:0 0 1rem;font-weight:600}\
 label{display:block;font-weight:600;margin-top:1rem}\
-.hint{display:block;font-weight:400;color:#333;font-size:1rem}\
+.hint{display:block;font-weight:400;color:#333333;font-size:1rem}\
 input{font-size:1.125rem;padding:.5rem;width:100%;max-width:20rem;box-sizing:border-box;border:2px solid #555;border-radius:4px}\
-button{display:block;font-size:1.125rem;padding:.6rem 1.2rem;margin-top:1.25rem;background:#0b4f8a;color:#fff;border:0;border-radius:4px}\
+button{display:block;font-size:1.125rem;padding:.6rem 1.2rem;margin-top:1.25rem;background:#0b4f8a;color:#ffffff;border:0;border-radius:4px}\
 .error{border-left:4px solid #a40000;padding:.5rem .75rem;background:#fdeaea;color:#1a1a1a}\
 .qr{width:100%;max-width:16rem;height:auto;display:block;margin:1rem 0}\
 .key{font-family:ui-monospace,monospace;font-size:1.25rem;word-spacing:.25rem;overflow-wrap:anywhere}\
@@ -189,6 +189,37 @@ mod tests {
         assert!(shown.contains("<style nonce=\"n0nce\">"));
         let form = sign_in("/enrol/t", "c\"sr<f", "bob", false, Some("<b>"));
         assert!(form.contains("value=\"c&quot;sr&lt;f\"") && form.contains("&lt;b&gt;"));
+    }
+
+    /// WCAG 2 contrast of the style's text colours on their backgrounds: at least 7:1
+    /// (level AAA) for text, 4.5:1 for the hints.
+    #[test]
+    fn the_colours_contrast_enough_to_read() {
+        fn luminance(hex: &str) -> f64 {
+            let channel = |i: usize| {
+                let c = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap()) / 255.0;
+                if c <= 0.039_28 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+            };
+            0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5)
+        }
+        let ratio = |a: &str, b: &str| {
+            let (x, y) = (luminance(a), luminance(b));
+            (x.max(y) + 0.05) / (x.min(y) + 0.05)
+        };
+        for (text, background, least) in [
+            ("#1a1a1a", "#ffffff", 7.0), // body text
+            ("#333333", "#ffffff", 7.0), // the clinic's name, hints
+            ("#ffffff", "#0b4f8a", 7.0), // the button
+            ("#0b4f8a", "#ffffff", 7.0), // links
+            ("#1a1a1a", "#fdeaea", 7.0), // an error
+        ] {
+            assert!(STYLE.contains(text) && STYLE.contains(background), "{text} {background}");
+            assert!(
+                ratio(text, background) >= least,
+                "{text} on {background}: {}",
+                ratio(text, background)
+            );
+        }
     }
 
     #[test]

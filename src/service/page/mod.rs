@@ -97,10 +97,12 @@ struct Opened {
     state: LinkState,
     clinic: String,
     has_authenticator: bool,
+    /// Staff reach the page over HTTPS (a TLS proxy in front, say).
+    https: bool,
 }
 
 /// Where the enrolment page's paths go. `secure`: the request came over TLS (the
-/// cookie is then `Secure`).
+/// cookie is then `Secure`, as it is when the clinic's public-url is `https://`).
 pub async fn handle(
     request: Request<Incoming>,
     peer: SocketAddr,
@@ -158,7 +160,9 @@ async fn open(
                     .is_some_and(|a| a.authenticators > 0),
                 _ => false,
             };
-            Ok(Opened { state, clinic, has_authenticator })
+            let https = crate::store::clinic::public_url(&db)?
+                .is_some_and(|url| url.starts_with("https://"));
+            Ok(Opened { state, clinic, has_authenticator, https })
         })
         .await;
     let opened = match looked {
@@ -195,7 +199,7 @@ async fn open(
     super::http::log(&format!("enrol page for {username}: opened from {}", peer.ip()));
     let body = html::sign_in(&action, &csrf, username.as_str(), opened.has_authenticator, None);
     let mut page = respond(StatusCode::OK, &opened.clinic, "Set up two-factor sign-in", &body);
-    let secure = if secure { "; Secure" } else { "" };
+    let secure = if secure || opened.https { "; Secure" } else { "" };
     let cookie = format!(
         "{COOKIE_NAME}={id}; Path=/enrol/; Max-Age={SESSION_SECONDS}; HttpOnly; SameSite=Strict{secure}"
     );
