@@ -270,9 +270,12 @@ async fn handle(request: Request<Incoming>, peer: SocketAddr, shared: &Shared) -
         (&Method::GET, "/v1/health") => health(shared).await,
         (&Method::POST, "/v1/signin") => sign_in(request, peer, shared, started).await,
         (_, path) if path.starts_with("/enrol/") => {
-            let (workers, pages) = (&shared.workers, &shared.pages);
-            crate::service::page::handle(request, peer, workers, pages, shared.pinned, shared.tls)
-                .await
+            let door = crate::service::page::Door {
+                workers: &shared.workers,
+                pages: &shared.pages,
+                limits: &shared.limits,
+            };
+            crate::service::page::handle(request, peer, door, shared.pinned, shared.tls).await
         }
         (_, "/v1/health" | "/v1/signin") => error(
             StatusCode::METHOD_NOT_ALLOWED,

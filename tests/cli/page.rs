@@ -410,3 +410,91 @@ fn after_a_spent_bypass_the_link_sets_up_the_new_phone_with_the_password_alone()
         "the override as it was"
     );
 }
+
+#[test]
+fn guessing_at_the_page_is_held_as_at_the_api_beyond_the_lockout() {
+    let clinic = Clinic::new();
+    // A lockout that never comes within the test: the page's own limit holds first.
+    clinic.ok(&["clinic", "set", "lockout-threshold", "100"], None);
+    clinic.add_user("alice", &[]);
+    let service = Service::start(&clinic, &[]);
+    let url = link_for(&clinic, &service, "alice", &[]);
+    let visit = Visit::new(&clinic, "guesser");
+    let mut page = visit.get(&url);
+    for _ in 0..10 {
+        page = visit.submit(
+            &service,
+            &page,
+            &[("step", "sign-in"), ("password", "guess-guess-guess")],
+        );
+        assert_eq!(page.status, 200);
+    }
+    let held = visit.submit(&service, &page, &[("step", "sign-in"), ("password", PASSWORD)]);
+    assert_eq!(held.status, 429, "{}", held.body);
+    assert!(held.header("retry-after").is_some());
+    assert!(held.body.contains("Too many failed sign-ins"));
+    assert_eq!(failed_logins(&clinic, "alice"), 10, "the held one was not tried");
+}
+
+#[test]
+fn a_new_person_with_the_admin_s_password_chooses_their_own_then_sets_up_the_app() {
+    let clinic = Clinic::new();
+    clinic.ok(&["clinic", "require-2fa", "on"], None);
+    let given = "Given-by-the-admin-1";
+    clinic.add_user("carol", &[]);
+    // What an admin sets is temporary: carol must choose her own.
+    clinic.ok(&["user", "set-password", "carol", "--password-stdin"], Some(&format!("{given}\n")));
+    let service = Service::start(&clinic, &[]);
+    let url = link_for(&clinic, &service, "carol", &[]);
+    let visit = Visit::new(&clinic, "carol");
+    let page = visit.get(&url);
+    let asked = visit.submit(&service, &page, &[("step", "sign-in"), ("password", given)]);
+    assert!(asked.body.contains("choose your own first"), "{}", asked.body);
+    let own = "Carols-own-garden-7";
+    let differ = visit.submit(
+        &service,
+        &asked,
+        &[
+            ("step", "new-password"),
+            ("password", given),
+            ("new", own),
+            ("repeat", "something else"),
+        ],
+    );
+    assert!(
+        differ.body.contains("differ") && differ.body.contains("name=\"new\""),
+        "{}",
+        differ.body
+    );
+    let wrong = visit.submit(
+        &service,
+        &differ,
+        &[
+            ("step", "new-password"),
+            ("password", "not-what-was-given"),
+            ("new", own),
+            ("repeat", own),
+        ],
+    );
+    assert!(
+        wrong.body.contains("not right") && wrong.body.contains("name=\"new\""),
+        "{}",
+        wrong.body
+    );
+    let shown = visit.submit(
+        &service,
+        &wrong,
+        &[("step", "new-password"), ("password", given), ("new", own), ("repeat", own)],
+    );
+    let key = shown.key();
+    let done =
+        visit.submit(&service, &shown, &[("step", "confirm"), ("code", &totp_code(&key, NOW))]);
+    assert_eq!(done.codes().len(), 10, "{}", done.body);
+    let code = totp_code(&key, NOW + STEP);
+    let signed = clinic.at(
+        NOW + STEP,
+        &["--json", "login", "carol", "--password-stdin", "--code", &code],
+        Some(own),
+    );
+    assert_eq!(signed.code(0).json()["result"], "success");
+}

@@ -114,6 +114,34 @@ pub fn sign_in(
     format!("{}{intro}{}", error(message), form(action, csrf, "sign-in", &fields, "Continue"))
 }
 
+/// The password was set by the clinic's admin: the person chooses their own first.
+pub fn new_password(
+    action: &str,
+    csrf: &str,
+    has_authenticator: bool,
+    message: Option<&str>,
+) -> String {
+    let mut fields = String::from(
+        "<label for=\"password\">Password you were given</label>\
+         <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>\
+         <label for=\"new\">Your new password<span class=\"hint\">At least 8 characters; a few words together are easy to remember</span></label>\
+         <input id=\"new\" name=\"new\" type=\"password\" autocomplete=\"new-password\" required>\
+         <label for=\"repeat\">The new password again</label>\
+         <input id=\"repeat\" name=\"repeat\" type=\"password\" autocomplete=\"new-password\" required>",
+    );
+    if has_authenticator {
+        fields.push_str(&code_field(
+            "Current code",
+            "From the authenticator you have now, or one of your recovery codes",
+        ));
+    }
+    format!(
+        "{}<p>Your password was set by the clinic's admin: choose your own first. Then you set up the authenticator.</p>{}",
+        error(message),
+        form(action, csrf, "new-password", &fields, "Continue")
+    )
+}
+
 /// The code asked for after the password, from the authenticator the person has.
 pub fn code(action: &str, csrf: &str, message: Option<&str>) -> String {
     let fields = code_field(
@@ -224,8 +252,13 @@ mod tests {
 
     #[test]
     fn every_field_has_a_label() {
-        for html in [sign_in("/e", "c", "bob", true, None), code("/e", "c", None)] {
-            for id in ["password", "code", "device"] {
+        let pages = [
+            sign_in("/e", "c", "bob", true, None),
+            code("/e", "c", None),
+            new_password("/e", "c", true, None),
+        ];
+        for html in pages {
+            for id in ["password", "code", "device", "new", "repeat"] {
                 if html.contains(&format!("id=\"{id}\"")) {
                     assert!(html.contains(&format!("<label for=\"{id}\">")), "{id}: {html}");
                 }

@@ -31,6 +31,7 @@ use hyper::{Method, Request, Response, StatusCode};
 use subtle::ConstantTimeEq as _;
 use zeroize::Zeroizing;
 
+use crate::domain::client::ClientName;
 use crate::domain::device::DeviceName;
 use crate::domain::enrol_link::{LinkState, LinkToken};
 use crate::domain::recovery::RecoveryCode;
@@ -39,9 +40,10 @@ use crate::domain::time::Timestamp;
 use crate::domain::totp::{self, Code};
 use crate::domain::username::Username;
 use crate::pipeline::{
-    Answer as Reply, Answered, Ask, Begin, Caller, Conversation, Door, Finished, Offered, SetUp,
-    Started, Turn, Wrong,
+    Answer as Reply, Answered, Ask, Begin, Caller, Conversation, Finished, Offered, SetUp, Started,
+    Turn, Wrong,
 };
+use crate::service::limits::{self, Limits};
 use crate::service::workers::{self, Workers};
 use crate::store::{Store, accounts, enrol_links};
 
@@ -52,6 +54,19 @@ const MAX_SESSIONS: usize = 1000;
 const COOKIE_NAME: &str = "c2f_enrol";
 
 type Page = Response<Full<Bytes>>;
+
+/// What the page shares with the rest of the service: the workers that run the
+/// sign-ins, its sessions, and the limits on failed ones (the API's, counted for the
+/// page as for a client of its own).
+#[derive(Clone, Copy)]
+pub struct Door<'a> {
+    pub workers: &'a Workers,
+    pub pages: &'a Pages,
+    pub limits: &'a Limits,
+}
+
+/// The name the page's failures are counted under, beside the API clients'.
+const PAGE_CLIENT: &str = "enrol-page";
 
 /// The sessions of the people at the page.
 #[derive(Default)]
@@ -84,6 +99,8 @@ enum Stage {
     SignIn,
     /// The password was right; a current code is asked.
     Code(Box<Conversation>),
+    /// The password is a temporary one: the person's own is asked, then the set-up.
+    NewPassword,
     /// The set-up is shown; a code from it confirms it.
     SetUp { conversation: Box<Conversation>, started: Started, issuer: String },
     /// Done: the recovery codes, for the download while the session lasts.
@@ -106,11 +123,11 @@ struct Opened {
 pub async fn handle(
     request: Request<Incoming>,
     peer: SocketAddr,
-    workers: &Workers,
-    pages: &Pages,
+    shared: Door<'_>,
     pinned: Option<Timestamp>,
     secure: bool,
 ) -> Page {
+    let Door { workers, pages, .. } = shared;
     let path = request.uri().path().to_owned();
     let rest = path.strip_prefix("/enrol/").unwrap_or("");
     let (token, download) = match rest.strip_suffix("/recovery-codes.txt") {
@@ -123,7 +140,7 @@ pub async fn handle(
     let now = workers::now(pinned);
     match (request.method(), download) {
         (&Method::GET, false) => open(token, peer, workers, pages, now, secure).await,
-        (&Method::POST, false) => step(request, token, peer, workers, pages, now).await,
+        (&Method::POST, false) => step(request, token, peer, shared, now).await,
         (&Method::GET, true) => recovery_codes(&request, &token, pages),
         _ => gone(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -215,6 +232,8 @@ struct Form {
     csrf: String,
     step: String,
     password: Zeroizing<String>,
+    new: Zeroizing<String>,
+    repeat: Zeroizing<String>,
     code: String,
     device: String,
 }
@@ -226,6 +245,8 @@ fn parse_form(body: &[u8]) -> Form {
             "csrf" => form.csrf = value.into_owned(),
             "step" => form.step = value.into_owned(),
             "password" => form.password = Zeroizing::new(value.into_owned()),
+            "new" => form.new = Zeroizing::new(value.into_owned()),
+            "repeat" => form.repeat = Zeroizing::new(value.into_owned()),
             "code" => form.code = value.trim().to_owned(),
             "device" => form.device = value.trim().to_owned(),
             _ => {}
@@ -239,10 +260,10 @@ async fn step(
     request: Request<Incoming>,
     token: LinkToken,
     peer: SocketAddr,
-    workers: &Workers,
-    pages: &Pages,
+    shared: Door<'_>,
     now: Timestamp,
 ) -> Page {
+    let Door { workers, pages, limits } = shared;
     let id = session_id(&request);
     let body = match super::http::read_body(request, Instant::now()).await {
         Ok(body) => body,
@@ -261,9 +282,10 @@ async fn step(
         now,
         at_terminal: true,
         shows_set_up: true,
-        door: Door::Page { remote_addr: Some(peer.ip()) },
+        door: crate::pipeline::Door::Page { remote_addr: Some(peer.ip()) },
     };
     let stage = std::mem::replace(&mut session.stage, Stage::Working);
+    let replacing_password = matches!(stage, Stage::NewPassword);
     let work = match prepare(stage, &form, &session) {
         Ok(work) => work,
         Err(refused) => {
@@ -274,6 +296,15 @@ async fn step(
             return page;
         }
     };
+    // Failed sign-ins at the page count as at the API: one address guessing is held
+    // (the account's own lockout counts too).
+    let counted = ClientName::parse(PAGE_CLIENT).expect("a valid client name");
+    let name = session.username.as_str().to_owned();
+    if let Err(wait) = limits.check(&counted, &name, Some(peer.ip()), now) {
+        session.stage = Stage::SignIn;
+        pages.put_back(id, session);
+        return held(wait.0);
+    }
     let (account_id, link) = (session.account_id, LinkToken::presented(token.expose()));
     let ran = workers
         .run(workers::Job::SignIn, move |store| {
@@ -316,7 +347,14 @@ async fn step(
         }
         Stepped::Turn(conversation, turn, started) => (conversation, turn, started),
     };
-    let (stage, message, logged) = next_stage(conversation, turn, started, &session.username);
+    if guessed(&turn) {
+        limits.failed(&counted, &name, Some(peer.ip()), now);
+    }
+    let (mut stage, message, logged) = next_stage(conversation, turn, started, &session.username);
+    // A refused new password (a wrong given one, a wrong code) is asked again there.
+    if replacing_password && matches!(stage, Stage::SignIn) {
+        stage = Stage::NewPassword;
+    }
     super::http::log(&format!(
         "enrol page for {}: {logged} (from {})",
         session.username,
@@ -331,7 +369,16 @@ async fn step(
 /// What a step runs on a worker: the conversation begun, or answered.
 enum Work {
     Begin(Box<Begin>),
-    Answer { conversation: Box<Conversation>, reply: Reply, started: Option<Started> },
+    /// `passwd` with the temporary password, then the set-up begun with the new one.
+    ReplacePassword {
+        passwd: Box<Begin>,
+        then: Box<Begin>,
+    },
+    Answer {
+        conversation: Box<Conversation>,
+        reply: Reply,
+        started: Option<Started>,
+    },
 }
 
 /// What a step came to.
@@ -347,6 +394,15 @@ impl Work {
         Ok(match self {
             Work::Begin(begin) => {
                 let (conversation, turn) = Conversation::begin(caller, store, *begin)?;
+                Stepped::Turn(Box::new(conversation), turn, None)
+            }
+            Work::ReplacePassword { passwd, then } => {
+                let (conversation, turn) = Conversation::begin(caller, store, *passwd)?;
+                let changed = matches!(&turn, Turn::Done(f) if matches!(f.answer(), Answered::SignedIn { .. }));
+                if !changed {
+                    return Ok(Stepped::Turn(Box::new(conversation), turn, None));
+                }
+                let (conversation, turn) = Conversation::begin(caller, store, *then)?;
                 Stepped::Turn(Box::new(conversation), turn, None)
             }
             Work::Answer { mut conversation, reply, started } => {
@@ -388,6 +444,37 @@ fn prepare(stage: Stage, form: &Form, session: &Session) -> Result<Work, Box<(St
                     .on_device(device);
             Ok(Work::Begin(Box::new(begin)))
         }
+        (Stage::NewPassword, "new-password") => {
+            let refuse = |why: String| Box::new((Stage::NewPassword, why));
+            if form.password.is_empty() {
+                return Err(refuse("Type the password you were given.".into()));
+            }
+            if *form.new == *form.password {
+                return Err(refuse("Choose a new password, not the one you were given.".into()));
+            }
+            if *form.new != *form.repeat {
+                return Err(refuse(
+                    "The two new passwords differ: type the same one twice.".into(),
+                ));
+            }
+            crate::domain::password::check_new(&form.new, &session.username)
+                .map_err(|e| refuse(e.to_string()))?;
+            let code = match form.code.as_str() {
+                "" => Offered::Nothing,
+                typed => offered(typed).map_err(refuse)?,
+            };
+            let passwd = Begin {
+                new_password: Some(form.new.clone()),
+                ..Begin::new(Purpose::Passwd, session.username.clone(), form.password.clone(), code)
+            };
+            let then = Begin::new(
+                Purpose::Enrol,
+                session.username.clone(),
+                form.new.clone(),
+                Offered::Nothing,
+            );
+            Ok(Work::ReplacePassword { passwd: Box::new(passwd), then: Box::new(then) })
+        }
         (Stage::Code(conversation), "code") => match offered(&form.code) {
             Ok(code) => Ok(Work::Answer { conversation, reply: Reply::Code(code), started: None }),
             Err(message) => Err(Box::new((Stage::Code(conversation), message))),
@@ -409,6 +496,19 @@ fn prepare(stage: Stage, form: &Form, session: &Session) -> Result<Work, Box<(St
         (stage, _) => {
             Err(Box::new((stage, "This page was out of date; here it is as it stands.".into())))
         }
+    }
+}
+
+/// A turn that follows a guess: a wrong password or code, or a locked account.
+fn guessed(turn: &Turn) -> bool {
+    match turn {
+        Turn::Ask(Ask::Code { wrong }) => wrong.is_some(),
+        Turn::Ask(Ask::NewCode { .. }) => true,
+        Turn::Done(finished) => match finished.answer() {
+            Answered::Denied(reason) => limits::is_a_guess(reason),
+            _ => false,
+        },
+        Turn::Ask(_) => false,
     }
 }
 
@@ -468,7 +568,9 @@ fn finished_stage(finished: Finished, username: &Username) -> (Stage, Option<Str
                     crate::ui::signin::code_refused(wrong)
                 }
                 DenyReason::Locked => "Your account is locked after too many failed sign-ins. Try again later, or ask the clinic's admin to unlock it.".to_owned(),
-                DenyReason::PasswordChangeRequired => "Your password is a temporary one the clinic's admin set: choose your own first (sign in once to the clinic's system, or run `clinic2fa passwd`), then open this link again.".to_owned(),
+                DenyReason::PasswordChangeRequired => {
+                    return (Stage::NewPassword, None, "new password asked".into());
+                }
                 DenyReason::EnrolmentRequired => START_AGAIN.to_owned(),
             };
             return (Stage::SignIn, Some(text), format!("denied ({})", reason.as_str()));
@@ -492,6 +594,11 @@ fn render(session: &Session, action: &str, message: Option<&str>) -> Page {
                 message,
             );
             respond(StatusCode::OK, clinic, "Set up two-factor sign-in", &body)
+        }
+        Stage::NewPassword => {
+            let body =
+                html::new_password(action, &session.csrf, session.has_authenticator, message);
+            respond(StatusCode::OK, clinic, "Choose your own password", &body)
         }
         Stage::Code(_) => {
             let body = html::code(action, &session.csrf, message);
@@ -667,6 +774,19 @@ fn refused_form(clinic: &str) -> Page {
             "This form could not be accepted: it did not come from this page, or the page was open too long. Open the link again.",
         ),
     )
+}
+
+fn held(seconds: u64) -> Page {
+    let mut page = respond(
+        StatusCode::TOO_MANY_REQUESTS,
+        "",
+        "Enrolment link",
+        &html::notice(&format!(
+            "Too many failed sign-ins from here: wait {seconds} seconds, then try again."
+        )),
+    );
+    page.headers_mut().insert(hyper::header::RETRY_AFTER, HeaderValue::from(seconds));
+    page
 }
 
 fn busy() -> Page {
