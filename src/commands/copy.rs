@@ -34,6 +34,12 @@ pub fn run(ctx: &Context, to: &Path) -> anyhow::Result<u8> {
         let opens = if found == key {
             let key = key.display();
             format!("It opens with the same key file, {key}, which --db {shown} finds by itself.")
+        } else if matches!(target, Location::Server(_)) {
+            // Where the server's default looks: a copy there, and the URL alone opens it.
+            let (key, found) = (key.display(), found.display());
+            format!(
+                "It opens with the same key file, {key}: use --db {shown} --key-file {key}, or copy the key to {found} (`install -D -m 600 {key} {found}`) and --db {shown} finds it by itself."
+            )
         } else {
             let key = key.display();
             format!("It opens with the same key file, {key}: use --db {shown} --key-file {key}.")

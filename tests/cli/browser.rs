@@ -194,7 +194,8 @@ fn in_a_browser_without_javascript_the_qr_code_scans_off_the_screen_and_confirms
     let url = link_for(&clinic, &service, "alice", &[]);
 
     browser.open(&url);
-    assert!(browser.source().contains("First, sign in with your clinic password"));
+    let first = browser.source();
+    assert!(first.contains("Alice Smith (alice), this page sets up two-factor sign-in"), "{first}");
     if let Some(path) = docs("enrol-page-sign-in.png") {
         browser.screenshot(&path);
     }

@@ -882,6 +882,28 @@ fn a_copy_to_another_server_database_finds_the_same_key_by_itself() {
     assert_eq!(same, db.query_one::<String>("SELECT clinic_id FROM clinic"));
 }
 
+/// A SQLite clinic moved onto a server keeps its key file's name beside the file:
+/// `db copy` says where the server's default looks, and a copy put there is found.
+#[test]
+fn a_copy_from_sqlite_says_where_the_server_finds_the_key_by_itself() {
+    let Some(server) = server() else { return };
+    let clinic = Clinic::new();
+    clinic.add_user("alice", &[]);
+    let target = server.database();
+    let data = clinic.dir().join("data-home");
+    let with_password = target.url().replacen('@', &format!(":{}@", target.password()), 1);
+    let mut cmd = clinic.command();
+    cmd.env("XDG_DATA_HOME", &data).args(["db", "copy", "--to", &with_password]);
+    let said = crate::harness::Run(cmd.output().unwrap()).code(0).stdout();
+    let words = said.split_whitespace().collect::<Vec<_>>().join(" ");
+    let at = words.find("(`install -D -m 600 ").expect("the command to put the key in place");
+    let command = &words[at + 2..words[at..].find("`)").unwrap() + at];
+    let status = Command::new("sh").arg("-c").arg(command).status().unwrap();
+    assert!(status.success(), "{command}");
+    let listed = with_default_key(&clinic, &data, &with_password, &["--json", "user", "list"], "");
+    assert_eq!(listed.code(0).json()[0]["username"], "alice");
+}
+
 /// A clinic made before ids (schema 15) has its key named after the address it was
 /// made through: that address still finds it, and gives the clinic its id; another
 /// spelling is told where the key is; renamed to the id's name, every spelling finds

@@ -82,19 +82,19 @@ fn code_field(label: &str, hint: &str) -> String {
 pub fn sign_in(
     action: &str,
     csrf: &str,
-    username: &str,
+    person: &str,
     has_authenticator: bool,
     message: Option<&str>,
 ) -> String {
     let intro = if has_authenticator {
         format!(
             "<p>{}, this page adds an authenticator app (for example on a new phone) to your clinic sign-in. Sign in with your password and a current code from the authenticator you have now.</p>",
-            escape(username)
+            escape(person)
         )
     } else {
         format!(
             "<p>{}, this page sets up two-factor sign-in: an authenticator app on your phone (Google Authenticator, Microsoft Authenticator or any other) that shows a new 6-digit code every 30 seconds. First, sign in with your clinic password.</p>",
-            escape(username)
+            escape(person)
         )
     };
     let mut fields = String::from(
@@ -186,7 +186,7 @@ pub fn set_up(action: &str, csrf: &str, shown: &SetUpShown<'_>, message: Option<
 }
 
 /// Step 3: done, and the recovery codes, once.
-pub fn done(download: &str, username: &str, codes: &[RecoveryCode]) -> String {
+pub fn done(download: &str, person: &str, codes: &[RecoveryCode]) -> String {
     let items: String =
         codes.iter().map(|c| format!("<li>{}</li>", escape(&c.grouped()))).collect();
     format!(
@@ -195,7 +195,7 @@ pub fn done(download: &str, username: &str, codes: &[RecoveryCode]) -> String {
          <p>If you lose your phone, each of these signs you in once instead of a code. Write them down or save them somewhere safe: <strong>they are shown only now.</strong></p>\
          <ol class=\"codes\">{items}</ol>\
          <p><a href=\"{}\" download=\"recovery-codes.txt\">Download them as a text file</a> (while this page is open; then close it).</p>",
-        escape(username),
+        escape(person),
         escape(download)
     )
 }

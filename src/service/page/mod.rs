@@ -88,6 +88,8 @@ struct Session {
     account_id: i64,
     username: Username,
     has_authenticator: bool,
+    /// How the page addresses them: their name and username, as the clinic has them.
+    person: String,
     clinic: String,
     stage: Stage,
     opened: Instant,
@@ -105,8 +107,6 @@ enum Stage {
     SetUp { conversation: Box<Conversation>, started: Started, issuer: String },
     /// Done: the recovery codes, for the download while the session lasts.
     Done(Vec<RecoveryCode>),
-    /// A request of this session is being answered.
-    Working,
 }
 
 /// What the link and its account are, read on a worker.
@@ -114,6 +114,7 @@ struct Opened {
     state: LinkState,
     clinic: String,
     has_authenticator: bool,
+    person: Option<String>,
     /// Staff reach the page over HTTPS (a TLS proxy in front, say).
     https: bool,
 }
@@ -170,16 +171,17 @@ async fn open(
             let db = store.db();
             let clinic = crate::store::clinic::get(&db)?.name;
             let state = enrol_links::state(&db, &token, now)?;
-            let has_authenticator = match &state {
+            let account = match &state {
                 LinkState::Open { username, .. } => Username::parse(username)
                     .ok()
-                    .and_then(|u| accounts::find(&db, &u).ok().flatten())
-                    .is_some_and(|a| a.authenticators > 0),
-                _ => false,
+                    .and_then(|u| accounts::find(&db, &u).ok().flatten()),
+                _ => None,
             };
+            let has_authenticator = account.as_ref().is_some_and(|a| a.authenticators > 0);
+            let person = account.and_then(|a| a.name.map(|n| format!("{n} ({})", a.username)));
             let https = crate::store::clinic::public_url(&db)?
                 .is_some_and(|url| url.starts_with("https://"));
-            Ok(Opened { state, clinic, has_authenticator, https })
+            Ok(Opened { state, clinic, has_authenticator, person, https })
         })
         .await;
     let opened = match looked {
@@ -206,6 +208,7 @@ async fn open(
         account_id,
         username: username.clone(),
         has_authenticator: opened.has_authenticator,
+        person: opened.person.clone().unwrap_or_else(|| username.to_string()),
         clinic: opened.clinic.clone(),
         stage: Stage::SignIn,
         opened: Instant::now(),
@@ -214,7 +217,8 @@ async fn open(
         return busy();
     }
     super::http::log(&format!("enrol page for {username}: opened from {}", peer.ip()));
-    let body = html::sign_in(&action, &csrf, username.as_str(), opened.has_authenticator, None);
+    let person = opened.person.unwrap_or_else(|| username.to_string());
+    let body = html::sign_in(&action, &csrf, &person, opened.has_authenticator, None);
     let mut page = respond(StatusCode::OK, &opened.clinic, "Set up two-factor sign-in", &body);
     let secure = if secure || opened.https { "; Secure" } else { "" };
     let cookie = format!(
@@ -284,7 +288,9 @@ async fn step(
         shows_set_up: true,
         door: crate::pipeline::Door::Page { remote_addr: Some(peer.ip()) },
     };
-    let stage = std::mem::replace(&mut session.stage, Stage::Working);
+    // Out of the session while the request is answered (the session itself is out of
+    // the map: a second request meanwhile is refused).
+    let stage = std::mem::replace(&mut session.stage, Stage::SignIn);
     let replacing_password = matches!(stage, Stage::NewPassword);
     let work = match prepare(stage, &form, &session) {
         Ok(work) => work,
@@ -585,11 +591,11 @@ fn finished_stage(finished: Finished, username: &Username) -> (Stage, Option<Str
 fn render(session: &Session, action: &str, message: Option<&str>) -> Page {
     let clinic = &session.clinic;
     match &session.stage {
-        Stage::SignIn | Stage::Working => {
+        Stage::SignIn => {
             let body = html::sign_in(
                 action,
                 &session.csrf,
-                session.username.as_str(),
+                &session.person,
                 session.has_authenticator,
                 message,
             );
@@ -623,7 +629,7 @@ fn render(session: &Session, action: &str, message: Option<&str>) -> Page {
         }
         Stage::Done(codes) => {
             let download = format!("{action}/recovery-codes.txt");
-            let body = html::done(&download, session.username.as_str(), codes);
+            let body = html::done(&download, &session.person, codes);
             respond(StatusCode::OK, clinic, "Two-factor sign-in is set up", &body)
         }
     }
@@ -690,7 +696,7 @@ impl Pages {
         let same_link: bool = session.token.as_bytes().ct_eq(token.expose().as_bytes()).into();
         let same_form: bool = session.csrf.as_bytes().ct_eq(csrf.as_bytes()).into();
         let in_time = session.opened.elapsed() < Duration::from_secs(SESSION_SECONDS);
-        if !(same_link && same_form && in_time) || matches!(session.stage, Stage::Working) {
+        if !(same_link && same_form && in_time) {
             return None;
         }
         sessions.remove(id)
