@@ -1,5 +1,5 @@
-//! The sign-in pipeline, one for every door (the command line now; the sign-in
-//! service, its PAM module and the enrolment page next).
+//! The sign-in pipeline, one for every door: the command line, the sign-in service's
+//! HTTP API and PAM socket, and its enrolment page.
 //!
 //! A door begins a [`Conversation`] with what the person gave, and answers what it
 //! asks ([`Ask`]: a code, a new password, a set-up to show and confirm, whether to

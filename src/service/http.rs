@@ -1,5 +1,6 @@
-//! The HTTP API: `GET /v1/health` and `POST /v1/signin`, JSON in and out, over HTTP/1.1
-//! (hyper), plain on loopback or TLS (rustls).
+//! The HTTP side: the API (`GET /v1/health` and `POST /v1/signin`, JSON in and out) and
+//! the enrolment page (`/enrol/…`, [`crate::service::page`]), over HTTP/1.1 (hyper),
+//! plain on loopback or TLS (rustls).
 //!
 //! What a caller can make the service hold is bounded: a request must arrive whole
 //! within [`REQUEST_SECONDS`] (headers and body; a client that sends half and stops is

@@ -1,8 +1,9 @@
 //! `clinic2fa serve`: the sign-in service. One long-lived process holds the database
 //! and its key file and signs people in for the PAM module (the Unix socket,
-//! [`socket`]) and the clinic's applications (the HTTP API, [`http`]), with the rules
+//! [`socket`]), the clinic's applications (the HTTP API, [`http`]) and staff setting
+//! up an authenticator from a browser (the enrolment page, [`page`]), with the rules
 //! of `clinic2fa login`: every sign-in goes through the one pipeline
-//! (`crate::pipeline`), through the doors in [`socket`] and [`door`].
+//! (`crate::pipeline`), through the doors in [`socket`], [`door`] and [`page`].
 //!
 //! The runtime: tokio, with hyper for HTTP/1.1. The network side is asynchronous so
 //! that a thousand slow or idle clients cost a few kilobytes each, not a thread each;

@@ -355,7 +355,8 @@ fn enrol_link_says_what_is_missing_and_an_insider_cannot_move_or_extend_a_link()
     );
     assert_eq!(Visit::new(&clinic, "c").get(&url).status, 404);
     // Nor can they point the links at a page of their own.
-    tamper(&clinic, "UPDATE clinic SET public_url = x'00'");
+    // (Another sealed value of the clinic's, moved into its place.)
+    tamper(&clinic, "UPDATE clinic SET public_url = lookup_key");
     clinic
         .run(&["user", "enrol-link", "alice"], None)
         .code(1)
