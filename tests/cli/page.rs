@@ -499,3 +499,19 @@ fn a_new_person_with_the_admin_s_password_chooses_their_own_then_sets_up_the_app
     );
     assert_eq!(signed.code(0).json()["result"], "success");
 }
+
+#[test]
+fn opening_one_link_again_and_again_keeps_its_newest_three_sessions_only() {
+    let clinic = Clinic::new();
+    clinic.add_user("alice", &[]);
+    let service = Service::start(&clinic, &[]);
+    let url = link_for(&clinic, &service, "alice", &[]);
+    let visits: Vec<Visit> = (0..4).map(|i| Visit::new(&clinic, &format!("tab{i}"))).collect();
+    let pages: Vec<Shown> = visits.iter().map(|v| v.get(&url)).collect();
+    let fields = [("step", "sign-in"), ("password", PASSWORD)];
+    // The oldest went when the fourth opened; the newest three each go on.
+    assert_eq!(visits[0].submit(&service, &pages[0], &fields).status, 403);
+    for (visit, page) in visits.iter().zip(&pages).skip(1) {
+        assert!(visit.submit(&service, page, &fields).body.contains("<svg"));
+    }
+}

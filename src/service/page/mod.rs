@@ -51,6 +51,9 @@ use crate::store::{Store, accounts, enrol_links};
 const SESSION_SECONDS: u64 = 15 * 60;
 /// The most sessions held at once: beyond, new visitors are asked to come back.
 const MAX_SESSIONS: usize = 1000;
+/// The most sessions one link holds (tabs, reloads): a new one ends its oldest, so
+/// opening one link over and over cannot fill the service's sessions.
+const SESSIONS_PER_LINK: usize = 3;
 const COOKIE_NAME: &str = "c2f_enrol";
 
 type Page = Response<Full<Bytes>>;
@@ -681,6 +684,16 @@ impl Pages {
         let Ok(mut sessions) = self.sessions.lock() else { return false };
         let lifetime = Duration::from_secs(SESSION_SECONDS);
         sessions.retain(|_, s| s.opened.elapsed() < lifetime);
+        let same_link = |s: &Session| *s.token == *session.token;
+        while sessions.values().filter(|s| same_link(s)).count() >= SESSIONS_PER_LINK {
+            let oldest = sessions
+                .iter()
+                .filter(|(_, s)| same_link(s))
+                .min_by_key(|(_, s)| s.opened)
+                .map(|(id, _)| id.clone());
+            let Some(oldest) = oldest else { break };
+            sessions.remove(&oldest);
+        }
         if sessions.len() >= MAX_SESSIONS {
             return false;
         }
