@@ -117,6 +117,21 @@ impl Browser {
         self.command("POST", &format!("/element/{id}/click"), Some(&json!({})));
     }
 
+    /// Waits until the page shows `text`: a click on a form's button returns before
+    /// the browser has the answer (the password is hashed meanwhile).
+    #[track_caller]
+    fn wait_for(&self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let source = self.source();
+            if source.contains(text) {
+                return source;
+            }
+            assert!(Instant::now() < deadline, "waiting for {text:?}: {source}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     fn source(&self) -> String {
         self.command("GET", "/source", None).as_str().unwrap().to_owned()
     }
@@ -194,18 +209,17 @@ fn in_a_browser_without_javascript_the_qr_code_scans_off_the_screen_and_confirms
     let url = link_for(&clinic, &service, "alice", &[]);
 
     browser.open(&url);
-    let first = browser.source();
-    assert!(first.contains("Alice Smith (alice), this page sets up two-factor sign-in"), "{first}");
+    browser.wait_for("Alice Smith (alice), this page sets up two-factor sign-in");
     if let Some(path) = docs("enrol-page-sign-in.png") {
         browser.screenshot(&path);
     }
     // A wrong password first: said on the page, counted.
     browser.type_into("#password", "not my password");
     browser.click("button[type=submit]");
-    assert!(browser.source().contains("password is not right"));
+    browser.wait_for("password is not right");
     browser.type_into("#password", PASSWORD);
     browser.click("button[type=submit]");
-    assert!(browser.source().contains("Scan the QR code"), "{}", browser.source());
+    browser.wait_for("Scan the QR code");
 
     let shot = clinic.dir().join("set-up.png");
     browser.screenshot(&shot);
@@ -217,14 +231,13 @@ fn in_a_browser_without_javascript_the_qr_code_scans_off_the_screen_and_confirms
     let secret = uri.split("secret=").nth(1).unwrap().split('&').next().unwrap().to_owned();
     browser.type_into("#code", &totp_code(&secret, NOW));
     browser.click("button[type=submit]");
-    let done = browser.source();
-    assert!(done.contains("Two-factor sign-in is set up"), "{done}");
+    let done = browser.wait_for("Two-factor sign-in is set up");
     assert_eq!(done.matches("<li>").count(), 10);
     clinic.login_at("alice", NOW + 60, &["--code", &totp_code(&secret, NOW + 60)]).code(0);
 
     // Spent: the same link again is one page saying so.
     browser.open(&url);
-    assert!(browser.source().contains("used already"));
+    browser.wait_for("used already");
 }
 
 #[test]
@@ -236,8 +249,10 @@ fn at_320_css_pixels_wide_the_page_fits_and_the_qr_code_still_scans() {
     let service = Service::start(&clinic, &[]);
     let url = link_for(&clinic, &service, "bob", &[]);
     browser.open(&url);
+    browser.wait_for("First, sign in");
     browser.type_into("#password", PASSWORD);
     browser.click("button[type=submit]");
+    browser.wait_for("Scan the QR code");
     // Nothing wider than the window: no sideways scrolling at 320 CSS pixels.
     for css in ["main", ".qr svg", ".key", "#code", "button[type=submit]"] {
         let right = browser.content_width(css);
