@@ -515,3 +515,19 @@ fn opening_one_link_again_and_again_keeps_its_newest_three_sessions_only() {
         assert!(visit.submit(&service, page, &fields).body.contains("<svg"));
     }
 }
+
+#[test]
+fn a_key_rotation_keeps_the_public_url_and_the_links_already_sent() {
+    let clinic = Clinic::new();
+    clinic.add_user("alice", &[]);
+    let service = Service::start(&clinic, &[]);
+    let sent = link_for(&clinic, &service, "alice", &[]);
+    drop(service);
+    clinic.ok(&["key", "rotate"], None);
+    let shown = clinic.json(&["clinic", "show"], None);
+    assert!(shown["settings"]["public-url"].as_str().unwrap().starts_with("http://127.0.0.1:"));
+    let service = Service::start(&clinic, &[]);
+    let sent = format!("{}{}", service.url, &sent[sent.find("/enrol/").unwrap()..]);
+    assert_eq!(Visit::new(&clinic, "alice").get(&sent).status, 200, "a link sent before");
+    clinic.ok(&["audit", "verify"], None);
+}
