@@ -120,6 +120,10 @@ pub struct Workers {
     /// `GET /v1/health`: one at a time, on a connection of its own, so that the answer
     /// says whether the database can be reached even while every sign-in slot is busy.
     health: Lane,
+    /// Opening an enrolment link (`GET /enrol/TOKEN`, no password checked): one at a
+    /// time, on a connection of its own, so that a flood of made-up links is answered
+    /// "busy" without taking a sign-in slot.
+    links: Lane,
 }
 
 /// Every slot busy and the queue full: try again shortly.
@@ -131,9 +135,11 @@ pub struct Busy;
 pub enum Job {
     SignIn,
     Health,
+    Link,
 }
 
 const HEALTH_QUEUE: usize = 64;
+const LINK_QUEUE: usize = 64;
 
 impl Workers {
     /// `key_path`: the key file the service was started with, found by opening the
@@ -153,6 +159,7 @@ impl Workers {
         Ok(Workers {
             signins: Lane::start("signin", slots, queue, &opener)?,
             health: Lane::start("health", 1, HEALTH_QUEUE, &opener)?,
+            links: Lane::start("link", 1, LINK_QUEUE, &opener)?,
         })
     }
 
@@ -167,6 +174,7 @@ impl Workers {
         let lane = match job {
             Job::SignIn => &self.signins,
             Job::Health => &self.health,
+            Job::Link => &self.links,
         };
         let Some(queue) = &lane.queue else { return Err(Busy) };
         let (answer, answered) = tokio::sync::oneshot::channel();
@@ -187,7 +195,7 @@ impl Workers {
 
     /// Lets the workers finish their queue and stop, closing their connections.
     pub fn stop(mut self) {
-        for lane in [&mut self.signins, &mut self.health] {
+        for lane in [&mut self.signins, &mut self.health, &mut self.links] {
             lane.queue = None;
             for thread in lane.threads.drain(..) {
                 let _ = thread.join();

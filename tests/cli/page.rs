@@ -531,3 +531,32 @@ fn a_key_rotation_keeps_the_public_url_and_the_links_already_sent() {
     assert_eq!(Visit::new(&clinic, "alice").get(&sent).status, 200, "a link sent before");
     clinic.ok(&["audit", "verify"], None);
 }
+
+#[test]
+fn a_link_opens_while_every_sign_in_slot_waits() {
+    use std::io::Write as _;
+    let clinic = Clinic::new();
+    clinic.add_user("alice", &[]);
+    let token = crate::service::add_client(&clinic, "practice-app");
+    let service = Service::start(&clinic, &["--max-concurrent", "1"]);
+    let url = link_for(&clinic, &service, "alice", &[]);
+    // The one sign-in slot waits on the database's write lock, held elsewhere.
+    let holder = crate::service::hold_the_write_lock(&clinic);
+    let body = format!("{{\"username\":\"alice\",\"password\":\"{PASSWORD}\"}}");
+    let mut waiting = std::net::TcpStream::connect(("127.0.0.1", service.port())).unwrap();
+    write!(
+        waiting,
+        "POST /v1/signin HTTP/1.1\r\nHost: clinic\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    assert_eq!(service.call("GET", "/v1/health", None, None, &[]).0, 200);
+    // Opening a link takes no sign-in slot: it is answered now, not after the lock.
+    assert_eq!(Visit::new(&clinic, "alice").get(&url).status, 200);
+    drop(holder);
+    // Had the link waited for the slot, it would have been answered only after the
+    // sign-in gave up on the lock (30 s, 503): the sign-in, let go now, succeeds.
+    let mut answer = String::new();
+    std::io::Read::read_to_string(&mut waiting, &mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+}

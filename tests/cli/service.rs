@@ -166,7 +166,7 @@ fn terminate(child: &Child) {
 }
 
 /// A client's token, from `client add NAME --json`.
-fn add_client(clinic: &Clinic, name: &str) -> String {
+pub(crate) fn add_client(clinic: &Clinic, name: &str) -> String {
     let added = clinic.json(&["client", "add", name], None);
     assert_eq!(added["name"], name.to_lowercase());
     added["token"].as_str().unwrap().to_owned()
@@ -562,7 +562,7 @@ fn sigterm_lets_the_sign_ins_in_flight_finish_then_exits_0() {
 }
 
 /// Another process's write transaction on the clinic's database, until dropped.
-fn hold_the_write_lock(clinic: &Clinic) -> Box<dyn std::any::Any> {
+pub(crate) fn hold_the_write_lock(clinic: &Clinic) -> Box<dyn std::any::Any> {
     match clinic.server() {
         None => {
             let conn = rusqlite::Connection::open(clinic.db()).unwrap();

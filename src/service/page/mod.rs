@@ -170,7 +170,7 @@ async fn open(
 ) -> Page {
     let text = Zeroizing::new(token.expose().to_owned());
     let looked = workers
-        .run(workers::Job::SignIn, move |store| {
+        .run(workers::Job::Link, move |store| {
             let db = store.db();
             let clinic = crate::store::clinic::get(&db)?.name;
             let state = enrol_links::state(&db, &token, now)?;
