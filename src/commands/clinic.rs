@@ -34,11 +34,7 @@ pub fn run(ctx: &Context, cmd: ClinicCommand) -> anyhow::Result<u8> {
             change(ctx, &mut store, Action::ClinicRequire2fa, who.command_word(), |tx| {
                 store::clinic::set_require_2fa_for(tx, who, ctx.now)
             })?;
-            let clinic = store::clinic::get(&store.db())?;
-            let url = store::clinic::public_url(&store.db())?;
-            ctx.out.result(&views::clinic_json(&clinic, url.as_deref()), || {
-                views::clinic_text(&clinic, url.as_deref())
-            })?;
+            let clinic = show(ctx, &store)?;
             if !ctx.out.json {
                 // What changed for people, not only the settings: who must now enrol.
                 let (count, named) = must_enrol(ctx, &store, &clinic)?;
@@ -68,12 +64,18 @@ pub fn run(ctx: &Context, cmd: ClinicCommand) -> anyhow::Result<u8> {
             })?;
         }
     }
+    show(ctx, &store)?;
+    Ok(exit::SUCCESS)
+}
+
+/// The settings as they are now, and the address enrolment links start with.
+fn show(ctx: &Context, store: &Store) -> anyhow::Result<Clinic> {
     let clinic = store::clinic::get(&store.db())?;
     let url = store::clinic::public_url(&store.db())?;
     ctx.out.result(&views::clinic_json(&clinic, url.as_deref()), || {
         views::clinic_text(&clinic, url.as_deref())
     })?;
-    Ok(exit::SUCCESS)
+    Ok(clinic)
 }
 
 /// Applies one change to the clinic and records it in the audit trail, together.

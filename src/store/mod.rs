@@ -235,15 +235,15 @@ impl Store {
         // Read-only checks first: a refused database must stay byte-for-byte as it was.
         let version = migrations::version(conn.sql(), location).map_err(|e| location.explain(e))?;
         migrations::check_known(version, location)?;
-        let id = |sql: Sql<'_>| -> anyhow::Result<Option<ClinicId>> {
-            if !key_file.needs_id(location)
-                || migrations::version(sql, location)? < migrations::CLINIC_IDS
-            {
-                return Ok(None);
+        // A server's default key file is named by the clinic's id (none before schema 16).
+        let id = |sql: Sql<'_>, version: i64| -> anyhow::Result<Option<ClinicId>> {
+            if key_file.needs_id(location) && version >= migrations::CLINIC_IDS {
+                clinic::id(sql)
+            } else {
+                Ok(None)
             }
-            clinic::id(sql)
         };
-        let key_path = key_file.place(location, id(conn.sql())?.as_ref()).path;
+        let key_path = key_file.place(location, id(conn.sql(), version)?.as_ref()).path;
         let key_path = key_path.as_path();
         let mut notices = Notices::default();
         // Once a database has a key, nothing is sealed on the database's own say-so:
@@ -315,7 +315,8 @@ impl Store {
         }
         store.notices.warnings.extend(keyfile::exposure(key_path, "key file"));
         // Read again: an upgrade from before ids has just made the clinic's.
-        if let Some(by_id) = key_file.place(location, id(store.conn.sql())?.as_ref()).rename_to {
+        let upgraded_id = id(store.conn.sql(), migrations::latest())?;
+        if let Some(by_id) = key_file.place(location, upgraded_id.as_ref()).rename_to {
             store.notices.key_named_by_address = Some((key_path.to_owned(), by_id));
         }
         Ok(store)
