@@ -488,7 +488,7 @@ fn su_asks_the_clinic_s_password_and_code_in_its_terminal() {
         ),
     )
     .unwrap();
-    let mut cmd = Command::new("su");
+    let mut cmd = crate::terminal::command("/usr/bin/su");
     cmd.env_clear()
         .env("PATH", "/usr/bin:/bin")
         .env("TERM", "xterm")
@@ -496,8 +496,7 @@ fn su_asks_the_clinic_s_password_and_code_in_its_terminal() {
         .env("PAM_WRAPPER", "1")
         .env("PAM_WRAPPER_SERVICE_DIR", stack.dir.path())
         .args(["-s", "/bin/sh", "-c", "echo su let nobody in", "nobody"]);
-    let mut su =
-        crate::terminal::Screen::new(rexpect::session::spawn_command(cmd, Some(20_000)).unwrap());
+    let mut su = crate::terminal::Screen::spawn(cmd, 20_000);
     su.expect("Password: ");
     su.type_hidden(PASSWORD);
     su.expect("Verification code: ");

@@ -930,7 +930,7 @@ fn a_key_named_after_an_address_is_still_found_and_another_spelling_is_told_wher
     assert_eq!(upgraded.stderr(), "", "the rename is said at a terminal only");
     let id: String = db.query_one("SELECT clinic_id FROM clinic");
     let new_name = data.join("clinic2fa").join(format!("clinic-{id}.key"));
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("clinic2fa"));
+    let mut cmd = crate::terminal::command(assert_cmd::cargo::cargo_bin!("clinic2fa"));
     cmd.env_clear()
         .env("HOME", clinic.dir())
         .env("XDG_DATA_HOME", &data)
@@ -938,9 +938,7 @@ fn a_key_named_after_an_address_is_still_found_and_another_spelling_is_told_wher
         .env("PGPASSWORD", db.password())
         .env("TERM", "xterm")
         .args(["user", "list"]);
-    let mut at_terminal = crate::terminal::Screen::new(
-        rexpect::session::spawn_command(cmd, Some(20_000)).expect("spawn in a pty"),
-    );
+    let mut at_terminal = crate::terminal::Screen::spawn(cmd, 20_000);
     at_terminal.expect("named after the address");
     at_terminal.expect("rename it to");
     let (code, seen) = at_terminal.finish();

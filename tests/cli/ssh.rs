@@ -9,8 +9,6 @@ use std::io::{BufRead as _, Write as _};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 
-use rexpect::session::spawn_command;
-
 use crate::harness::{Clinic, NOW, PASSWORD, decode_terminal_qr, totp_code};
 use crate::service::Service;
 use crate::terminal::Screen;
@@ -111,9 +109,7 @@ impl Sshd {
     /// `ssh nobody@127.0.0.1` in an 80×24 pseudo-terminal, one keyboard-interactive
     /// try, nothing of the machine's ~/.ssh read.
     fn ssh(&self) -> Screen {
-        // `stty` sizes the terminal before ssh starts in it, as terminal.rs does.
-        let mut cmd = Command::new("sh");
-        cmd.arg("-c").arg("stty cols 80 rows 24 && exec ssh \"$@\"").arg("ssh");
+        let mut cmd = crate::terminal::sized_command("/usr/bin/ssh", 80, 24);
         cmd.env_clear()
             .env("PATH", "/usr/bin:/bin")
             .env("HOME", self.dir.path())
@@ -133,7 +129,7 @@ impl Sshd {
             // last prompt, the recovery codes, only at a login: not before a
             // command, as it leaves out the message of the day there).
             .args(["-tt", "-p", &self.port.to_string(), "nobody@127.0.0.1"]);
-        Screen::new(spawn_command(cmd, Some(30_000)).expect("ssh in a pty"))
+        Screen::spawn(cmd, 30_000)
     }
 }
 

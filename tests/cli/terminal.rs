@@ -1,5 +1,8 @@
 //! Interactive flows in a pseudo-terminal: hidden password prompts, confirmations.
 
+use std::ffi::OsStr;
+use std::process::Command;
+
 use rexpect::process::WaitStatus;
 use rexpect::session::{PtySession, spawn_command};
 
@@ -15,7 +18,7 @@ fn spawn_at(clinic: &Clinic, now: i64, args: &[&str]) -> PtySession {
 }
 
 fn spawn_with(clinic: &Clinic, now: i64, env: &[(&str, &str)], args: &[&str]) -> PtySession {
-    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("clinic2fa"));
+    let mut cmd = command(assert_cmd::cargo::cargo_bin!("clinic2fa"));
     cmd.env_clear()
         .envs(env.iter().copied())
         .env("HOME", clinic.dir())
@@ -27,6 +30,29 @@ fn spawn_with(clinic: &Clinic, now: i64, env: &[(&str, &str)], args: &[&str]) ->
     spawn_command(cmd, Some(20_000)).expect("spawn in a pty")
 }
 
+/// `program`, to be started in a pseudo-terminal whose echo is on, as a person's is.
+/// rexpect turns echo off before it starts a program: then [`Screen::wait_for_echo_off`]
+/// would pass at once, and a test could type between a hidden prompt being shown and
+/// the prompt's TCSAFLUSH, which throws away what was typed (a lost line: the program
+/// waits for it, and the test times out, only when the machine is busy).
+pub(crate) fn command(program: impl AsRef<OsStr>) -> Command {
+    terminal_command(program, "echo")
+}
+
+/// [`command`] in a terminal of `columns`×`rows`, sized before the program starts, as a
+/// real window is.
+pub(crate) fn sized_command(program: impl AsRef<OsStr>, columns: u16, rows: u16) -> Command {
+    terminal_command(program, &format!("echo cols {columns} rows {rows}"))
+}
+
+fn terminal_command(program: impl AsRef<OsStr>, settings: &str) -> Command {
+    let mut cmd = Command::new("/bin/sh");
+    // The environment is the test's to clear: stty is found by a path of its own.
+    let script = format!(r#"PATH=/usr/bin:/bin stty {settings} && exec "$0" "$@""#);
+    cmd.arg("-c").arg(script).arg(program);
+    cmd
+}
+
 /// Everything the terminal showed, so tests can prove a password never echoed.
 /// (Also the screen of `ssh` in the sshd tests.)
 pub(crate) struct Screen {
@@ -35,6 +61,12 @@ pub(crate) struct Screen {
 }
 
 impl Screen {
+    /// `cmd`, made with [`command`], in a pseudo-terminal; each wait gives up after
+    /// `timeout_ms`.
+    pub(crate) fn spawn(cmd: Command, timeout_ms: u64) -> Self {
+        Screen::new(spawn_command(cmd, Some(timeout_ms)).expect("spawn in a pty"))
+    }
+
     pub(crate) fn new(session: PtySession) -> Self {
         Screen { session, seen: String::new() }
     }
@@ -465,20 +497,15 @@ fn a_login_at_a_terminal_gives_three_tries_at_the_code_and_counts_each_wrong_one
     assert_eq!(failed_logins(&clinic), 0);
 }
 
-/// The binary in a pseudo-terminal of `columns`×`rows`: `stty` sizes the terminal
-/// before the program starts, as a real window would be.
+/// The binary in a pseudo-terminal of `columns`×`rows`.
 fn spawn_sized(clinic: &Clinic, columns: u16, rows: u16, args: &[&str]) -> PtySession {
-    let mut cmd = std::process::Command::new("sh");
+    let mut cmd = sized_command(assert_cmd::cargo::cargo_bin!("clinic2fa"), columns, rows);
     cmd.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("HOME", clinic.dir())
         .envs(clinic.database_env())
         .env("CLINIC2FA_NOW", NOW.to_string())
         .env("TERM", "xterm")
         .env("TZ", "UTC0")
-        .arg("-c")
-        .arg(format!("stty cols {columns} rows {rows} && exec \"$0\" \"$@\""))
-        .arg(assert_cmd::cargo::cargo_bin!("clinic2fa"))
         .args(args);
     spawn_command(cmd, Some(20_000)).expect("spawn in a pty")
 }
@@ -795,4 +822,17 @@ fn report_counts_the_accounts_it_reads_at_a_terminal() {
     assert_eq!(code, 0, "{screen}");
     let piped = clinic.ok(&["report"], None);
     assert!(!piped.stderr().contains("reading accounts"), "{}", piped.stderr());
+}
+
+/// The tests' terminal starts as a person's does, echo on, so that typing at a hidden
+/// prompt waits until the program listens (see [`command`]); with rexpect's own start,
+/// echo off, a line typed between the prompt and its TCSAFLUSH was lost.
+#[test]
+fn the_test_terminal_starts_with_echo_on_as_a_person_s_does() {
+    let mut cmd = command("/usr/bin/stty");
+    cmd.env_clear().arg("-a");
+    let (code, settings) = Screen::spawn(cmd, 20_000).finish();
+    assert_eq!(code, 0, "{settings}");
+    let flags: Vec<&str> = settings.split_whitespace().collect();
+    assert!(flags.contains(&"echo") && !flags.contains(&"-echo"), "{settings}");
 }
