@@ -26,9 +26,15 @@ pub(super) const SESSIONS_PER_LINK: usize = 3;
 pub(super) const COOKIE_NAME: &str = "c2f_enrol";
 
 /// The sessions of the people at the page.
-#[derive(Default)]
 pub struct Pages {
     sessions: Mutex<HashMap<String, Session>>,
+    lifetime: Duration,
+}
+
+impl Default for Pages {
+    fn default() -> Self {
+        Pages::lasting(Duration::from_secs(SESSION_SECONDS))
+    }
 }
 
 impl std::fmt::Debug for Pages {
@@ -80,11 +86,22 @@ pub(super) fn session_id(request: &Request<Incoming>) -> Option<String> {
 }
 
 impl Pages {
+    fn lasting(lifetime: Duration) -> Self {
+        Pages { sessions: Mutex::default(), lifetime }
+    }
+
+    /// The sessions still within their time, the others dropped first: past its
+    /// time nothing of a session is served (not even the recovery codes' download), and
+    /// its codes are not kept in memory until a new visitor comes.
+    fn live(&self) -> Option<std::sync::MutexGuard<'_, HashMap<String, Session>>> {
+        let mut sessions = self.sessions.lock().ok()?;
+        sessions.retain(|_, s| s.opened.elapsed() < self.lifetime);
+        Some(sessions)
+    }
+
     /// Keeps a new session; `false` when too many are open.
     pub(super) fn insert(&self, id: String, session: Session) -> bool {
-        let Ok(mut sessions) = self.sessions.lock() else { return false };
-        let lifetime = Duration::from_secs(SESSION_SECONDS);
-        sessions.retain(|_, s| s.opened.elapsed() < lifetime);
+        let Some(mut sessions) = self.live() else { return false };
         let same_link = |s: &Session| *s.token == *session.token;
         while sessions.values().filter(|s| same_link(s)).count() >= SESSIONS_PER_LINK {
             let oldest = sessions
@@ -105,12 +122,11 @@ impl Pages {
     /// Takes the session out for a request: it must be of this link, still within
     /// its time, and the form must carry its CSRF token.
     pub(super) fn take(&self, id: &str, token: &LinkToken, csrf: &str) -> Option<Session> {
-        let mut sessions = self.sessions.lock().ok()?;
+        let mut sessions = self.live()?;
         let session = sessions.get(id)?;
         let same_link: bool = session.token.as_bytes().ct_eq(token.expose().as_bytes()).into();
         let same_form: bool = session.csrf.as_bytes().ct_eq(csrf.as_bytes()).into();
-        let in_time = session.opened.elapsed() < Duration::from_secs(SESSION_SECONDS);
-        if !(same_link && same_form && in_time) {
+        if !(same_link && same_form) {
             return None;
         }
         sessions.remove(id)
@@ -133,7 +149,7 @@ impl Pages {
         id: &str,
         token: &LinkToken,
     ) -> Option<(Username, Vec<RecoveryCode>)> {
-        let sessions = self.sessions.lock().ok()?;
+        let sessions = self.live()?;
         let session = sessions.get(id)?;
         let same_link: bool = session.token.as_bytes().ct_eq(token.expose().as_bytes()).into();
         match &session.stage {
@@ -149,4 +165,39 @@ pub(super) fn random_hex() -> anyhow::Result<String> {
     getrandom::fill(&mut bytes)
         .map_err(|e| anyhow::anyhow!("the system's random source failed: {e}"))?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn done(token: &LinkToken) -> Session {
+        Session {
+            token: Zeroizing::new(token.expose().to_owned()),
+            csrf: "form".into(),
+            account_id: 1,
+            username: Username::parse("alice").unwrap(),
+            has_authenticator: true,
+            person: "Alice Smith (alice)".into(),
+            clinic: "Clinic".into(),
+            stage: Stage::Done(RecoveryCode::generate_set().unwrap()),
+            opened: Instant::now(),
+        }
+    }
+
+    #[test]
+    fn recovery_codes_are_downloaded_only_from_a_session_in_time() {
+        let token = LinkToken::generate().unwrap();
+        let pages = Pages::default();
+        assert!(pages.insert("id".into(), done(&token)));
+        assert!(pages.codes("id", &token).is_some());
+        let other = LinkToken::generate().unwrap();
+        assert!(pages.codes("id", &other).is_none(), "another link's session");
+
+        // Past its time, with no new visitor to clear it away: nothing of it is served.
+        let ended = Pages::lasting(Duration::ZERO);
+        assert!(ended.insert("id".into(), done(&token)));
+        assert!(ended.codes("id", &token).is_none());
+        assert!(ended.take("id", &token, "form").is_none());
+    }
 }
